@@ -1,0 +1,158 @@
+"""Golden fixtures for the unit tests, produced by independent implementations.
+
+- safetensors files written by the `safetensors` package (and, for BF16/F8 which its numpy API
+  cannot write, by hand with values from `ml_dtypes`), with expected float64 values;
+- .npy files written by numpy itself (format versions 1, 2, 3; both byte orders; Fortran order);
+- statistics from numpy/scipy (mean, std with ddof=0, scipy.stats.kurtosis with fisher=True,
+  bias=True) and histograms from numpy.histogram.
+
+Run from the repository root:  python scripts/oracles/make_fixtures.py
+Needs: numpy, scipy, safetensors, ml_dtypes (local wheel mirror; see shared ORACLES.md).
+"""
+
+import io
+import json
+import os
+import struct
+
+import ml_dtypes
+import numpy as np
+import scipy.stats
+from numpy.lib import format as npformat
+from safetensors.numpy import save
+
+OUT = "tests/fixtures/oracle"
+os.makedirs(OUT, exist_ok=True)
+rng = np.random.default_rng(20261121)
+manifest = {"safetensors": [], "npy": [], "stats": []}
+
+
+def write(name, data):
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(data)
+
+
+# --- safetensors through the reference writer -------------------------------------------------
+tensors = {
+    "f32": rng.normal(0, 1, (3, 5)).astype(np.float32),
+    "f64": rng.normal(0, 1, (4,)).astype(np.float64),
+    "f16": rng.normal(0, 2, (2, 3)).astype(np.float16),
+    "i8": rng.integers(-128, 128, (7,)).astype(np.int8),
+    "u8": rng.integers(0, 256, (6,)).astype(np.uint8),
+    "i16": rng.integers(-30000, 30000, (5,)).astype(np.int16),
+    "i32": rng.integers(-(2**31), 2**31 - 1, (5,)).astype(np.int32),
+    "i64": rng.integers(-(2**40), 2**40, (3,)).astype(np.int64),
+    "bool": rng.integers(0, 2, (4,)).astype(np.bool_),
+    "empty": np.zeros((0, 3), np.float32),
+}
+write("reference.safetensors", save(tensors, metadata={"origin": "safetensors.numpy.save"}))
+manifest["safetensors"].append(
+    {
+        "file": "reference.safetensors",
+        "metadata": {"origin": "safetensors.numpy.save"},
+        "tensors": {
+            k: {"shape": list(v.shape), "values": v.astype(np.float64).ravel().tolist()}
+            for k, v in tensors.items()
+        },
+    }
+)
+
+# BF16 and FP8: bytes and expected values from ml_dtypes.
+special = {
+    "BF16": rng.normal(0, 3, (9,)).astype(ml_dtypes.bfloat16),
+    "F8_E4M3": rng.normal(0, 3, (9,)).astype(ml_dtypes.float8_e4m3fn),
+    "F8_E5M2": rng.normal(0, 3, (9,)).astype(ml_dtypes.float8_e5m2),
+}
+header, blobs, at = {}, [], 0
+for dt, arr in special.items():
+    b = arr.tobytes()
+    header[dt.lower()] = {"dtype": dt, "shape": list(arr.shape), "data_offsets": [at, at + len(b)]}
+    blobs.append(b)
+    at += len(b)
+h = json.dumps(header).encode()
+h += b" " * ((8 - len(h) % 8) % 8)
+write("mldtypes.safetensors", struct.pack("<Q", len(h)) + h + b"".join(blobs))
+manifest["safetensors"].append(
+    {
+        "file": "mldtypes.safetensors",
+        "metadata": {},
+        "tensors": {
+            dt.lower(): {"shape": list(a.shape), "values": a.astype(np.float64).tolist()}
+            for dt, a in special.items()
+        },
+    }
+)
+
+# --- .npy written by numpy ----------------------------------------------------------------------
+def npy_bytes(arr, version):
+    buf = io.BytesIO()
+    npformat.write_array(buf, arr, version=version, allow_pickle=False)
+    return buf.getvalue()
+
+
+cases = [
+    ("v1_f32.npy", rng.normal(0, 1, (4, 3)).astype("<f4"), (1, 0)),
+    ("v2_f64.npy", rng.normal(0, 1, (5,)).astype("<f8"), (2, 0)),
+    ("v3_i16.npy", rng.integers(-999, 999, (2, 2, 2)).astype("<i2"), (3, 0)),
+    ("be_f32.npy", rng.normal(0, 1, (6,)).astype(">f4"), (1, 0)),
+    ("be_i64.npy", rng.integers(-(2**40), 2**40, (3,)).astype(">i8"), (1, 0)),
+    ("fortran_f32.npy", np.asfortranarray(rng.normal(0, 1, (3, 4)).astype("<f4")), (1, 0)),
+    ("u8.npy", rng.integers(0, 256, (10,)).astype("u1"), (1, 0)),
+    ("f16.npy", rng.normal(0, 1, (5,)).astype("<f2"), (1, 0)),
+    ("bool.npy", np.array([True, False, True]), (1, 0)),
+    ("scalar.npy", np.array(3.5, dtype="<f4"), (1, 0)),
+]
+for name, arr, ver in cases:
+    write(name, npy_bytes(arr, ver))
+    manifest["npy"].append(
+        {
+            "file": name,
+            "shape": list(arr.shape),
+            "fortran": bool(arr.flags.f_contiguous and not arr.flags.c_contiguous),
+            # values in storage order: what a reader sees in the file
+            "values": arr.ravel(order="K").astype(np.float64).tolist(),
+        }
+    )
+
+# --- statistics and histograms from numpy / scipy ------------------------------------------------
+def stats_case(name, x, bins):
+    x = np.asarray(x, dtype=np.float32)
+    fin = x[np.isfinite(x)].astype(np.float64)
+    lo, hi = (float(fin.min()), float(fin.max())) if fin.size else (0.0, 1.0)
+    counts, edges = np.histogram(fin, bins=bins, range=(lo, hi) if lo != hi else None)
+    manifest["stats"].append(
+        {
+            "name": name,
+            "x": [None if not np.isfinite(v) else float(v) for v in x] if x.size <= 64 else None,
+            "file": f"stats_{name}.npy" if x.size > 64 else None,
+            "nonfinite": {
+                "nan": int(np.isnan(x).sum()),
+                "posinf": int(np.isposinf(x).sum()),
+                "neginf": int(np.isneginf(x).sum()),
+            },
+            "bins": bins,
+            "expected": {
+                "min": lo if fin.size else None,
+                "max": hi if fin.size else None,
+                "mean": float(fin.mean()) if fin.size else None,
+                "std": float(fin.std()) if fin.size else None,
+                "kurtosis": float(scipy.stats.kurtosis(fin, fisher=True, bias=True)) if fin.size and fin.std() > 0 else None,
+                "zeros": int((fin == 0).sum()),
+                "counts": counts.tolist(),
+                "edges": [float(edges[0]), float(edges[-1])],
+            },
+        }
+    )
+    if x.size > 64:
+        write(f"stats_{name}.npy", npy_bytes(x, (1, 0)))
+
+
+stats_case("normal", rng.normal(0.1, 2.0, 20000), 64)
+stats_case("laplace_outliers", np.concatenate([rng.laplace(0, 0.02, 30000), [3.0, -2.5, 4.0]]), 128)
+stats_case("uniform", rng.uniform(-1, 1, 10000), 10)
+stats_case("small_with_zeros", [0.0, -0.0, 1.0, 2.0, 2.0, 3.0, -1.0], 4)
+stats_case("constant", [0.75] * 10, 10)
+
+with open(os.path.join(OUT, "manifest.json"), "w") as f:
+    json.dump(manifest, f, indent=1)
+print(f"wrote {OUT}/manifest.json")

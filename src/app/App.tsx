@@ -1,0 +1,39 @@
+// The app shell: header with the open controls and backend status, then the model and the tensor.
+import { ACCEPT } from './accept.ts';
+import { DEMOS } from './demos.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { DropZone } from '../ui/DropZone.tsx';
+import { Notices } from '../ui/Notices.tsx';
+import { OpenControls } from '../ui/OpenControls.tsx';
+import { StatusBar } from '../ui/StatusBar.tsx';
+import { TensorPanel } from '../ui/TensorPanel.tsx';
+import { TensorTable } from '../ui/TensorTable.tsx';
+import { useStore } from '../state/store.ts';
+
+export function App() {
+  const model = useStore((s) => s.model);
+  const opening = useStore((s) => s.opening);
+  return (
+    <DropZone>
+      <header className="app-header">
+        <h1>Slimlab</h1>
+        <OpenControls demos={DEMOS} accept={ACCEPT} />
+        <StatusBar />
+      </header>
+      <Notices />
+      <main>
+        {!model && (
+          <p className="welcome">
+            {opening ? 'Opening…' : 'Open a weights file or a demo model to begin.'}
+          </p>
+        )}
+        <ErrorBoundary>
+          <TensorTable />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <TensorPanel />
+        </ErrorBoundary>
+      </main>
+    </DropZone>
+  );
+}

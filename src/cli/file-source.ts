@@ -1,0 +1,33 @@
+// A ByteSource over a file on disk, read with positioned file-handle reads (no size limit: Node's
+// Blob from fs.openAsBlob misbehaves above 2 GB).
+import { open, type FileHandle } from 'node:fs/promises';
+import type { ByteSource } from '../formats/source.ts';
+
+export interface FileSource extends ByteSource {
+  close(): Promise<void>;
+}
+
+export async function fileSource(path: string): Promise<FileSource> {
+  const fh: FileHandle = await open(path, 'r');
+  const { size } = await fh.stat();
+  return {
+    name: path,
+    size,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new RangeError(
+          `${path}: read of ${length} bytes at ${offset} passes the end (${size})`,
+        );
+      }
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) throw new RangeError(`${path}: file ended at ${offset + got}`);
+        got += bytesRead;
+      }
+      return buf;
+    },
+    close: () => fh.close(),
+  };
+}

@@ -1,0 +1,57 @@
+// `slimlab inspect FILE... [--json]`: the tensor table of each file.
+import { totalBytes, totalParams, type ModelInfo } from '../formats/model.ts';
+import { openModel } from '../formats/registry.ts';
+import { fileSource } from './file-source.ts';
+
+export interface InspectJson {
+  format: string;
+  tensors: Array<{ name: string; dtype: string; shape: number[]; params: number; bytes: number }>;
+  params: number;
+  bytes: number;
+}
+
+export function inspectJson(m: ModelInfo): InspectJson {
+  return {
+    format: m.format,
+    tensors: m.tensors.map(({ name, dtype, shape, params, bytes }) => ({
+      name,
+      dtype,
+      shape,
+      params,
+      bytes,
+    })),
+    params: totalParams(m),
+    bytes: totalBytes(m),
+  };
+}
+
+export function inspectTable(m: ModelInfo): string {
+  const rows = m.tensors.map((t) => [
+    t.name,
+    t.dtype,
+    `[${t.shape.join(', ')}]`,
+    String(t.params),
+    String(t.bytes),
+  ]);
+  const head = ['name', 'dtype', 'shape', 'params', 'bytes'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i >= 3 ? c.padStart(width[i]!) : c.padEnd(width[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    `${m.file} (${m.format}): ${m.tensors.length} tensors, ${totalParams(m)} parameters, ${totalBytes(m)} bytes`,
+    line(head),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+export async function inspectFile(path: string): Promise<ModelInfo> {
+  const src = await fileSource(path);
+  try {
+    return await openModel(src);
+  } finally {
+    await src.close();
+  }
+}

@@ -1,0 +1,48 @@
+// The two ways of computing a tensor's summary: WebGPU kernels, or the CPU reference. Both give
+// the same numbers (integers exactly, floats within the tolerances in tests/gpu/tolerances.ts).
+import { summarizeCpuSliced, type Summary } from '../core/summary.ts';
+import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/device.ts';
+import { summarizeGpu } from '../gpu/summarize.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+export interface AnalysisBackend {
+  kind: 'webgpu' | 'cpu';
+  label: string;
+  summarize(x: Float32Array, bins: number, opts: RunOptions): Promise<Summary>;
+}
+
+/** What the status area shows: the backend in use and, on the CPU, why. */
+export interface BackendStatus {
+  kind: 'webgpu' | 'cpu';
+  label: string;
+  adapter?: AdapterSummary;
+  reason?: string;
+}
+
+const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export function cpuBackend(): AnalysisBackend {
+  return {
+    kind: 'cpu',
+    label: 'CPU (JavaScript)',
+    summarize: (x, bins, opts) =>
+      summarizeCpuSliced(x, bins, async (f) => {
+        opts.onProgress?.(f);
+        // Yield so that a cancel message can arrive, then honour it.
+        await yieldToEvents();
+        opts.signal?.throwIfAborted();
+      }),
+  };
+}
+
+export function gpuBackend(ctx: GpuContext): AnalysisBackend {
+  return {
+    kind: 'webgpu',
+    label: adapterLabel(ctx.summary),
+    summarize: (x, bins, opts) => summarizeGpu(ctx, x, bins, opts),
+  };
+}

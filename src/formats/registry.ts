@@ -1,0 +1,42 @@
+// The sniffing registry: picks a reader by the file's first bytes, falling back to its extension.
+import { FormatError } from './errors.ts';
+import type { FormatReader, ModelInfo } from './model.ts';
+import { npyReader } from './npy.ts';
+import { safetensorsReader } from './safetensors.ts';
+import type { ByteSource } from './source.ts';
+
+export const READERS: readonly FormatReader[] = [npyReader, safetensorsReader];
+
+export const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
+
+export async function sniff(src: ByteSource): Promise<FormatReader | null> {
+  const head = src.size ? await src.read(0, Math.min(64, src.size)) : new Uint8Array(0);
+  const byBytes = READERS.find((r) => r.match(head));
+  if (byBytes) return byBytes;
+  const lower = src.name.toLowerCase();
+  return READERS.find((r) => r.extensions.some((e) => lower.endsWith(e))) ?? null;
+}
+
+/** Reads a file's tensor table. Throws FormatError for anything wrong with the file. */
+export async function openModel(src: ByteSource): Promise<ModelInfo> {
+  let reader: FormatReader | null;
+  try {
+    reader = await sniff(src);
+  } catch (e) {
+    throw new FormatError(
+      src.name,
+      'read-failed',
+      '',
+      `could not be read (${(e as Error).message})`,
+    );
+  }
+  if (!reader) {
+    throw new FormatError(
+      src.name,
+      'unknown-format',
+      '',
+      `is not a recognised weights file (supported: ${ACCEPTED_EXTENSIONS.join(', ')})`,
+    );
+  }
+  return reader.parse(src);
+}

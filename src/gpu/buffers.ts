@@ -1,0 +1,137 @@
+// Buffer helpers shared by the kernel wrappers: uploads, uniforms and read-back.
+
+export function uploadF32(
+  device: GPUDevice,
+  x: Float32Array,
+  begin: number,
+  count: number,
+): GPUBuffer {
+  const buf = device.createBuffer({
+    size: Math.max(4, count * 4),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
+  if (count > 0) device.queue.writeBuffer(buf, 0, x, begin, count);
+  return buf;
+}
+
+/** A uniform buffer from 32-bit fields, each tagged as u32 or f32; padded to 16 bytes. */
+export function uniform(
+  device: GPUDevice,
+  fields: ReadonlyArray<['u32' | 'f32', number]>,
+): GPUBuffer {
+  const size = Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);
+  const data = new ArrayBuffer(size);
+  const v = new DataView(data);
+  fields.forEach(([t, x], i) =>
+    t === 'u32' ? v.setUint32(i * 4, x, true) : v.setFloat32(i * 4, x, true),
+  );
+  const buf = device.createBuffer({
+    size,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  device.queue.writeBuffer(buf, 0, data);
+  return buf;
+}
+
+export function storage(device: GPUDevice, bytes: number, zero = false): GPUBuffer {
+  const buf = device.createBuffer({
+    size: Math.max(4, Math.ceil(bytes / 4) * 4),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+  });
+  if (zero) device.queue.writeBuffer(buf, 0, new Uint8Array(buf.size));
+  return buf;
+}
+
+/** Copies `src` into a mappable buffer after the given commands, and returns its bytes. */
+export async function readBack(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  sources: readonly GPUBuffer[],
+): Promise<ArrayBuffer[]> {
+  const staging = sources.map((s) => {
+    const b = device.createBuffer({
+      size: s.size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    encoder.copyBufferToBuffer(s, 0, b, 0, s.size);
+    return b;
+  });
+  device.queue.submit([encoder.finish()]);
+  return Promise.all(
+    staging.map(async (b) => {
+      await b.mapAsync(GPUMapMode.READ);
+      const out = b.getMappedRange().slice(0);
+      b.destroy();
+      return out;
+    }),
+  );
+}
+
+/** Pipelines are cached per device and per (shader, overrides). */
+const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+
+/**
+ * The compute pipeline of a kernel; rejects with the compiler's messages when the shader or the
+ * overrides are invalid (instead of the silent no-op dispatch an invalid pipeline gives).
+ */
+export function pipeline(
+  device: GPUDevice,
+  key: string,
+  code: string,
+  constants: Record<string, number> = {},
+): Promise<GPUComputePipeline> {
+  let m = cache.get(device);
+  if (!m) cache.set(device, (m = new Map()));
+  const k = `${key}|${JSON.stringify(constants)}`;
+  let p = m.get(k);
+  if (!p) {
+    p = compile(device, key, code, constants);
+    m.set(k, p);
+    p.catch(() => m.delete(k));
+  }
+  return p;
+}
+
+async function compile(
+  device: GPUDevice,
+  key: string,
+  code: string,
+  constants: Record<string, number>,
+): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label: key, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((x) => x.type === 'error');
+  if (errors.length) {
+    throw new Error(
+      `${key}.wgsl: ${errors.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join('; ')}`,
+    );
+  }
+  return device.createComputePipelineAsync({
+    label: key,
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants },
+  });
+}
+
+export function bindAndDispatch(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  p: GPUComputePipeline,
+  buffers: readonly GPUBuffer[],
+  workgroups: number,
+): void {
+  const bind = device.createBindGroup({
+    layout: p.getBindGroupLayout(0),
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(p);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(workgroups);
+  pass.end();
+}
+
+/** Workgroups for a grid-stride kernel: about `perThread` elements per invocation, bounded. */
+export function gridFor(n: number, wg: number, perThread = 16, cap = 4096): number {
+  return Math.max(1, Math.min(cap, Math.ceil(n / (wg * perThread))));
+}

@@ -1,0 +1,44 @@
+// Wrapper of shaders/metrics/central_moments.wgsl (twin: momentsCpu in src/core/stats.ts).
+import code from '../../../shaders/metrics/central_moments.wgsl?raw';
+import { emptyMoments, mergeMoments, type MomentPartial } from '../../core/stats.ts';
+import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
+import type { Encoded } from './reduce_stats.ts';
+
+const WG = 256;
+
+export async function encodeCentralMoments(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  x: GPUBuffer,
+  n: number,
+  mean: number,
+  invScale: number,
+): Promise<Encoded<MomentPartial>> {
+  const groups = gridFor(n, WG);
+  const out = storage(device, groups * 16);
+  const params = uniform(device, [
+    ['u32', n],
+    ['u32', groups * WG],
+    ['f32', mean],
+    ['f32', invScale],
+  ]);
+  bindAndDispatch(
+    device,
+    encoder,
+    await pipeline(device, 'central_moments', code, { WG }),
+    [x, out, params],
+    groups,
+  );
+  return {
+    out,
+    temps: [out, params],
+    parse(bytes) {
+      const f = new Float32Array(bytes);
+      let acc = emptyMoments();
+      for (let g = 0; g < groups; g++) {
+        acc = mergeMoments(acc, { m2: f[g * 4]!, m3: f[g * 4 + 1]!, m4: f[g * 4 + 2]! });
+      }
+      return acc;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Wrapper of shaders/metrics/reduce_stats.wgsl (twin: rangeCpu in src/core/stats.ts).
+import code from '../../../shaders/metrics/reduce_stats.wgsl?raw';
+import { emptyRange, mergeRange, type RangePartial } from '../../core/stats.ts';
+import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
+
+const WG = 256;
+const PARTIAL_BYTES = 36;
+
+export interface Encoded<T> {
+  out: GPUBuffer;
+  temps: GPUBuffer[];
+  parse(bytes: ArrayBuffer): T;
+}
+
+export async function encodeReduceStats(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  x: GPUBuffer,
+  n: number,
+): Promise<Encoded<RangePartial>> {
+  const groups = gridFor(n, WG);
+  const out = storage(device, groups * PARTIAL_BYTES);
+  const params = uniform(device, [
+    ['u32', n],
+    ['u32', groups * WG],
+  ]);
+  bindAndDispatch(
+    device,
+    encoder,
+    await pipeline(device, 'reduce_stats', code, { WG }),
+    [x, out, params],
+    groups,
+  );
+  return { out, temps: [out, params], parse: (b) => parseRangePartials(b, groups) };
+}
+
+export function parseRangePartials(bytes: ArrayBuffer, groups: number): RangePartial {
+  const v = new DataView(bytes);
+  let acc = emptyRange();
+  for (let g = 0; g < groups; g++) {
+    const o = g * PARTIAL_BYTES;
+    const finite = v.getUint32(o + 16, true);
+    acc = mergeRange(acc, {
+      min: finite ? v.getFloat32(o, true) : Infinity,
+      max: finite ? v.getFloat32(o + 4, true) : -Infinity,
+      sum: v.getFloat32(o + 8, true),
+      absmax: finite ? v.getFloat32(o + 12, true) : 0,
+      finite,
+      zeros: v.getUint32(o + 20, true),
+      nans: v.getUint32(o + 24, true),
+      posInf: v.getUint32(o + 28, true),
+      negInf: v.getUint32(o + 32, true),
+    });
+  }
+  return acc;
+}

@@ -1,0 +1,120 @@
+// Histogram and statistics of one tensor on the GPU, chunked so that no binding exceeds the
+// device's storage-binding limit. Pass 1 (reduce_stats) finds range and mean over all chunks;
+// pass 2 (central_moments + histogram) needs them, so chunks are uploaded again when there are
+// several (a single chunk stays resident between the passes).
+import { makeBinning } from '../core/histogram.ts';
+import { summarizeCpu, type Summary } from '../core/summary.ts';
+import {
+  emptyMoments,
+  emptyRange,
+  finishStats,
+  meanOf,
+  mergeMoments,
+  mergeRange,
+  momentScale,
+} from '../core/stats.ts';
+import { readBack, uploadF32 } from './buffers.ts';
+import type { GpuContext } from './device.ts';
+import { encodeCentralMoments } from './kernels/central_moments.ts';
+import { createCounts, encodeHistogram } from './kernels/histogram.ts';
+import { encodeReduceStats } from './kernels/reduce_stats.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal | undefined;
+  /** Called with the fraction done, 0..1. */
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+export function chunkRanges(n: number, maxBindingBytes: number): Array<[number, number]> {
+  // Chunks are whole multiples of 256 elements so every chunk but the last is full.
+  const per = Math.max(256, Math.floor(maxBindingBytes / 4 / 256) * 256);
+  const out: Array<[number, number]> = [];
+  for (let b = 0; b < n; b += per) out.push([b, Math.min(n, b + per)]);
+  return out;
+}
+
+export async function summarizeGpu(
+  ctx: GpuContext,
+  x: Float32Array,
+  bins: number,
+  opts: RunOptions = {},
+): Promise<Summary> {
+  const { device } = ctx;
+  // Nothing to bind: an empty tensor's summary is the CPU's, trivially.
+  if (x.length === 0) return summarizeCpu(x, bins);
+  const chunks = chunkRanges(x.length, ctx.maxBindingBytes);
+  const steps = chunks.length * 2;
+  let done = 0;
+  const step = () => {
+    opts.signal?.throwIfAborted();
+    opts.onProgress?.(++done / steps);
+  };
+  let resident: GPUBuffer | null = null;
+  const upload = (i: number) => {
+    if (resident) return resident;
+    const [b, e] = chunks[i]!;
+    const buf = uploadF32(device, x, b, e - b);
+    if (chunks.length === 1) resident = buf;
+    return buf;
+  };
+  const release = (buf: GPUBuffer) => {
+    if (buf !== resident) buf.destroy();
+  };
+
+  try {
+    let range = emptyRange();
+    for (let i = 0; i < chunks.length; i++) {
+      opts.signal?.throwIfAborted();
+      const [b, e] = chunks[i]!;
+      const buf = upload(i);
+      const enc = device.createCommandEncoder();
+      const r = await encodeReduceStats(device, enc, buf, e - b);
+      const [bytes] = await readBack(device, enc, [r.out]);
+      r.temps.forEach((t) => t.destroy());
+      release(buf);
+      range = mergeRange(range, r.parse(bytes!));
+      step();
+    }
+
+    const mean = meanOf(range);
+    const { scale, invScale } = momentScale(range);
+    const binning = makeBinning(range.min, range.max, bins);
+    const counts = createCounts(device, binning.bins);
+    let moments = emptyMoments();
+    try {
+      for (let i = 0; i < chunks.length; i++) {
+        opts.signal?.throwIfAborted();
+        const [b, e] = chunks[i]!;
+        const buf = upload(i);
+        const enc = device.createCommandEncoder();
+        const m = await encodeCentralMoments(
+          device,
+          enc,
+          buf,
+          e - b,
+          Math.fround(mean || 0),
+          invScale,
+        );
+        const temps = await encodeHistogram(device, enc, buf, e - b, binning, counts);
+        const last = i === chunks.length - 1;
+        const [mb, cb] = await readBack(device, enc, last ? [m.out, counts] : [m.out]);
+        [...m.temps, ...temps].forEach((t) => t.destroy());
+        release(buf);
+        moments = mergeMoments(moments, m.parse(mb!));
+        if (last) {
+          return {
+            stats: finishStats(x.length, range, moments, scale),
+            binning,
+            counts: new Uint32Array(cb!),
+          };
+        }
+        step();
+      }
+    } finally {
+      counts.destroy();
+    }
+    throw new Error('unreachable: no chunks');
+  } finally {
+    (resident as GPUBuffer | null)?.destroy();
+  }
+}

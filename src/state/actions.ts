@@ -1,0 +1,133 @@
+// Actions: the only code that changes the store or talks to the engine.
+import type { EngineClient, OpenResult } from '../bridge/client.ts';
+import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
+
+let engine: EngineClient | null = null;
+let noticeId = 0;
+let jobId = 0;
+let running: AbortController | null = null;
+
+const nextNoticeId = () => ++noticeId;
+
+function client(): EngineClient {
+  if (!engine) throw new Error('engine is not connected');
+  return engine;
+}
+
+export function notify(kind: Notice['kind'], text: string): void {
+  useStore.setState((s) => ({ notices: [...s.notices, { id: nextNoticeId(), kind, text }] }));
+}
+
+export function dismissNotice(id: number): void {
+  useStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+export async function connectEngine(c: EngineClient): Promise<void> {
+  engine = c;
+  const status = await c.init((e) => {
+    if (e.type === 'backend') useStore.setState({ backend: e.status });
+  });
+  useStore.setState({ backend: status });
+}
+
+export async function chooseBackend(kind: 'webgpu' | 'cpu'): Promise<void> {
+  useStore.setState({ backend: await client().useBackend(kind) });
+  await analyseSelected();
+}
+
+async function adopt(open: Promise<OpenResult>): Promise<void> {
+  useStore.setState({ opening: true });
+  try {
+    const r = await open;
+    const notices = problemsToNotices(r.problems, nextNoticeId);
+    useStore.setState((s) => ({ notices: [...s.notices, ...notices] }));
+    const model = r.models.at(-1);
+    if (!model) return;
+    const previous = useStore.getState().model;
+    // Keep one model open: the newest good one replaces the previous one only once it parsed.
+    for (const m of r.models) if (m !== model) void client().closeModel(m.id);
+    if (previous) void client().closeModel(previous.id);
+    const first = [...model.tensors].sort((a, b) => b.params - a.params)[0];
+    useStore.setState({ model, selected: first?.name ?? null, analysis: null });
+    await analyseSelected();
+  } catch (e) {
+    notify('error', `Could not open: ${(e as Error).message}`);
+  } finally {
+    useStore.setState({ opening: false });
+  }
+}
+
+export function openFiles(files: File[]): Promise<void> {
+  if (files.length === 0) return Promise.resolve();
+  return adopt(client().openFiles(files));
+}
+
+export function openDemo(url: string, name: string): Promise<void> {
+  return adopt(client().openUrl(url, name));
+}
+
+export async function selectTensor(name: string): Promise<void> {
+  if (useStore.getState().selected === name && useStore.getState().analysis?.tensor === name)
+    return;
+  useStore.setState({ selected: name });
+  await analyseSelected();
+}
+
+export async function setBins(bins: number): Promise<void> {
+  useStore.setState({ bins });
+  await analyseSelected();
+}
+
+export function setLogScale(logScale: boolean): void {
+  useStore.setState({ logScale });
+}
+
+export function setFilter(filter: string): void {
+  useStore.setState({ filter });
+}
+
+export function toggleSort(key: SortKey): void {
+  useStore.setState((s) => ({
+    sort: { key, desc: s.sort.key === key ? !s.sort.desc : key === 'params' || key === 'bytes' },
+  }));
+}
+
+export function cancelJob(): void {
+  running?.abort();
+}
+
+/** Analyses the selected tensor, cancelling whatever analysis was running. */
+export async function analyseSelected(): Promise<void> {
+  const { model, selected, bins } = useStore.getState();
+  if (!model || !selected) return;
+  running?.abort();
+  const ctrl = new AbortController();
+  running = ctrl;
+  const job = { id: ++jobId, label: `Analysing ${selected}`, progress: 0 };
+  useStore.setState({ job });
+  try {
+    const analysis = await client().analyse(
+      { modelId: model.id, tensor: selected, bins },
+      {
+        signal: ctrl.signal,
+        onProgress: (p) => {
+          if (useStore.getState().job?.id === job.id)
+            useStore.setState({ job: { ...job, progress: p } });
+        },
+      },
+    );
+    if (running === ctrl) useStore.setState({ analysis });
+  } catch (e) {
+    const err = e as Error;
+    if (err.name === 'AbortError' || ctrl.signal.aborted) {
+      if (running === ctrl) notify('info', `Analysis of ${selected} cancelled`);
+    } else {
+      notify('error', err.message);
+    }
+  } finally {
+    if (running === ctrl) {
+      running = null;
+      useStore.setState({ job: null });
+    }
+  }
+}

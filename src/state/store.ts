@@ -1,0 +1,54 @@
+// The app's state: summaries and ids only, never tensors or GPU buffers.
+import { create } from 'zustand';
+import type { BackendStatus, FileProblem, ModelSummary, TensorAnalysis } from '../bridge/client.ts';
+
+export type { ModelSummary, TensorAnalysis, TensorRow, TensorStats } from '../bridge/client.ts';
+
+export type SortKey = 'name' | 'dtype' | 'params' | 'bytes' | 'rank';
+
+export interface Job {
+  id: number;
+  label: string;
+  progress: number;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface SlimState {
+  backend: BackendStatus | null;
+  model: ModelSummary | null;
+  selected: string | null;
+  bins: number;
+  logScale: boolean;
+  filter: string;
+  sort: { key: SortKey; desc: boolean };
+  analysis: TensorAnalysis | null;
+  job: Job | null;
+  opening: boolean;
+  notices: Notice[];
+}
+
+export const DEFAULT_BINS = 64;
+export const BIN_CHOICES = [16, 32, 64, 128, 256, 512, 1024] as const;
+
+export const useStore = create<SlimState>()(() => ({
+  backend: null,
+  model: null,
+  selected: null,
+  bins: DEFAULT_BINS,
+  logScale: false,
+  filter: '',
+  sort: { key: 'name', desc: false },
+  analysis: null,
+  job: null,
+  opening: false,
+  notices: [],
+}));
+
+export function problemsToNotices(problems: FileProblem[], nextId: () => number): Notice[] {
+  return problems.map((p) => ({ id: nextId(), kind: 'error', text: p.message }));
+}

@@ -1,0 +1,86 @@
+// Every tensor of the open model: sortable by any column, filterable by name or dtype.
+import { selectTensor, setFilter, toggleSort } from '../state/actions.ts';
+import { useStore, type SortKey } from '../state/store.ts';
+import { formatBytes, formatCount, formatShape } from './format.ts';
+import { useVisibleTensors } from './hooks.ts';
+
+const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
+  { key: 'name', label: 'name' },
+  { key: 'dtype', label: 'dtype' },
+  { key: 'rank', label: 'shape' },
+  { key: 'params', label: 'params', numeric: true },
+  { key: 'bytes', label: 'bytes', numeric: true },
+];
+
+export function TensorTable() {
+  const model = useStore((s) => s.model);
+  const filter = useStore((s) => s.filter);
+  const sort = useStore((s) => s.sort);
+  const selected = useStore((s) => s.selected);
+  const rows = useVisibleTensors();
+  if (!model) return null;
+  return (
+    <section className="tensor-table" aria-label="Tensors">
+      <header>
+        <h2>
+          {model.file} <small>{model.format}</small>
+        </h2>
+        <p>
+          {formatCount(model.tensors.length)} tensors · {formatCount(model.params)} parameters ·{' '}
+          {formatBytes(model.bytes)}
+        </p>
+        <input
+          type="search"
+          placeholder="Filter by name or dtype"
+          aria-label="Filter tensors"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </header>
+      <div className="scroll">
+        <table data-testid="tensor-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th
+                  key={c.key}
+                  className={c.numeric ? 'num' : undefined}
+                  aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+                >
+                  <button type="button" onClick={() => toggleSort(c.key)}>
+                    {c.label}
+                    {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((t) => (
+              <tr
+                key={t.name}
+                className={t.name === selected ? 'selected' : undefined}
+                aria-selected={t.name === selected}
+                tabIndex={0}
+                onClick={() => void selectTensor(t.name)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    void selectTensor(t.name);
+                  }
+                }}
+              >
+                <td className="name">{t.name}</td>
+                <td>{t.dtype}</td>
+                <td>{formatShape(t.shape)}</td>
+                <td className="num">{formatCount(t.params)}</td>
+                <td className="num">{formatBytes(t.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="empty">No tensor matches “{filter}”.</p>}
+      </div>
+    </section>
+  );
+}

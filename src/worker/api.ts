@@ -1,0 +1,164 @@
+// The engine API the UI calls through comlink. Long calls carry a job id; `cancel(jobId)` aborts
+// them, and the call rejects at once even if a GPU submission is still draining.
+import * as Comlink from 'comlink';
+import { acquireGpu } from '../gpu/device.ts';
+import {
+  cpuBackend,
+  gpuBackend,
+  type AnalysisBackend,
+  type BackendStatus,
+} from '../engine/backend.ts';
+import { blobSource } from '../engine/blob-source.ts';
+import { createSession, type ModelSummary, type TensorAnalysis } from '../engine/session.ts';
+import { isFormatError } from '../formats/errors.ts';
+
+export interface FileProblem {
+  file: string;
+  message: string;
+}
+
+export interface OpenResult {
+  models: ModelSummary[];
+  problems: FileProblem[];
+}
+
+export type { BackendStatus, ModelSummary, TensorAnalysis };
+export type { TensorRow } from '../engine/session.ts';
+export type { TensorStats } from '../core/stats.ts';
+export type { AdapterSummary } from '../gpu/device.ts';
+
+export type EngineEvent = { type: 'backend'; status: BackendStatus };
+
+/** Progress messages are throttled so a fast loop cannot flood the main thread. */
+function throttled(fn: ((f: number) => void) | undefined, ms = 50): (f: number) => void {
+  let last = 0;
+  return (f) => {
+    const now = performance.now();
+    if (fn && (f >= 1 || now - last >= ms)) {
+      last = now;
+      fn(f);
+    }
+  };
+}
+
+export function createEngineApi(gpu: GPU | undefined) {
+  const session = createSession();
+  const jobs = new Map<string, AbortController>();
+  let backend: AnalysisBackend = cpuBackend();
+  let gpuUsable: AnalysisBackend | null = null;
+  let status: BackendStatus = {
+    kind: 'cpu',
+    label: backend.label,
+    reason: 'WebGPU not initialised yet',
+  };
+  let onEvent: ((e: EngineEvent) => void) | undefined;
+
+  const setStatus = (s: BackendStatus) => {
+    status = s;
+    onEvent?.({ type: 'backend', status: s });
+  };
+
+  async function runJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ctrl = new AbortController();
+    jobs.set(jobId, ctrl);
+    const aborted = new Promise<never>((_, reject) =>
+      ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason), { once: true }),
+    );
+    try {
+      return await Promise.race([work(ctrl.signal), aborted]);
+    } finally {
+      jobs.delete(jobId);
+    }
+  }
+
+  async function openOne(file: Blob, name: string): Promise<ModelSummary | FileProblem> {
+    try {
+      return await session.open(blobSource(file, name));
+    } catch (e) {
+      return {
+        file: name,
+        message: isFormatError(e) ? e.message : `${name}: ${(e as Error).message}`,
+      };
+    }
+  }
+
+  return {
+    /** Acquires WebGPU (or settles on the CPU) and subscribes to engine events. */
+    async init(listener?: (e: EngineEvent) => void): Promise<BackendStatus> {
+      onEvent = listener;
+      const got = await acquireGpu(gpu);
+      if (!got.ok) {
+        setStatus({ kind: 'cpu', label: backend.label, reason: got.reason });
+        return status;
+      }
+      gpuUsable = backend = gpuBackend(got.ctx);
+      setStatus({ kind: 'webgpu', label: backend.label, adapter: got.ctx.summary });
+      void got.ctx.lost.then((reason) => {
+        gpuUsable = null;
+        backend = cpuBackend();
+        setStatus({
+          kind: 'cpu',
+          label: backend.label,
+          reason: `${reason}; continuing on the CPU`,
+        });
+      });
+      return status;
+    },
+
+    status(): BackendStatus {
+      return status;
+    },
+
+    /** Chooses the backend for later work (the GPU only while it is usable). */
+    useBackend(kind: 'webgpu' | 'cpu'): BackendStatus {
+      if (kind === 'webgpu' && gpuUsable) backend = gpuUsable;
+      else if (kind === 'cpu') backend = cpuBackend();
+      const s: BackendStatus = { ...status, kind: backend.kind, label: backend.label };
+      setStatus(s);
+      return s;
+    },
+
+    async openFiles(files: File[]): Promise<OpenResult> {
+      const out: OpenResult = { models: [], problems: [] };
+      for (const f of files) {
+        const r = await openOne(f, f.name);
+        if ('id' in r) out.models.push(r);
+        else out.problems.push(r);
+      }
+      return out;
+    },
+
+    /** Opens a built-in model served with the app (a static URL of the same origin). */
+    async openUrl(url: string, name: string): Promise<OpenResult> {
+      const res = await fetch(url);
+      if (!res.ok)
+        return { models: [], problems: [{ file: name, message: `${name}: HTTP ${res.status}` }] };
+      const r = await openOne(await res.blob(), name);
+      return 'id' in r ? { models: [r], problems: [] } : { models: [], problems: [r] };
+    },
+
+    closeModel(id: string): void {
+      session.close(id);
+    },
+
+    async analyse(
+      jobId: string,
+      modelId: string,
+      tensor: string,
+      bins: number,
+      onProgress?: (fraction: number) => void,
+    ): Promise<TensorAnalysis> {
+      const progress = throttled(onProgress);
+      const r = await runJob(jobId, (signal) =>
+        session.analyse(modelId, tensor, bins, backend, { signal, onProgress: progress }),
+      );
+      return Comlink.transfer(r, [r.counts.buffer]);
+    },
+
+    cancel(jobId: string): void {
+      jobs.get(jobId)?.abort(new DOMException('cancelled', 'AbortError'));
+    },
+  };
+}
+
+export type EngineApi = ReturnType<typeof createEngineApi>;

@@ -1,0 +1,41 @@
+// GPU-vs-CPU tolerances, one table for every parity test. Integer outputs (counts, bins) must
+// match exactly; float sums differ because the GPU adds in float32, in another order.
+import type { TensorStats } from '../../src/core/stats.ts';
+
+/** Relative to the scale of the data (max |x|), since cancellation makes means near 0 unstable. */
+export const STATS_TOLERANCE = {
+  min: 0,
+  max: 0,
+  absmax: 0,
+  mean: 1e-6,
+  std: 1e-5,
+  kurtosis: 1e-4,
+} as const;
+
+export const EXACT_COUNTS: ReadonlyArray<keyof TensorStats> = [
+  'count',
+  'finite',
+  'zeros',
+  'nans',
+  'posInf',
+  'negInf',
+];
+
+/** Returns the names of the fields that differ beyond tolerance, with both values. */
+export function statsMismatches(gpu: TensorStats, cpu: TensorStats): string[] {
+  const bad: string[] = [];
+  for (const k of EXACT_COUNTS)
+    if (gpu[k] !== cpu[k]) bad.push(`${k}: gpu ${gpu[k]} cpu ${cpu[k]}`);
+  const scale = Math.max(cpu.absmax, 1e-30);
+  for (const [k, tol] of Object.entries(STATS_TOLERANCE) as Array<
+    [keyof typeof STATS_TOLERANCE, number]
+  >) {
+    const g = gpu[k];
+    const c = cpu[k];
+    if (Number.isNaN(c) && Number.isNaN(g)) continue;
+    const ref =
+      k === 'kurtosis' ? Math.max(1, Math.abs(c)) : k === 'std' ? Math.max(c, 1e-30) : scale;
+    if (!(Math.abs(g - c) <= tol * ref)) bad.push(`${k}: gpu ${g} cpu ${c}`);
+  }
+  return bad;
+}

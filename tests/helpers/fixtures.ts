@@ -1,0 +1,58 @@
+// Loading the oracle fixtures (tests/fixtures/oracle, made by scripts/oracles/make_fixtures.py).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
+
+export const ORACLE_DIR = fileURLToPath(new URL('../fixtures/oracle/', import.meta.url));
+
+export interface Manifest {
+  safetensors: Array<{
+    file: string;
+    metadata: Record<string, string>;
+    tensors: Record<string, { shape: number[]; values: number[] }>;
+  }>;
+  npy: Array<{ file: string; shape: number[]; fortran: boolean; values: number[] }>;
+  stats: Array<{
+    name: string;
+    x: Array<number | null> | null;
+    file: string | null;
+    nonfinite: { nan: number; posinf: number; neginf: number };
+    bins: number;
+    expected: {
+      min: number | null;
+      max: number | null;
+      mean: number | null;
+      std: number | null;
+      kurtosis: number | null;
+      zeros: number;
+      counts: number[];
+      edges: [number, number];
+    };
+  }>;
+}
+
+export function manifest(): Manifest {
+  return JSON.parse(readFileSync(`${ORACLE_DIR}manifest.json`, 'utf8')) as Manifest;
+}
+
+export function oracleBytes(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(`${ORACLE_DIR}${file}`));
+}
+
+export function oracleSource(file: string): ByteSource {
+  return bytesSource(file, oracleBytes(file));
+}
+
+/** Builds a safetensors file from a header object and a data section (for error cases). */
+export function makeSafetensors(
+  header: unknown,
+  data: Uint8Array = new Uint8Array(0),
+  pad = 0,
+): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(pad));
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}

@@ -1,0 +1,130 @@
+// The error classes the reference safetensors implementation tests, each a typed FormatError.
+import { describe, expect, test } from 'vitest';
+import { FormatError, type FormatErrorCode } from '../../src/formats/errors.ts';
+import { openModel } from '../../src/formats/registry.ts';
+import { safetensorsReader } from '../../src/formats/safetensors.ts';
+import { bytesSource } from '../../src/formats/source.ts';
+import { makeSafetensors } from '../helpers/fixtures.ts';
+
+const f32 = (n: number) => new Uint8Array(n * 4);
+
+async function failure(bytes: Uint8Array): Promise<FormatError> {
+  try {
+    await safetensorsReader.parse(bytesSource('w.safetensors', bytes));
+  } catch (e) {
+    if (e instanceof FormatError) return e;
+    throw e;
+  }
+  throw new Error('parsed, but should have failed');
+}
+
+function expectCode(e: FormatError, code: FormatErrorCode, text: RegExp) {
+  expect(e.code).toBe(code);
+  expect(e.file).toBe('w.safetensors');
+  expect(e.message).toMatch(/^w\.safetensors: /);
+  expect(e.message).toMatch(text);
+}
+
+describe('safetensors: bad input gives a typed error naming file and field', () => {
+  test('header too large', async () => {
+    const b = new Uint8Array(16);
+    new DataView(b.buffer).setBigUint64(0, 100_000_001n, true);
+    expectCode(await failure(b), 'header-too-large', /header length.*cap/);
+  });
+  test('header too small', async () => {
+    const b = new Uint8Array(9);
+    new DataView(b.buffer).setBigUint64(0, 1n, true);
+    expectCode(await failure(b), 'header-too-small', /header length/);
+  });
+  test('header length past the end of the file', async () => {
+    const b = makeSafetensors({});
+    new DataView(b.buffer).setBigUint64(0, 5000n, true);
+    expectCode(await failure(b), 'truncated', /passes the end/);
+  });
+  test('file shorter than the length prefix', async () => {
+    expectCode(await failure(new Uint8Array(5)), 'truncated', /need at least 8/);
+  });
+  test('non-UTF-8 header', async () => {
+    const b = makeSafetensors({ a: 1 });
+    b[9] = 0xff;
+    expectCode(await failure(b), 'bad-header', /UTF-8/);
+  });
+  test('header that is not JSON', async () => {
+    const b = makeSafetensors({ a: 1 });
+    b[b.length - 1] = 0x2c; // replace the final } with ,
+    expectCode(await failure(b), 'bad-header', /not JSON/);
+  });
+  test('unknown dtype', async () => {
+    const b = makeSafetensors({ w: { dtype: 'F7', shape: [1], data_offsets: [0, 4] } }, f32(1));
+    expectCode(await failure(b), 'unsupported-dtype', /tensor 'w' dtype/);
+  });
+  test('invalid offsets (end before begin)', async () => {
+    const b = makeSafetensors({ w: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }, f32(1));
+    expectCode(await failure(b), 'bad-offsets', /ends before it begins/);
+  });
+  test('overlapping tensors', async () => {
+    const b = makeSafetensors(
+      {
+        a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+      },
+      f32(3),
+    );
+    expectCode(await failure(b), 'bad-offsets', /overlaps/);
+  });
+  test('a gap between tensors', async () => {
+    const b = makeSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32(2));
+    expectCode(await failure(b), 'bad-offsets', /gap/);
+  });
+  test('incomplete buffer (truncated data section)', async () => {
+    const b = makeSafetensors({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32(2));
+    expectCode(await failure(b), 'truncated', /incomplete/);
+  });
+  test('size and shape disagree', async () => {
+    const b = makeSafetensors({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2));
+    expectCode(await failure(b), 'size-mismatch', /needs 12/);
+  });
+  test('shape product overflows', async () => {
+    const big = 2 ** 40;
+    const b = makeSafetensors(
+      { a: { dtype: 'F32', shape: [big, big], data_offsets: [0, 4] } },
+      f32(1),
+    );
+    expectCode(await failure(b), 'bad-shape', /overflows/);
+  });
+  test('negative dimension', async () => {
+    const b = makeSafetensors({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1));
+    expectCode(await failure(b), 'bad-shape', /non-negative/);
+  });
+  test('metadata values must be strings', async () => {
+    const b = makeSafetensors({ __metadata__: { a: 1 } });
+    expectCode(await failure(b), 'bad-header', /__metadata__\.a/);
+  });
+});
+
+describe('safetensors: what the reference accepts', () => {
+  test('zero-sized tensors', async () => {
+    const b = makeSafetensors(
+      {
+        e: { dtype: 'F32', shape: [0, 5], data_offsets: [0, 0] },
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+      },
+      f32(1),
+    );
+    const m = await safetensorsReader.parse(bytesSource('w.safetensors', b));
+    expect(m.tensors.map((t) => [t.name, t.params])).toEqual([
+      ['e', 0],
+      ['a', 1],
+    ]);
+  });
+  test('whitespace padding after the JSON', async () => {
+    const b = makeSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(1), 7);
+    const m = await safetensorsReader.parse(bytesSource('w.safetensors', b));
+    expect(m.tensors[0]!.offset).toBe(b.length - 4);
+  });
+  test('an unrecognised file is named as such', async () => {
+    await expect(
+      openModel(bytesSource('notes.txt', new TextEncoder().encode('hello world'))),
+    ).rejects.toThrow(/notes\.txt: is not a recognised weights file/);
+  });
+});
