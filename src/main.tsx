@@ -6,15 +6,9 @@ import { DEMOS } from './app/demos.ts';
 import './app/app.css';
 import { createEngineClient } from './bridge/client.ts';
 import { connectEngine, notify, openDemo } from './state/actions.ts';
-import { useStore } from './state/store.ts';
+import { installTestApi } from './app/test-api.ts';
 
-declare global {
-  interface Window {
-    /** Read-only view of the store for end-to-end tests. */
-    __slimlab?: { state: () => ReturnType<typeof useStore.getState> };
-  }
-}
-window.__slimlab = { state: () => useStore.getState() };
+installTestApi();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -41,7 +41,7 @@ export function inspectTable(m: ModelInfo): string {
       .join('  ')
       .trimEnd();
   return [
-    `${m.file} (${m.format}): ${m.tensors.length} tensors, ${totalParams(m)} parameters, ${totalBytes(m)} bytes`,
+    `${m.file} (${m.format}): ${m.tensors.length} tensor${m.tensors.length === 1 ? '' : 's'}, ${totalParams(m)} parameters, ${totalBytes(m)} bytes`,
     line(head),
     ...rows.map(line),
   ].join('\n');

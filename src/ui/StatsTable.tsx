@@ -14,6 +14,12 @@ const ROWS: Array<{ key: keyof TensorStats; label: string; count?: boolean; hint
     hint: 'excess kurtosis: 0 for a normal distribution; large values mean outliers',
   },
   { key: 'count', label: 'elements', count: true },
+  {
+    key: 'finite',
+    label: 'finite',
+    count: true,
+    hint: 'statistics above are over the finite values',
+  },
   { key: 'zeros', label: 'zeros', count: true },
   { key: 'nans', label: 'NaN', count: true },
   { key: 'posInf', label: '+Inf', count: true },

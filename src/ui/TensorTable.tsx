@@ -26,8 +26,8 @@ export function TensorTable() {
           {model.file} <small>{model.format}</small>
         </h2>
         <p>
-          {formatCount(model.tensors.length)} tensors · {formatCount(model.params)} parameters ·{' '}
-          {formatBytes(model.bytes)}
+          {formatCount(model.tensors.length)} {model.tensors.length === 1 ? 'tensor' : 'tensors'} ·{' '}
+          {formatCount(model.params)} parameters · {formatBytes(model.bytes)}
         </p>
         <input
           type="search"

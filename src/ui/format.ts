@@ -27,3 +27,10 @@ export function formatValue(v: number): string {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** Three significant digits, for axis ticks. */
+export function formatTick(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return formatValue(v);
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
+}

@@ -3,7 +3,7 @@
 import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatValue } from '../format.ts';
+import { formatTick, formatValue } from '../format.ts';
 
 export interface HistogramChartProps {
   counts: ArrayLike<number>;
@@ -43,7 +43,7 @@ export function HistogramChart({ counts, lo, hi, logScale }: HistogramChartProps
           <XAxis
             dataKey="i"
             ticks={ticks}
-            tickFormatter={(i: number) => formatValue(data[i]?.left ?? 0)}
+            tickFormatter={(i: number) => formatTick(i === bins - 1 ? hi : (data[i]?.left ?? lo))}
             interval={0}
           />
           <YAxis

@@ -1,0 +1,82 @@
+// The `slimlab` command: JSON and table output, and one `slimlab:` line with exit code 2 on bad input.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { manifest, ORACLE_DIR } from '../helpers/fixtures.ts';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/slimlab.mjs', import.meta.url).pathname;
+
+async function cli(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`) });
+  return { code, out, err };
+}
+
+describe('slimlab inspect', () => {
+  test('--json prints format, tensors, params and bytes', async () => {
+    const { code, out } = await cli(['inspect', `${ORACLE_DIR}reference.safetensors`, '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    const want = manifest().safetensors[0]!.tensors;
+    expect(doc.format).toBe('safetensors');
+    expect(doc.tensors.map((t: { name: string }) => t.name).sort()).toEqual(
+      Object.keys(want).sort(),
+    );
+    const f32 = doc.tensors.find((t: { name: string }) => t.name === 'f32');
+    expect(f32).toEqual({ name: 'f32', dtype: 'F32', shape: [3, 5], params: 15, bytes: 60 });
+    expect(doc.params).toBe(Object.values(want).reduce((s, t) => s + t.values.length, 0));
+  });
+
+  test('without --json prints a readable table', async () => {
+    const { code, out } = await cli(['inspect', `${ORACLE_DIR}v1_f32.npy`]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/v1_f32\.npy \(npy\): 1 tensor, 12 parameters, 48 bytes/);
+    expect(out).toMatch(/v1_f32\s+F32\s+\[4, 3\]\s+12\s+48/);
+  });
+
+  test('bad input: exit 2 and one stderr line naming the file and the problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slimlab-'));
+    const bad = join(dir, 'cut.safetensors');
+    writeFileSync(bad, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 0x7b]));
+    const { code, err, out } = await cli(['inspect', bad]);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    expect(err).toMatch(new RegExp(`^slimlab: ${bad}: header length: .*passes the end`));
+  });
+
+  test('a missing file is bad input too', async () => {
+    const { code, err } = await cli(['inspect', '/nonexistent/w.safetensors']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^slimlab: \/nonexistent\/w\.safetensors: .*ENOENT/);
+  });
+
+  test('usage errors exit 1', async () => {
+    expect((await cli([])).code).toBe(1);
+    expect((await cli(['inspect'])).code).toBe(1);
+    expect((await cli(['frobnicate'])).code).toBe(1);
+  });
+
+  test('the installed bin runs as a process', async () => {
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'inspect',
+      `${ORACLE_DIR}v2_f64.npy`,
+      '--json',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'npy', params: 5, bytes: 40 });
+    const failed = await run(process.execPath, [
+      BIN,
+      'inspect',
+      `${ORACLE_DIR}manifest.json`,
+    ]).catch((e) => e);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^slimlab: .*manifest\.json: is not a recognised weights file/);
+  });
+});

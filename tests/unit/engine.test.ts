@@ -1,0 +1,80 @@
+// The engine on the CPU path: tensors are read one at a time, and cancellation is prompt.
+import { describe, expect, test } from 'vitest';
+import { summarizeCpu } from '../../src/core/summary.ts';
+import { cpuBackend } from '../../src/engine/backend.ts';
+import { createSession } from '../../src/engine/session.ts';
+import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
+import { makeSafetensors } from '../helpers/fixtures.ts';
+import { normal } from '../helpers/random.ts';
+
+function modelOf(tensors: Record<string, Float32Array>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let at = 0;
+  for (const [k, v] of Object.entries(tensors)) {
+    header[k] = { dtype: 'F32', shape: [v.length], data_offsets: [at, at + v.byteLength] };
+    at += v.byteLength;
+  }
+  const data = new Uint8Array(at);
+  let o = 0;
+  for (const v of Object.values(tensors)) {
+    data.set(new Uint8Array(v.buffer), o);
+    o += v.byteLength;
+  }
+  return makeSafetensors(header, data);
+}
+
+/** Records every read, to check that nothing reads more than one tensor at a time. */
+function recording(src: ByteSource) {
+  const reads: number[] = [];
+  return {
+    reads,
+    source: {
+      ...src,
+      read: (o: number, n: number) => (reads.push(n), src.read(o, n)),
+    } as ByteSource,
+  };
+}
+
+describe('engine session', () => {
+  test('analyses one tensor by reading only its bytes', async () => {
+    const a = normal(1000, 1);
+    const b = normal(50_000, 2);
+    const { reads, source } = recording(bytesSource('m.safetensors', modelOf({ a, b })));
+    const s = createSession();
+    const m = await s.open(source);
+    expect(m.tensors.map((t) => t.name)).toEqual(['a', 'b']);
+    const headerReads = reads.length;
+    const r = await s.analyse(m.id, 'a', 32, cpuBackend());
+    expect(reads.slice(headerReads)).toEqual([4000]);
+    expect([...r.counts]).toEqual([...summarizeCpu(a, 32).counts]);
+    expect(r.stats).toEqual(summarizeCpu(a, 32).stats);
+  });
+
+  test('an aborted CPU analysis stops within 250 ms', async () => {
+    const big = normal(1 << 22, 3);
+    const s = createSession();
+    const m = await s.open(bytesSource('big.safetensors', modelOf({ big })));
+    const ctrl = new AbortController();
+    let abortedAt = 0;
+    const run = s.analyse(m.id, 'big', 64, cpuBackend(), {
+      signal: ctrl.signal,
+      onProgress: (f) => {
+        if (f > 0 && !abortedAt) {
+          abortedAt = performance.now();
+          ctrl.abort(new DOMException('cancelled', 'AbortError'));
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(performance.now() - abortedAt).toBeLessThan(250);
+  });
+
+  test('unknown model or tensor names are reported', async () => {
+    const s = createSession();
+    const m = await s.open(bytesSource('m.safetensors', modelOf({ a: normal(4, 1) })));
+    await expect(s.analyse(m.id, 'zzz', 8, cpuBackend())).rejects.toThrow(
+      /m\.safetensors: no tensor named 'zzz'/,
+    );
+    await expect(s.analyse('m99', 'a', 8, cpuBackend())).rejects.toThrow(/not open/);
+  });
+});
