@@ -40,6 +40,11 @@ export function StatusBar() {
         </details>
       )}
       {b.reason && <span className="reason">{b.reason}</span>}
+      {a?.isFallback && b.kind === 'webgpu' && (
+        <span className="reason" title="A fallback adapter emulates the GPU on the CPU">
+          software adapter: the CPU backend may be faster here
+        </span>
+      )}
       {(a || b.kind === 'webgpu') && (
         <label className="backend-choice">
           compute on{' '}

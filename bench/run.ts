@@ -1,0 +1,50 @@
+// `npm run bench`: serves the benchmark pages with Vite, runs them in headless Chromium with
+// WebGPU, prints the ratios and writes bench/results/summary.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import { chromiumPath, CHROMIUM_ARGS } from '../e2e/fixtures/chromium.ts';
+import type { BenchReport } from './summary.bench.ts';
+
+const sizes = process.argv.find((a) => a.startsWith('--sizes='))?.slice(8);
+const server = await createServer({
+  server: { port: 5179, strictPort: false, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
+await server.listen();
+const url = server.resolvedUrls!.local[0]!;
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+try {
+  const page = await browser.newPage();
+  await page.goto(`${url}bench/index.html${sizes ? `?sizes=${sizes}` : ''}`);
+  await page.waitForFunction(() => window.__benchReport !== undefined, null, {
+    timeout: 15 * 60_000,
+  });
+  const report = (await page.evaluate(() => window.__benchReport)) as
+    BenchReport | { error: string };
+  if ('error' in report) throw new Error(report.error);
+  const ratio = (a: number | null, b: number) => (a === null ? '—' : `${(a / b).toFixed(2)}×`);
+  console.log(`histogram (${report.bins} bins) + statistics — adapter: ${report.adapter}`);
+  console.log(
+    'times are best of 5; ratios are time / time of one plain typed-array pass (min, max, sum) over the same data',
+  );
+  console.table(
+    report.rows.map((r) => ({
+      elements: r.elements,
+      'baseline ms': +r.baselineMs.toFixed(2),
+      'CPU ms': +r.cpuMs.toFixed(2),
+      'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
+      'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
+      'GPU / baseline': ratio(r.gpuMs, r.baselineMs),
+      'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
+    })),
+  );
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    'bench/results/summary.json',
+    JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2),
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}

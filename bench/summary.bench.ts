@@ -1,0 +1,99 @@
+// Histogram + statistics throughput, on WebGPU and on the CPU, each as a ratio against a plain
+// typed-array pass (min, max, sum) over the same data, measured in the same page. Absolute times on
+// a software adapter mean little; the ratios and the adapter name are what the report is for.
+import { summarizeCpu } from '../src/core/summary.ts';
+import { acquireGpu, adapterLabel } from '../src/gpu/device.ts';
+import { summarizeGpu } from '../src/gpu/summarize.ts';
+import { normal } from '../tests/helpers/random.ts';
+
+export interface BenchRow {
+  elements: number;
+  baselineMs: number;
+  cpuMs: number;
+  gpuMs: number | null;
+}
+
+export interface BenchReport {
+  adapter: string;
+  bins: number;
+  rows: BenchRow[];
+}
+
+const BINS = 256;
+const params = new URLSearchParams(location.search);
+const SIZES = (params.get('sizes') ?? '1048576,4194304,16777216').split(',').map(Number);
+const REPEATS = Number(params.get('repeats') ?? 5);
+
+/** The reference pass: one read of every element, the least any summary must do. */
+function baselinePass(x: Float32Array): number {
+  let mn = Infinity;
+  let mx = -Infinity;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    s += v;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+  }
+  return s + mn + mx;
+}
+
+async function best(fn: () => unknown): Promise<number> {
+  let t = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    await fn();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+}
+
+async function run(): Promise<BenchReport> {
+  const got = await acquireGpu(navigator.gpu);
+  const adapter = got.ok ? adapterLabel(got.ctx.summary) : `none (${got.reason})`;
+  const rows: BenchRow[] = [];
+  let sink = 0;
+  for (const n of SIZES) {
+    const x = normal(n, n);
+    const baselineMs = await best(() => (sink += baselinePass(x)));
+    const cpuMs = await best(() => (sink += summarizeCpu(x, BINS).counts[0]!));
+    let gpuMs: number | null = null;
+    if (got.ok) {
+      await summarizeGpu(got.ctx, x, BINS); // compile pipelines outside the timing
+      gpuMs = await best(() => summarizeGpu(got.ctx, x, BINS));
+    }
+    rows.push({ elements: n, baselineMs, cpuMs, gpuMs });
+  }
+  if (sink === 42.5) console.log('');
+  return { adapter, bins: BINS, rows };
+}
+
+function render(r: BenchReport) {
+  document.getElementById('status')!.textContent = `adapter: ${r.adapter}`;
+  const head =
+    '<tr><th>elements</th><th>baseline ms</th><th>CPU ms</th><th>GPU ms</th><th>CPU / baseline</th><th>GPU / baseline</th></tr>';
+  document.getElementById('results')!.innerHTML =
+    head +
+    r.rows
+      .map(
+        (x) =>
+          `<tr><td>${x.elements}</td><td>${x.baselineMs.toFixed(2)}</td><td>${x.cpuMs.toFixed(2)}</td><td>${x.gpuMs?.toFixed(2) ?? '—'}</td><td>${(x.cpuMs / x.baselineMs).toFixed(2)}×</td><td>${x.gpuMs ? (x.gpuMs / x.baselineMs).toFixed(2) + '×' : '—'}</td></tr>`,
+      )
+      .join('');
+}
+
+declare global {
+  interface Window {
+    __benchReport?: BenchReport | { error: string };
+  }
+}
+
+run()
+  .then((r) => {
+    render(r);
+    window.__benchReport = r;
+  })
+  .catch((e: Error) => {
+    document.getElementById('status')!.textContent = `failed: ${e.message}`;
+    window.__benchReport = { error: e.message };
+  });
