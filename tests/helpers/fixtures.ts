@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
 
+export { makeSafetensors } from './safetensors.ts';
+
 export const ORACLE_DIR = fileURLToPath(new URL('../fixtures/oracle/', import.meta.url));
 
 export interface Manifest {
@@ -41,18 +43,4 @@ export function oracleBytes(file: string): Uint8Array {
 
 export function oracleSource(file: string): ByteSource {
   return bytesSource(file, oracleBytes(file));
-}
-
-/** Builds a safetensors file from a header object and a data section (for error cases). */
-export function makeSafetensors(
-  header: unknown,
-  data: Uint8Array = new Uint8Array(0),
-  pad = 0,
-): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(pad));
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
 }

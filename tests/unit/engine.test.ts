@@ -4,24 +4,10 @@ import { summarizeCpu } from '../../src/core/summary.ts';
 import { cpuBackend } from '../../src/engine/backend.ts';
 import { createSession } from '../../src/engine/session.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
-import { makeSafetensors } from '../helpers/fixtures.ts';
+import { f32Safetensors } from '../helpers/safetensors.ts';
 import { normal } from '../helpers/random.ts';
 
-function modelOf(tensors: Record<string, Float32Array>): Uint8Array {
-  const header: Record<string, unknown> = {};
-  let at = 0;
-  for (const [k, v] of Object.entries(tensors)) {
-    header[k] = { dtype: 'F32', shape: [v.length], data_offsets: [at, at + v.byteLength] };
-    at += v.byteLength;
-  }
-  const data = new Uint8Array(at);
-  let o = 0;
-  for (const v of Object.values(tensors)) {
-    data.set(new Uint8Array(v.buffer), o);
-    o += v.byteLength;
-  }
-  return makeSafetensors(header, data);
-}
+const modelOf = (tensors: Record<string, Float32Array>) => f32Safetensors(tensors);
 
 /** Records every read, to check that nothing reads more than one tensor at a time. */
 function recording(src: ByteSource) {
