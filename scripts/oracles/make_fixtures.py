@@ -1,5 +1,8 @@
 """Golden fixtures for the unit tests, produced by independent implementations.
 
+- GGUF files written by the `gguf` package (llama.cpp's gguf-py), quantized with its numpy
+  quantizers where it has them, random blocks otherwise; expected values from gguf.quants.dequantize;
+
 - safetensors files written by the `safetensors` package (and, for BF16/F8 which its numpy API
   cannot write, by hand with values from `ml_dtypes`), with expected float64 values;
 - .npy files written by numpy itself (format versions 1, 2, 3; both byte orders; Fortran order);
@@ -7,7 +10,7 @@
   bias=True) and histograms from numpy.histogram.
 
 Run from the repository root:  python scripts/oracles/make_fixtures.py
-Needs: numpy, scipy, safetensors, ml_dtypes (local wheel mirror; see shared ORACLES.md).
+Needs: numpy, scipy, safetensors, ml_dtypes, gguf (local wheel mirror; see shared ORACLES.md).
 """
 
 import io
@@ -24,7 +27,7 @@ from safetensors.numpy import save
 OUT = "tests/fixtures/oracle"
 os.makedirs(OUT, exist_ok=True)
 rng = np.random.default_rng(20261121)
-manifest = {"safetensors": [], "npy": [], "stats": []}
+manifest = {"safetensors": [], "npy": [], "stats": [], "gguf": []}
 
 
 def write(name, data):
@@ -152,6 +155,66 @@ stats_case("laplace_outliers", np.concatenate([rng.laplace(0, 0.02, 30000), [3.0
 stats_case("uniform", rng.uniform(-1, 1, 10000), 10)
 stats_case("small_with_zeros", [0.0, -0.0, 1.0, 2.0, 2.0, 3.0, -1.0], 4)
 stats_case("constant", [0.75] * 10, 10)
+
+# --- GGUF through gguf-py ----------------------------------------------------------------------
+import gguf
+from gguf import quants
+
+
+def random_blocks(qtype, n_blocks, d_offsets):
+    """Random quantized blocks whose f16 scale fields hold sane values (not Inf/NaN)."""
+    block_size, type_size = gguf.GGML_QUANT_SIZES[qtype]
+    raw = rng.integers(0, 256, (n_blocks, type_size), dtype=np.uint8)
+    for off in d_offsets:
+        raw[:, off : off + 2] = rng.normal(0, 0.05, n_blocks).astype(np.float16).view(np.uint8).reshape(n_blocks, 2)
+    return raw
+
+
+def write_gguf(path, version):
+    w = gguf.GGUFWriter(os.path.join(OUT, path), arch="slimlab-test")
+    w.add_name("oracle fixture")
+    w.add_uint32("test.count", 7)
+    w.add_float32("test.scale", 0.125)
+    w.add_bool("test.flag", True)
+    w.add_array("test.tokens", ["a", "bb", "ccc"])
+    w.add_array("test.ids", [1, 2, 3, 4])
+    expected = {}
+    base = rng.normal(0, 1, (2, 256)).astype(np.float32)
+    w.add_tensor("f32", base)
+    expected["f32"] = (base, "F32")
+    f16 = base.astype(np.float16)
+    w.add_tensor("f16", f16)
+    expected["f16"] = (f16.astype(np.float32), "F16")
+    for name in ["BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"]:
+        qt = gguf.GGMLQuantizationType[name]
+        raw = quants.quantize(base, qt)
+        w.add_tensor(name.lower(), raw, raw_shape=raw.shape, raw_dtype=qt)
+        expected[name.lower()] = (quants.dequantize(raw, qt), name)
+    for name, d_offsets in [("Q4_K", [0, 2]), ("Q6_K", [208])]:
+        qt = gguf.GGMLQuantizationType[name]
+        raw = random_blocks(qt, 2, d_offsets).reshape(2, -1)
+        w.add_tensor(name.lower(), raw, raw_shape=raw.shape, raw_dtype=qt)
+        expected[name.lower()] = (quants.dequantize(raw, qt), name)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    if version != 3:
+        with open(os.path.join(OUT, path), "r+b") as f:
+            f.seek(4)
+            f.write(struct.pack("<I", version))
+    entry = {"file": path, "version": version, "tensors": {}}
+    for name, (vals, ggml_type) in expected.items():
+        vals = np.asarray(vals, dtype=np.float32)
+        npy_name = f"{path[:-5]}.{name}.expected.npy"
+        write(npy_name, npy_bytes(vals, (1, 0)))
+        entry["tensors"][name] = {"type": ggml_type, "shape": list(vals.shape), "expected": npy_name}
+    entry["metadata"] = {"test.count": 7, "test.scale": 0.125, "test.flag": True, "general.name": "oracle fixture"}
+    manifest["gguf"].append(entry)
+
+
+write_gguf("v3.gguf", 3)
+write_gguf("v2.gguf", 2)
 
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1)

@@ -1,5 +1,10 @@
 // Tensor element types as stored in weight files, and their decoding to float32.
-// Names follow safetensors (the widest vocabulary of the formats we read).
+// Names follow safetensors (the widest vocabulary of the formats we read); block-quantized types
+// are GGML's (llama.cpp), where `bytes` is the size of one block of `block` elements.
+import { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber } from './f16.ts';
+import { dequantizeGgml, GGML_BLOCKS, type GgmlBlockType } from './ggml-quants.ts';
+
+export { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber };
 
 export const DTYPES = {
   F64: { bytes: 8, kind: 'float' },
@@ -19,48 +24,29 @@ export const DTYPES = {
   BOOL: { bytes: 1, kind: 'bool' },
 } as const;
 
-export type DType = keyof typeof DTYPES;
+export type ElementDType = keyof typeof DTYPES;
+export type DType = ElementDType | GgmlBlockType;
 
-export function isDType(s: string): s is DType {
+export function isDType(s: string): s is ElementDType {
   return Object.prototype.hasOwnProperty.call(DTYPES, s);
 }
 
-export function bytesPerElement(d: DType): number {
+export function isBlockDType(d: string): d is GgmlBlockType {
+  return Object.prototype.hasOwnProperty.call(GGML_BLOCKS, d);
+}
+
+/** Bytes per element of an element (non-block) type. */
+export function bytesPerElement(d: ElementDType): number {
   return DTYPES[d].bytes;
 }
 
-const f32Scratch = new Float32Array(1);
-const u32Scratch = new Uint32Array(f32Scratch.buffer);
-
-/** IEEE 754 binary16 bits → number (exact). */
-export function f16BitsToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** bfloat16 bits → number (exact: bf16 is the top half of a float32). */
-export function bf16BitsToNumber(h: number): number {
-  u32Scratch[0] = (h & 0xffff) << 16;
-  return f32Scratch[0]!;
-}
-
-/** OCP FP8 E4M3FN (no infinities, S.1111.111 is NaN, bias 7) → number. */
-export function e4m3BitsToNumber(b: number): number {
-  const sign = b & 0x80 ? -1 : 1;
-  const exp = (b >> 3) & 0xf;
-  const frac = b & 0x7;
-  if (exp === 0xf && frac === 0x7) return NaN;
-  if (exp === 0) return sign * frac * 2 ** -9;
-  return sign * (1 + frac / 8) * 2 ** (exp - 7);
-}
-
-/** OCP FP8 E5M2 (IEEE-like, bias 15) → number. */
-export function e5m2BitsToNumber(b: number): number {
-  return f16BitsToNumber((b & 0xff) << 8);
+/** Stored bytes of `count` elements, or null when a block type's count is not whole blocks. */
+export function storageBytes(d: DType, count: number): number | null {
+  if (isBlockDType(d)) {
+    const b = GGML_BLOCKS[d];
+    return count % b.block === 0 ? (count / b.block) * b.bytes : null;
+  }
+  return count * DTYPES[d].bytes;
 }
 
 /**
@@ -74,12 +60,13 @@ export function decodeToFloat32(
   count: number,
   littleEndian = true,
 ): Float32Array {
-  const need = count * bytesPerElement(dtype);
-  if (bytes.byteLength < need) {
+  const need = storageBytes(dtype, count);
+  if (need === null || bytes.byteLength < need) {
     throw new RangeError(
-      `need ${need} bytes for ${count} ${dtype} elements, got ${bytes.byteLength}`,
+      `need ${need ?? 'whole blocks of'} bytes for ${count} ${dtype} elements, got ${bytes.byteLength}`,
     );
   }
+  if (isBlockDType(dtype)) return dequantizeGgml(bytes, dtype, count);
   const out = new Float32Array(count);
   const v = new DataView(bytes.buffer, bytes.byteOffset, need);
   const le = littleEndian;

@@ -17,7 +17,7 @@ export interface TensorInfo {
   fortranOrder?: boolean;
 }
 
-export type FormatName = 'safetensors' | 'npy';
+export type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';
 
 export interface ModelInfo {
   format: FormatName;

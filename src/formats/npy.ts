@@ -1,7 +1,7 @@
 // .npy reader (numpy format versions 1, 2 and 3, NEP 1). The header is a Python dict literal; it
 // is read by a small literal parser that accepts strings, booleans, integers, tuples and dicts
 // and nothing else, so no file can make us evaluate anything. Object arrays are refused.
-import { bytesPerElement, type DType } from '../core/dtype.ts';
+import { bytesPerElement, type ElementDType } from '../core/dtype.ts';
 import { shapeProduct } from '../core/shape.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
@@ -11,7 +11,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** numpy caps headers at 10,000 bytes by default when reading; we allow more, but not absurdly more. */
 export const MAX_NPY_HEADER_BYTES = 1 << 20;
 
-const DESCR: Record<string, DType> = {
+const DESCR: Record<string, ElementDType> = {
   f2: 'F16',
   f4: 'F32',
   f8: 'F64',

@@ -1,11 +1,12 @@
 // The sniffing registry: picks a reader by the file's first bytes, falling back to its extension.
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
+import { ggufReader } from './gguf.ts';
 import { npyReader } from './npy.ts';
 import { safetensorsReader } from './safetensors.ts';
 import type { ByteSource } from './source.ts';
 
-export const READERS: readonly FormatReader[] = [npyReader, safetensorsReader];
+export const READERS: readonly FormatReader[] = [npyReader, ggufReader, safetensorsReader];
 
 export const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
 

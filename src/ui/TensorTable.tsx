@@ -3,6 +3,7 @@ import { selectTensor, setFilter, toggleSort } from '../state/actions.ts';
 import { useStore, type SortKey } from '../state/store.ts';
 import { formatBytes, formatCount, formatShape } from './format.ts';
 import { useVisibleTensors } from './hooks.ts';
+import { ModelMetadata } from './ModelMetadata.tsx';
 
 const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'name', label: 'name' },
@@ -29,6 +30,7 @@ export function TensorTable() {
           {formatCount(model.tensors.length)} {model.tensors.length === 1 ? 'tensor' : 'tensors'} ·{' '}
           {formatCount(model.params)} parameters · {formatBytes(model.bytes)}
         </p>
+        <ModelMetadata />
         <input
           type="search"
           placeholder="Filter by name or dtype"
