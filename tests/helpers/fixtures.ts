@@ -14,6 +14,11 @@ export interface Manifest {
     tensors: Record<string, { shape: number[]; values: number[] }>;
   }>;
   npy: Array<{ file: string; shape: number[]; fortran: boolean; values: number[] }>;
+  gguf: Array<{
+    file: string;
+    version: number;
+    tensors: Record<string, { type: string; shape: number[]; expected: string }>;
+  }>;
   stats: Array<{
     name: string;
     x: Array<number | null> | null;
