@@ -60,6 +60,23 @@ manifest["safetensors"].append(
     }
 )
 
+# A sharded checkpoint: two shards written by safetensors and the index layout transformers writes.
+shard_tensors = [
+    {"layers.0.w": rng.normal(0, 1, (4, 4)).astype(np.float32), "layers.0.b": rng.normal(0, 1, (4,)).astype(np.float32)},
+    {"layers.1.w": rng.normal(0, 1, (4, 4)).astype(np.float16)},
+]
+weight_map = {}
+for i, part in enumerate(shard_tensors):
+    name = f"model-{i + 1:05d}-of-{len(shard_tensors):05d}.safetensors"
+    write(name, save(part))
+    weight_map.update({k: name for k in part})
+with open(os.path.join(OUT, "model.safetensors.index.json"), "w") as fh:
+    json.dump({"metadata": {"total_size": sum(v.nbytes for p in shard_tensors for v in p.values())}, "weight_map": weight_map}, fh, indent=1)
+manifest["sharded"] = {
+    "index": "model.safetensors.index.json",
+    "tensors": {k: {"shape": list(v.shape), "values": v.astype(np.float64).ravel().tolist()} for p in shard_tensors for k, v in p.items()},
+}
+
 # BF16 and FP8: bytes and expected values from ml_dtypes.
 special = {
     "BF16": rng.normal(0, 3, (9,)).astype(ml_dtypes.bfloat16),

@@ -1,7 +1,7 @@
 // `slimlab inspect FILE... [--json]`: the tensor table of each file.
 import { totalBytes, totalParams, type ModelInfo } from '../formats/model.ts';
-import { openModel } from '../formats/registry.ts';
-import { fileSource } from './file-source.ts';
+import { openGroup, type GroupResult } from '../formats/group.ts';
+import { fileSource, type FileSource } from './file-source.ts';
 
 export interface InspectJson {
   format: string;
@@ -47,11 +47,21 @@ export function inspectTable(m: ModelInfo): string {
   ].join('\n');
 }
 
-export async function inspectFile(path: string): Promise<ModelInfo> {
-  const src = await fileSource(path);
+/** Opens the given files as models (shards and external data grouped); closes them after. */
+export async function inspectFiles(paths: string[]): Promise<GroupResult> {
+  const sources: FileSource[] = [];
   try {
-    return await openModel(src);
+    for (const p of paths) {
+      try {
+        sources.push(await fileSource(p));
+      } catch (e) {
+        throw new Error(
+          `${p}: cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
+      }
+    }
+    return await openGroup(sources);
   } finally {
-    await src.close();
+    await Promise.all(sources.map((s) => s.close()));
   }
 }

@@ -1,11 +1,12 @@
 // The `slimlab` command line: the same readers and engine as the browser, from a shell.
 import { isFormatError } from '../formats/errors.ts';
-import { inspectFile, inspectJson, inspectTable } from './inspect.ts';
+import { inspectFiles, inspectJson, inspectTable } from './inspect.ts';
 
 const USAGE = `usage: slimlab inspect FILE... [--json]
 
 commands:
-  inspect   list the tensors of weight files (.safetensors, .npy)
+  inspect   list the tensors of weight files (.safetensors and sharded
+            .safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)
 
 exit codes: 0 ok, 1 usage error, 2 bad input`;
 
@@ -40,15 +41,16 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.err('slimlab: inspect needs at least one FILE');
     return 1;
   }
-  const results = [];
-  for (const f of files) {
-    try {
-      results.push(await inspectFile(f));
-    } catch (e) {
-      const msg = isFormatError(e) ? e.message : `${f}: ${(e as Error).message}`;
-      io.err(`slimlab: ${msg.replace(/\n/g, ' ')}`);
-      return 2;
-    }
+  let results;
+  try {
+    const r = await inspectFiles(files);
+    for (const p of r.problems) io.err(`slimlab: ${p.message.replace(/\n/g, ' ')}`);
+    if (r.problems.length) return 2;
+    results = r.models.map((m) => m.info);
+  } catch (e) {
+    const msg = isFormatError(e) ? e.message : (e as Error).message;
+    io.err(`slimlab: ${msg.replace(/\n/g, ' ')}`);
+    return 2;
   }
   if (json) {
     const docs = results.map(inspectJson);

@@ -3,6 +3,7 @@
 // are GGML's (llama.cpp), where `bytes` is the size of one block of `block` elements.
 import { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber } from './f16.ts';
 import { dequantizeGgml, GGML_BLOCKS, type GgmlBlockType } from './ggml-quants.ts';
+import { decodeVarintsToFloat32 } from './varint.ts';
 
 export { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber };
 
@@ -53,13 +54,16 @@ export function storageBytes(d: DType, count: number): number | null {
  * Decodes `count` elements of `dtype` from `bytes` into a new Float32Array.
  * Integers beyond 2^24 lose precision exactly as a float32 cast does.
  * @param littleEndian byte order of the stored elements
+ * @param varint values are protobuf varints (ONNX typed integer fields), not fixed-size elements
  */
 export function decodeToFloat32(
   bytes: Uint8Array,
   dtype: DType,
   count: number,
   littleEndian = true,
+  varint = false,
 ): Float32Array {
+  if (varint) return decodeVarintsToFloat32(bytes, dtype, count);
   const need = storageBytes(dtype, count);
   if (need === null || bytes.byteLength < need) {
     throw new RangeError(

@@ -1,10 +1,10 @@
 // The open models and the analysis of their tensors. Holds file handles, never whole files:
 // a tensor's bytes are read when it is analysed, decoded to float32, summarised and dropped.
-import { decodeToFloat32 } from '../core/dtype.ts';
 import type { TensorStats } from '../core/stats.ts';
 import { type ModelInfo, totalBytes, totalParams } from '../formats/model.ts';
-import { openModel } from '../formats/registry.ts';
+import { openGroup } from '../formats/group.ts';
 import type { ByteSource } from '../formats/source.ts';
+import { readTensorF32 } from '../formats/tensor-data.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 
 export interface TensorRow {
@@ -41,7 +41,13 @@ export interface TensorAnalysis {
 
 interface OpenModel {
   info: ModelInfo;
-  source: ByteSource;
+  /** The model's files by name: its own, and shards or external-data companions. */
+  sources: Map<string, ByteSource>;
+}
+
+export interface OpenOutcome {
+  models: ModelSummary[];
+  problems: Array<{ file: string; message: string }>;
 }
 
 export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
@@ -64,29 +70,40 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
 }
 
 export function createSession() {
-  const models = new Map<string, OpenModel>();
+  const openModels = new Map<string, OpenModel>();
   let next = 1;
 
   return {
+    /** Opens dropped files as models (shards and companions grouped); bad files become problems. */
+    async openFiles(files: readonly ByteSource[]): Promise<OpenOutcome> {
+      const r = await openGroup(files);
+      const models = r.models.map(({ info, sources }) => {
+        const id = `m${next++}`;
+        openModels.set(id, { info, sources });
+        return summarizeModel(id, info);
+      });
+      return { models, problems: r.problems };
+    },
+
+    /** Opens one file as a model; throws FormatError when it is not one. */
     async open(source: ByteSource): Promise<ModelSummary> {
-      const info = await openModel(source);
-      const id = `m${next++}`;
-      models.set(id, { info, source });
-      return summarizeModel(id, info);
+      const r = await this.openFiles([source]);
+      if (r.problems.length || !r.models[0])
+        throw new Error(r.problems[0]?.message ?? `${source.name}: no model`);
+      return r.models[0];
     },
 
     close(id: string): void {
-      models.delete(id);
+      openModels.delete(id);
     },
 
     /** Reads one tensor and decodes it to float32 (memory: that tensor only). */
     async readTensor(modelId: string, name: string): Promise<Float32Array> {
-      const m = models.get(modelId);
+      const m = openModels.get(modelId);
       if (!m) throw new Error(`model ${modelId} is not open`);
       const t = m.info.tensors.find((x) => x.name === name);
       if (!t) throw new Error(`${m.info.file}: no tensor named '${name}'`);
-      const bytes = await m.source.read(t.offset, t.bytes);
-      return decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian);
+      return readTensorF32(m.sources.get(t.dataFile ?? m.info.file)!, t);
     },
 
     async analyse(
@@ -99,7 +116,7 @@ export function createSession() {
       const t0 = performance.now();
       const x = await this.readTensor(modelId, name);
       opts.signal?.throwIfAborted();
-      const info = models.get(modelId)!.info.tensors.find((t) => t.name === name)!;
+      const info = openModels.get(modelId)!.info.tensors.find((t) => t.name === name)!;
       const s = await backend.summarize(x, bins, opts);
       return {
         modelId,

@@ -21,7 +21,7 @@ export class Cursor {
 
   /** Makes `n` bytes at pos available; `field` names what is being read, for the error. */
   async need(n: number, field: string): Promise<void> {
-    if (this.pos + n <= this.start + this.buf.length) return;
+    if (this.pos >= this.start && this.pos + n <= this.start + this.buf.length) return;
     if (this.pos + n > this.src.size) {
       throw new FormatError(
         this.src.name,

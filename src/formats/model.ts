@@ -15,6 +15,10 @@ export interface TensorInfo {
   littleEndian: boolean;
   /** Fortran (column-major) order; statistics do not depend on it, layouts do. */
   fortranOrder?: boolean;
+  /** Values are packed protobuf varints (ONNX int32_data/int64_data/uint64_data). */
+  varint?: boolean;
+  /** Name of the file holding the bytes when it is not the model's own (ONNX external data, shards). */
+  dataFile?: string;
 }
 
 export type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';

@@ -3,10 +3,16 @@ import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
 import { ggufReader } from './gguf.ts';
 import { npyReader } from './npy.ts';
+import { onnxReader } from './onnx.ts';
 import { safetensorsReader } from './safetensors.ts';
 import type { ByteSource } from './source.ts';
 
-export const READERS: readonly FormatReader[] = [npyReader, ggufReader, safetensorsReader];
+export const READERS: readonly FormatReader[] = [
+  npyReader,
+  ggufReader,
+  safetensorsReader,
+  onnxReader,
+];
 
 export const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
 

@@ -71,17 +71,6 @@ export function createEngineApi(gpu: GPU | undefined) {
     }
   }
 
-  async function openOne(file: Blob, name: string): Promise<ModelSummary | FileProblem> {
-    try {
-      return await session.open(blobSource(file, name));
-    } catch (e) {
-      return {
-        file: name,
-        message: isFormatError(e) ? e.message : `${name}: ${(e as Error).message}`,
-      };
-    }
-  }
-
   return {
     /** Acquires WebGPU (or settles on the CPU) and subscribes to engine events. */
     async init(listener?: (e: EngineEvent) => void): Promise<BackendStatus> {
@@ -118,14 +107,17 @@ export function createEngineApi(gpu: GPU | undefined) {
       return s;
     },
 
+    /** Opens dropped files: shards and external-data companions are grouped with their model. */
     async openFiles(files: File[]): Promise<OpenResult> {
-      const out: OpenResult = { models: [], problems: [] };
-      for (const f of files) {
-        const r = await openOne(f, f.name);
-        if ('id' in r) out.models.push(r);
-        else out.problems.push(r);
+      try {
+        return await session.openFiles(files.map((f) => blobSource(f, f.name)));
+      } catch (e) {
+        // Readers turn every file problem into a FormatError; anything else is a failure to read.
+        const message = isFormatError(e)
+          ? e.message
+          : `could not read the files: ${(e as Error).message}`;
+        return { models: [], problems: [{ file: files[0]?.name ?? '', message }] };
       }
-      return out;
     },
 
     /** Opens a built-in model served with the app (a static URL of the same origin). */
@@ -133,8 +125,7 @@ export function createEngineApi(gpu: GPU | undefined) {
       const res = await fetch(url);
       if (!res.ok)
         return { models: [], problems: [{ file: name, message: `${name}: HTTP ${res.status}` }] };
-      const r = await openOne(await res.blob(), name);
-      return 'id' in r ? { models: [r], problems: [] } : { models: [], problems: [r] };
+      return session.openFiles([blobSource(await res.blob(), name)]);
     },
 
     closeModel(id: string): void {

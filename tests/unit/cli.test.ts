@@ -54,7 +54,7 @@ describe('slimlab inspect', () => {
   test('a missing file is bad input too', async () => {
     const { code, err } = await cli(['inspect', '/nonexistent/w.safetensors']);
     expect(code).toBe(2);
-    expect(err).toMatch(/^slimlab: \/nonexistent\/w\.safetensors: .*ENOENT/);
+    expect(err).toMatch(/^slimlab: \/nonexistent\/w\.safetensors: cannot be opened \(ENOENT\)/);
   });
 
   test('usage errors exit 1', async () => {
@@ -78,5 +78,43 @@ describe('slimlab inspect', () => {
     ]).catch((e) => e);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/^slimlab: .*manifest\.json: is not a recognised weights file/);
+  });
+});
+
+describe('slimlab inspect with files that belong together', () => {
+  test('shards given with their index make one model', async () => {
+    const files = [
+      'model.safetensors.index.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ];
+    const { code, out } = await cli(['inspect', ...files.map((f) => ORACLE_DIR + f), '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.tensors.map((t: { name: string }) => t.name).sort()).toEqual([
+      'layers.0.b',
+      'layers.0.w',
+      'layers.1.w',
+    ]);
+  });
+  test('a missing shard is bad input', async () => {
+    const { code, err } = await cli(['inspect', `${ORACLE_DIR}model.safetensors.index.json`]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^slimlab: .*index\.json: shards: missing/);
+  });
+  test('GGUF and ONNX', async () => {
+    const gguf = JSON.parse((await cli(['inspect', `${ORACLE_DIR}v3.gguf`, '--json'])).out);
+    expect(gguf.format).toBe('gguf');
+    expect(gguf.tensors.find((t: { name: string }) => t.name === 'q4_k')).toMatchObject({
+      dtype: 'Q4_K',
+      shape: [2, 256],
+      bytes: 288,
+    });
+    const onnx = await cli([
+      'inspect',
+      new URL('../fixtures/onnx/silero_vad_v5.onnx', import.meta.url).pathname,
+    ]);
+    expect(onnx.code).toBe(0);
+    expect(onnx.out).toMatch(/silero_vad_v5\.onnx \(onnx\): 345 tensors/);
   });
 });

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import type { MadeFile } from './fixtures/files.ts';
+import { Slimlab } from './fixtures/slimlab.ts';
+
+const fixture = (dir: string, name: string): MadeFile => ({
+  name,
+  mimeType: 'application/octet-stream',
+  buffer: readFileSync(new URL(`../tests/fixtures/${dir}/${name}`, import.meta.url)),
+});
+
+test('a sharded checkpoint dropped with its index opens as one model', async ({ page }) => {
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await app.drop([
+    fixture('oracle', 'model-00002-of-00002.safetensors'),
+    fixture('oracle', 'model.safetensors.index.json'),
+    fixture('oracle', 'model-00001-of-00002.safetensors'),
+  ]);
+  await expect(
+    page.getByRole('heading', { name: /model\.safetensors\.index\.json/ }),
+  ).toBeVisible();
+  await expect(app.table.locator('tbody tr')).toHaveCount(3);
+  await page.getByTestId('metadata').locator('summary').click();
+  await expect(page.getByTestId('metadata')).toContainText('shards');
+  await app.selectTensor('layers.1.w');
+  await app.waitForHistogram('layers.1.w', 64);
+  expect((await app.stat('count')).value).toBe(16);
+});
+
+test('GGUF and ONNX files open, quantized tensors are dequantized for the histogram', async ({
+  page,
+}) => {
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await app.drop([fixture('oracle', 'v3.gguf')]);
+  await expect(app.row('q4_k')).toContainText('Q4_K');
+  await app.selectTensor('q4_k');
+  await app.waitForHistogram('q4_k', 64);
+  expect((await app.stat('count')).value).toBe(512);
+  await app.drop([fixture('onnx', 'synthetic.onnx')]);
+  await expect(app.notices.getByRole('alert')).toContainText("its data is in 'synthetic.weights'");
+  await app.drop([fixture('onnx', 'synthetic.onnx'), fixture('onnx', 'synthetic.weights')]);
+  await expect(page.getByRole('heading', { name: /synthetic\.onnx/ })).toBeVisible();
+  await app.selectTensor('external_f32');
+  await app.waitForHistogram('external_f32', 64);
+  expect((await app.stat('count')).value).toBe(64);
+});

@@ -1,0 +1,168 @@
+// Opening several dropped files at once: a sharded safetensors index takes its shards, an ONNX model
+// takes its external-data files, and every other file opens on its own. Each bad file or incomplete
+// group becomes a problem with a reason; the good ones still open.
+import { FormatError, isFormatError } from './errors.ts';
+import type { ModelInfo } from './model.ts';
+import { openModel } from './registry.ts';
+import { isShardIndex, parseShardIndex } from './safetensors-index.ts';
+import type { ByteSource } from './source.ts';
+
+export interface OpenedModel {
+  info: ModelInfo;
+  /** Every file the model reads from, by name (its own file first). */
+  sources: Map<string, ByteSource>;
+}
+
+export interface GroupResult {
+  models: OpenedModel[];
+  problems: Array<{ file: string; message: string }>;
+}
+
+function message(e: unknown, file: string): string {
+  return isFormatError(e) ? e.message : `${file}: ${(e as Error).message}`;
+}
+
+async function openSharded(
+  index: ByteSource,
+  byName: Map<string, ByteSource>,
+  used: Set<string>,
+): Promise<OpenedModel> {
+  const idx = await parseShardIndex(index);
+  // The shards belong to the index even when it fails: they are not models of their own.
+  for (const s of idx.shards) if (byName.has(s)) used.add(s);
+  const missing = idx.shards.filter((s) => !byName.has(s));
+  if (missing.length) {
+    throw new FormatError(
+      index.name,
+      'truncated',
+      'shards',
+      `missing ${missing.join(', ')}: drop every shard together with the index`,
+    );
+  }
+  const sources = new Map<string, ByteSource>([[index.name, index]]);
+  const tensors: ModelInfo['tensors'] = [];
+  let fileBytes = index.size;
+  for (const shard of idx.shards) {
+    const src = byName.get(shard)!;
+    used.add(shard);
+    sources.set(shard, src);
+    const m = await openModel(src);
+    if (m.format !== 'safetensors')
+      throw new FormatError(
+        shard,
+        'unknown-format',
+        '',
+        'is listed as a shard but is not safetensors',
+      );
+    fileBytes += src.size;
+    for (const t of m.tensors) {
+      if (idx.weightMap.get(t.name) !== shard) {
+        throw new FormatError(
+          index.name,
+          'bad-header',
+          `weight_map '${t.name}'`,
+          `does not name ${shard}, which holds it`,
+        );
+      }
+      tensors.push({ ...t, dataFile: shard });
+    }
+  }
+  for (const [name, shard] of idx.weightMap) {
+    if (!tensors.some((t) => t.name === name)) {
+      throw new FormatError(index.name, 'bad-header', `weight_map '${name}'`, `is not in ${shard}`);
+    }
+  }
+  const info: ModelInfo = {
+    format: 'safetensors',
+    file: index.name,
+    fileBytes,
+    metadata: { ...idx.metadata, shards: String(idx.shards.length) },
+    tensors,
+  };
+  return { info, sources };
+}
+
+function attachCompanions(
+  info: ModelInfo,
+  own: ByteSource,
+  byName: Map<string, ByteSource>,
+  used: Set<string>,
+): OpenedModel {
+  const sources = new Map<string, ByteSource>([[own.name, own]]);
+  for (const t of info.tensors) {
+    if (!t.dataFile) continue;
+    const src = byName.get(t.dataFile);
+    if (!src) {
+      throw new FormatError(
+        own.name,
+        'truncated',
+        `tensor '${t.name}'`,
+        `its data is in '${t.dataFile}': drop that file together with the model`,
+      );
+    }
+    if (t.offset + t.bytes > src.size) {
+      throw new FormatError(
+        t.dataFile,
+        'truncated',
+        `tensor '${t.name}'`,
+        `data [${t.offset}, ${t.offset + t.bytes}) passes the end of the ${src.size}-byte file`,
+      );
+    }
+    used.add(t.dataFile);
+    sources.set(t.dataFile, src);
+  }
+  return { info, sources };
+}
+
+/** Files refer to each other by base name (an index names its shards, ONNX its data files). */
+const baseName = (name: string) => name.replace(/^.*[\\/]/, '');
+
+export async function openGroup(files: readonly ByteSource[]): Promise<GroupResult> {
+  const out: GroupResult = { models: [], problems: [] };
+  const byName = new Map(files.map((f) => [baseName(f.name), f]));
+  const used = new Set<string>();
+  const fail = (file: string, e: unknown) => out.problems.push({ file, message: message(e, file) });
+
+  for (const f of files.filter((x) => isShardIndex(x.name))) {
+    used.add(baseName(f.name));
+    try {
+      out.models.push(await openSharded(f, byName, used));
+    } catch (e) {
+      fail(f.name, e);
+    }
+  }
+  const pending: Array<{ src: ByteSource; info: ModelInfo | null }> = [];
+  const companions = new Set<string>();
+  for (const f of files) {
+    if (used.has(baseName(f.name))) continue;
+    try {
+      const info = await openModel(f);
+      pending.push({ src: f, info });
+      for (const t of info.tensors) if (t.dataFile) companions.add(t.dataFile);
+    } catch (e) {
+      // A companion data file is not a model of its own: wait and see whether a model claims it.
+      if (!(isFormatError(e) && e.code === 'unknown-format')) fail(f.name, e);
+      else pending.push({ src: f, info: null });
+    }
+  }
+  for (const { src, info } of pending) {
+    if (info) {
+      try {
+        out.models.push(attachCompanions(info, src, byName, used));
+      } catch (e) {
+        fail(src.name, e);
+      }
+    } else if (!companions.has(baseName(src.name))) {
+      fail(
+        src.name,
+        new FormatError(
+          src.name,
+          'unknown-format',
+          '',
+          'is not a recognised weights file (supported: .safetensors, .safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)',
+        ),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+// A protobuf wire-format walker over a Cursor: it yields each field of a message with where its
+// bytes lie, so a reader can recurse into sub-messages and skip large byte fields (ONNX raw_data)
+// without reading them. No schema, no copies; lengths are checked against the enclosing message.
+import type { Cursor } from './cursor.ts';
+import { FormatError } from './errors.ts';
+
+export interface Field {
+  /** Field number. */
+  no: number;
+  /** 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32. */
+  wire: 0 | 1 | 2 | 5;
+  /** Varint value (wire 0); exact below 2^53, Infinity above. */
+  value: number;
+  /** Payload start (wire 1, 2, 5) as a file offset, and its length. */
+  start: number;
+  len: number;
+}
+
+export async function varint(c: Cursor, field: string): Promise<number> {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    const b = await c.u8(field);
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) return v > Number.MAX_SAFE_INTEGER ? Infinity : v;
+    mul *= 128;
+  }
+  throw new FormatError(c.src.name, 'bad-header', field, 'has a varint longer than 10 bytes');
+}
+
+/**
+ * Walks the fields of the message in [c.pos, end). After each yield the cursor moves to the end of
+ * that field, whether or not the consumer read into it.
+ */
+export async function* fields(c: Cursor, end: number, what: string): AsyncGenerator<Field> {
+  while (c.pos < end) {
+    const key = await varint(c, `${what} field key`);
+    const no = Math.floor(key / 8);
+    const wire = key % 8;
+    let f: Field;
+    if (wire === 0) {
+      f = { no, wire, value: await varint(c, `${what} field ${no}`), start: c.pos, len: 0 };
+    } else if (wire === 1 || wire === 5) {
+      const len = wire === 1 ? 8 : 4;
+      f = { no, wire, value: 0, start: c.pos, len };
+    } else if (wire === 2) {
+      const len = await varint(c, `${what} field ${no} length`);
+      f = { no, wire, value: 0, start: c.pos, len };
+    } else {
+      throw new FormatError(
+        c.src.name,
+        'bad-header',
+        `${what} field ${no}`,
+        `has unsupported wire type ${wire}`,
+      );
+    }
+    const next = f.start + f.len;
+    if (next > end) {
+      throw new FormatError(
+        c.src.name,
+        'truncated',
+        `${what} field ${no}`,
+        `runs ${next - end} bytes past its enclosing message (offset ${f.start})`,
+      );
+    }
+    yield f;
+    c.pos = next;
+  }
+  if (c.pos !== end) {
+    throw new FormatError(c.src.name, 'bad-header', what, `ends at ${c.pos}, not at ${end}`);
+  }
+}
+
+export async function readString(c: Cursor, f: Field, what: string): Promise<string> {
+  if (f.wire !== 2) throw new FormatError(c.src.name, 'bad-header', what, 'is not a string');
+  c.pos = f.start;
+  const bytes = await c.bytes(f.len, what);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new FormatError(c.src.name, 'bad-header', what, 'is not valid UTF-8');
+  }
+}
+
+/** Decodes packed varints (unsigned; int64 negatives come back as 2^64 − |x|, fixed by the caller). */
+export function unpackVarints(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  let v = 0;
+  let mul = 1;
+  for (const b of bytes) {
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      out.push(v);
+      v = 0;
+      mul = 1;
+    } else mul *= 128;
+  }
+  return out;
+}
