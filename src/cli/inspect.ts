@@ -57,6 +57,7 @@ export async function inspectFiles(paths: string[]): Promise<GroupResult> {
       } catch (e) {
         throw new Error(
           `${p}: cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+          { cause: e },
         );
       }
     }
