@@ -46,3 +46,13 @@ test('GGUF and ONNX files open, quantized tensors are dequantized for the histog
   await app.waitForHistogram('external_f32', 64);
   expect((await app.stat('count')).value).toBe(64);
 });
+
+test('a compressed .npz opens and its deflated arrays are analysed', async ({ page }) => {
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await app.drop([fixture('oracle', 'deflated.npz')]);
+  await expect(app.table.locator('tbody tr')).toHaveCount(3);
+  await app.selectTensor('big');
+  await app.waitForHistogram('big', 64);
+  expect((await app.stat('count')).value).toBe(3000);
+});

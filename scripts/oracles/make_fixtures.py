@@ -134,6 +134,15 @@ for name, arr, ver in cases:
         }
     )
 
+# .npz written by numpy: stored (savez) and deflated (savez_compressed).
+npz_arrays = {"w": rng.normal(0, 1, (6, 5)).astype(np.float32), "b": rng.integers(-9, 9, (5,)).astype(np.int16), "big": rng.normal(0, 1, (3000,)).astype(np.float32)}
+for name, fn in [("stored.npz", np.savez), ("deflated.npz", np.savez_compressed)]:
+    fn(os.path.join(OUT, name), **npz_arrays)
+manifest["npz"] = {
+    "files": ["stored.npz", "deflated.npz"],
+    "tensors": {k: {"shape": list(v.shape), "values": v.astype(np.float64).ravel().tolist()} for k, v in npz_arrays.items()},
+}
+
 # --- statistics and histograms from numpy / scipy ------------------------------------------------
 def stats_case(name, x, bins):
     x = np.asarray(x, dtype=np.float32)

@@ -19,6 +19,8 @@ export interface TensorInfo {
   varint?: boolean;
   /** Name of the file holding the bytes when it is not the model's own (ONNX external data, shards). */
   dataFile?: string;
+  /** A deflated .npz entry: `offset` is then the position of the data inside the inflated entry. */
+  zipEntry?: { path: string; offset: number };
 }
 
 export type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';

@@ -3,12 +3,14 @@ import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
 import { ggufReader } from './gguf.ts';
 import { npyReader } from './npy.ts';
+import { npzReader } from './npz.ts';
 import { onnxReader } from './onnx.ts';
 import { safetensorsReader } from './safetensors.ts';
 import type { ByteSource } from './source.ts';
 
 export const READERS: readonly FormatReader[] = [
   npyReader,
+  npzReader,
   ggufReader,
   safetensorsReader,
   onnxReader,

@@ -14,6 +14,7 @@ export interface Manifest {
     tensors: Record<string, { shape: number[]; values: number[] }>;
   }>;
   npy: Array<{ file: string; shape: number[]; fortran: boolean; values: number[] }>;
+  npz: { files: string[]; tensors: Record<string, { shape: number[]; values: number[] }> };
   sharded: { index: string; tensors: Record<string, { shape: number[]; values: number[] }> };
   gguf: Array<{
     file: string;
