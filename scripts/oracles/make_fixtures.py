@@ -182,6 +182,47 @@ stats_case("uniform", rng.uniform(-1, 1, 10000), 10)
 stats_case("small_with_zeros", [0.0, -0.0, 1.0, 2.0, 2.0, 3.0, -1.0], 4)
 stats_case("constant", [0.75] * 10, 10)
 
+# --- per-channel integer quantization: scales by numpy from the documented formula, codes and
+# dequantized values from the ONNX reference implementation (QuantizeLinear / DequantizeLinear, opset 21).
+from onnx import TensorProto, helper
+from onnx.reference import ReferenceEvaluator
+
+
+def onnx_q_dq(x, scale, zp, axis, zp_type):
+    q = helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=axis)
+    dq = helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], axis=axis)
+    g = helper.make_graph(
+        [q, dq],
+        "qdq",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info("q", zp_type, None), helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[helper.make_tensor("s", TensorProto.FLOAT, [len(scale)], scale.tolist()), helper.make_tensor("z", zp_type, [len(zp)], zp.tolist())],
+    )
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 21)])
+    codes, y = ReferenceEvaluator(m).run(None, {"x": x})
+    return np.asarray(codes).astype(np.int64), np.asarray(y, dtype=np.float32)
+
+
+intq = []
+xq = rng.normal(0, 0.1, (6, 40)).astype(np.float32)
+xq[2, 5] = 1.7  # an outlier in one channel
+xq[4, :] = 0.0  # a channel of zeros
+for bits, symmetric in [(8, True), (8, False), (4, True), (4, False)]:
+    half = 2 ** (bits - 1)
+    qmin, qmax = (-(half - 1), half - 1) if symmetric else (0, 2 * half - 1)
+    lo = np.minimum(xq.min(axis=1), 0).astype(np.float64)
+    hi = np.maximum(xq.max(axis=1), 0).astype(np.float64)
+    span = np.maximum(-lo, hi) / qmax if symmetric else (hi - lo) / (qmax - qmin)
+    scale = np.where(span > 0, span, 1).astype(np.float32)
+    if symmetric:
+        zp = np.zeros(len(scale), np.int64)
+    else:
+        zp = np.clip(np.round(qmin - (lo.astype(np.float32) / scale).astype(np.float32)), qmin, qmax).astype(np.int64)
+    zp_type = {(8, True): TensorProto.INT8, (8, False): TensorProto.UINT8, (4, True): TensorProto.INT4, (4, False): TensorProto.UINT4}[(bits, symmetric)]
+    codes, y = onnx_q_dq(xq, scale, zp, 0, zp_type)
+    intq.append({"bits": bits, "symmetric": symmetric, "scale": scale.tolist(), "zero_point": zp.tolist(), "codes": codes.ravel().tolist(), "dequantized": y.astype(np.float64).ravel().tolist()})
+manifest["intquant"] = {"x": xq.astype(np.float64).ravel().tolist(), "shape": list(xq.shape), "axis": 0, "cases": intq}
+
 # --- GGUF through gguf-py ----------------------------------------------------------------------
 import gguf
 from gguf import quants

@@ -1,10 +1,15 @@
 // The `slimlab` command line: the same readers and engine as the browser, from a shell.
 import { isFormatError } from '../formats/errors.ts';
-import { inspectFiles, inspectJson, inspectTable } from './inspect.ts';
+import { convertTo, exportOptionsFor } from './convert.ts';
+import { inspectFiles, inspectJson, inspectTable, withOpenFiles } from './inspect.ts';
 
 const USAGE = `usage: slimlab inspect FILE... [--json]
+       slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
 commands:
+  convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
+            .safetensors (original dtypes, or --quantize per-channel int8/int4 codes with scales),
+            .gguf (--type for 2-D float weights, default F16), .npy (one --tensor)
   inspect   list the tensors of weight files (.safetensors and sharded
             .safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)
 
@@ -26,6 +31,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.out(USAGE);
     return cmd ? 0 : 1;
   }
+  if (cmd === 'convert') return convert(rest, io);
   if (cmd !== 'inspect') {
     io.err(`slimlab: unknown command '${cmd}'\n${USAGE}`);
     return 1;
@@ -59,4 +65,52 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.out(results.map(inspectTable).join('\n\n'));
   }
   return 0;
+}
+
+/** --name value and --flag options, and the positional arguments. */
+function parseArgs(
+  args: string[],
+  valued: string[],
+): { flags: Map<string, string>; positional: string[] } {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) positional.push(a);
+    else if (valued.includes(a.slice(2))) flags.set(a.slice(2), args[++i] ?? '');
+    else flags.set(a.slice(2), '');
+  }
+  return { flags, positional };
+}
+
+async function convert(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, ['quantize', 'type', 'tensor']);
+  const unknown = [...flags.keys()].filter(
+    (k) => !['quantize', 'type', 'tensor', 'asymmetric'].includes(k),
+  );
+  if (unknown.length || positional.length < 2) {
+    io.err(
+      `slimlab: ${unknown.length ? `unknown option --${unknown[0]}` : 'convert needs IN... OUT'}`,
+    );
+    return 1;
+  }
+  const out = positional.pop()!;
+  try {
+    const bytes = await withOpenFiles(positional, (model) =>
+      convertTo(
+        model,
+        out,
+        exportOptionsFor(
+          out,
+          flags,
+          model.info.tensors.map((t) => t.name),
+        ),
+      ),
+    );
+    io.out(`${out}: ${bytes} bytes`);
+    return 0;
+  } catch (e) {
+    io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
+    return 2;
+  }
 }

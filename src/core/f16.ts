@@ -33,3 +33,35 @@ export function e4m3BitsToNumber(b: number): number {
 export function e5m2BitsToNumber(b: number): number {
   return f16BitsToNumber((b & 0xff) << 8);
 }
+
+/** number → IEEE binary16 bits, rounding to nearest even (as numpy's astype(float16) and ggml). */
+export function numberToF16Bits(value: number): number {
+  const x = Math.fround(value);
+  if (Number.isNaN(x)) return 0x7e00;
+  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+  const a = Math.abs(x);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a >= 65520) return sign | 0x7c00; // rounds past the largest half (65504)
+  if (a < 2 ** -24 * 0.5) return sign; // below half the smallest subnormal
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--; // guard log2 rounding
+  if (e < -14) {
+    // Subnormal: units of 2^-24, round half to even.
+    return sign | roundHalfEven(a / 2 ** -24);
+  }
+  let m = roundHalfEven((a / 2 ** e - 1) * 1024);
+  if (m === 1024) {
+    m = 0;
+    e++;
+  }
+  if (e > 15) return sign | 0x7c00;
+  return sign | ((e + 15) << 10) | m;
+}
+
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}

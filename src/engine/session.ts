@@ -1,19 +1,21 @@
 // The open models and the analysis of their tensors. Holds file handles, never whole files:
 // a tensor's bytes are read when it is analysed, decoded to float32, summarised and dropped.
 import type { TensorStats } from '../core/stats.ts';
-import { type ModelInfo, totalBytes, totalParams } from '../formats/model.ts';
+import {
+  type ModelInfo,
+  type TensorRow,
+  tensorRow,
+  totalBytes,
+  totalParams,
+} from '../formats/model.ts';
+
+export type { TensorRow };
 import { openGroup } from '../formats/group.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32 } from '../formats/tensor-data.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
-
-export interface TensorRow {
-  name: string;
-  dtype: string;
-  shape: number[];
-  params: number;
-  bytes: number;
-}
+import { exportModel, type ExportOptions } from './export.ts';
+import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
   id: string;
@@ -59,13 +61,7 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
     params: totalParams(info),
     bytes: totalBytes(info),
     metadata: info.metadata,
-    tensors: info.tensors.map(({ name, dtype, shape, params, bytes }) => ({
-      name,
-      dtype,
-      shape,
-      params,
-      bytes,
-    })),
+    tensors: info.tensors.map(tensorRow),
   };
 }
 
@@ -91,6 +87,13 @@ export function createSession() {
       if (r.problems.length || !r.models[0])
         throw new Error(r.problems[0]?.message ?? `${source.name}: no model`);
       return r.models[0];
+    },
+
+    /** The model written in another format or compressed, as a stream of chunks. */
+    export(modelId: string, options: ExportOptions): OutFile {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      return exportModel(m, options);
     },
 
     close(id: string): void {

@@ -21,6 +21,15 @@ export interface TensorInfo {
   dataFile?: string;
   /** A deflated .npz entry: `offset` is then the position of the data inside the inflated entry. */
   zipEntry?: { path: string; offset: number };
+  /** Integer codes (this tensor's bytes) that dequantize with per-channel scales (quantized-safetensors.ts). */
+  quant?: {
+    bits: 4 | 8;
+    signed: boolean;
+    axis: number;
+    packed: boolean;
+    scale: TensorInfo;
+    zeroPoint?: TensorInfo;
+  };
 }
 
 export type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';
@@ -46,5 +55,35 @@ export function totalParams(m: ModelInfo): number {
 }
 
 export function totalBytes(m: ModelInfo): number {
-  return m.tensors.reduce((s, t) => s + t.bytes, 0);
+  return m.tensors.reduce((s, t) => s + storedBytes(t), 0);
+}
+
+/** How a tensor's storage is described to a person (quantized tensors name their scheme). */
+export function dtypeLabel(t: TensorInfo): string {
+  if (!t.quant) return t.dtype;
+  return `${t.quant.signed ? 'INT' : 'UINT'}${t.quant.bits} per-channel`;
+}
+
+/** Bytes on disk, the scales and zero points of quantized tensors included. */
+export function storedBytes(t: TensorInfo): number {
+  return t.bytes + (t.quant ? t.quant.scale.bytes + (t.quant.zeroPoint?.bytes ?? 0) : 0);
+}
+
+export interface TensorRow {
+  name: string;
+  dtype: string;
+  shape: number[];
+  params: number;
+  bytes: number;
+}
+
+/** The row a table (in the app or the CLI) shows for a tensor. */
+export function tensorRow(t: TensorInfo): TensorRow {
+  return {
+    name: t.name,
+    dtype: dtypeLabel(t),
+    shape: t.shape,
+    params: t.params,
+    bytes: storedBytes(t),
+  };
 }

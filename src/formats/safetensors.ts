@@ -6,6 +6,7 @@ import { bytesPerElement, isDType } from '../core/dtype.ts';
 import { shapeProduct } from '../core/shape.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';
+import { assembleQuantized, QUANT_KEY } from './quantized-safetensors.ts';
 import type { ByteSource } from './source.ts';
 
 /** The reference implementation's cap on the header (safetensors MAX_HEADER_SIZE). */
@@ -122,12 +123,14 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
         : `tensors cover ${at} of its ${dataSize} bytes`,
     );
   }
+  const plain: TensorInfo[] = tensors.map(({ begin: _b, end: _e, ...t }) => t);
+  const quant = metadata[QUANT_KEY];
   return {
     format: 'safetensors',
     file,
     fileBytes: src.size,
     metadata,
-    tensors: tensors.map(({ begin: _b, end: _e, ...t }) => t),
+    tensors: quant === undefined ? plain : assembleQuantized(file, quant, plain),
   };
 }
 

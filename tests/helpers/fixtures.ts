@@ -15,6 +15,19 @@ export interface Manifest {
   }>;
   npy: Array<{ file: string; shape: number[]; fortran: boolean; values: number[] }>;
   npz: { files: string[]; tensors: Record<string, { shape: number[]; values: number[] }> };
+  intquant: {
+    x: number[];
+    shape: number[];
+    axis: number;
+    cases: Array<{
+      bits: 4 | 8;
+      symmetric: boolean;
+      scale: number[];
+      zero_point: number[];
+      codes: number[];
+      dequantized: number[];
+    }>;
+  };
   sharded: { index: string; tensors: Record<string, { shape: number[]; values: number[] }> };
   gguf: Array<{
     file: string;
