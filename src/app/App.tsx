@@ -5,6 +5,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { DropZone } from '../ui/DropZone.tsx';
 import { Notices } from '../ui/Notices.tsx';
 import { OpenControls } from '../ui/OpenControls.tsx';
+import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
@@ -21,6 +22,7 @@ export function App() {
         <StatusBar />
       </header>
       <Notices />
+      <ProgressBar />
       <main>
         {!model && (
           <p className="welcome">

@@ -4,6 +4,8 @@ import * as Comlink from 'comlink';
 import type {
   BackendStatus,
   EngineApi,
+  ExportOptions,
+  ExportResult,
   EngineEvent,
   OpenResult,
   TensorAnalysis,
@@ -13,6 +15,8 @@ export type {
   AdapterSummary,
   BackendStatus,
   EngineEvent,
+  ExportOptions,
+  ExportResult,
   FileProblem,
   ModelSummary,
   OpenResult,
@@ -29,11 +33,37 @@ export interface EngineClient {
   closeModel(id: string): Promise<void>;
   analyse(
     req: { modelId: string; tensor: string; bins: number },
-    opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
+    opts: JobOptions,
   ): Promise<TensorAnalysis>;
+  exportModel(
+    req: { modelId: string; options: ExportOptions; target: FileSystemFileHandle | null },
+    opts: JobOptions,
+  ): Promise<ExportResult>;
+}
+
+export interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
 }
 
 let jobCounter = 0;
+
+/** Runs a worker job under an AbortSignal: aborting sends `cancel(jobId)` to the worker. */
+async function asJob<T>(
+  api: Comlink.Remote<EngineApi>,
+  opts: JobOptions,
+  run: (jobId: string, progress?: (f: number) => void) => Promise<T>,
+): Promise<T> {
+  const jobId = `j${++jobCounter}`;
+  opts.signal?.throwIfAborted();
+  const onAbort = () => void api.cancel(jobId);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run(jobId, opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
 
 export function createEngineClient(
   worker: Worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }),
@@ -45,17 +75,13 @@ export function createEngineClient(
     openFiles: (files) => api.openFiles(files),
     openUrl: (url, name) => api.openUrl(url, name),
     closeModel: (id) => api.closeModel(id),
-    async analyse(req, opts) {
-      const jobId = `j${++jobCounter}`;
-      opts.signal?.throwIfAborted();
-      const onAbort = () => void api.cancel(jobId);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const progress = opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined;
-        return await api.analyse(jobId, req.modelId, req.tensor, req.bins, progress);
-      } finally {
-        opts.signal?.removeEventListener('abort', onAbort);
-      }
-    },
+    analyse: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.analyse(jobId, req.modelId, req.tensor, req.bins, progress),
+      ),
+    exportModel: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.export(jobId, req.modelId, req.options, req.target, progress),
+      ),
   };
 }

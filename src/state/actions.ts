@@ -1,5 +1,5 @@
 // Actions: the only code that changes the store or talks to the engine.
-import type { EngineClient, OpenResult } from '../bridge/client.ts';
+import type { EngineClient, ExportOptions, OpenResult } from '../bridge/client.ts';
 import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
 
 let engine: EngineClient | null = null;
@@ -130,4 +130,91 @@ export async function analyseSelected(): Promise<void> {
       useStore.setState({ job: null });
     }
   }
+}
+
+/** The file name an export gets: the model's name with the format's extension. */
+export function exportFileName(options: ExportOptions): string {
+  const model = useStore.getState().model;
+  const base = (model?.file ?? 'model')
+    .replace(/^.*[\\/]/, '')
+    .replace(/(\.safetensors\.index\.json|\.[^.]+)$/, '');
+  if (options.format === 'npy') return `${options.tensor.replace(/[^\w.-]+/g, '_')}.npy`;
+  if (options.format === 'gguf') return `${base}.${options.type.toLowerCase()}.gguf`;
+  const q =
+    options.quantize && options.quantize !== 'none'
+      ? `.${options.quantize}${options.symmetric === false ? '-asym' : ''}`
+      : '';
+  return `${base}${q}.safetensors`;
+}
+
+/** Above this size an export asks for a file to stream into rather than building a download. */
+const STREAM_TO_DISK_BYTES = 512 << 20;
+
+interface SavePicker {
+  showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileSystemFileHandle>;
+}
+
+/**
+ * Exports the open model. Where the browser can save straight to disk (File System Access API) the
+ * worker streams into the chosen file; elsewhere the file is handed to the browser's download.
+ */
+export async function exportModel(options: ExportOptions): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model) return;
+  const name = exportFileName(options);
+  let target: FileSystemFileHandle | null = null;
+  const picker = (window as unknown as SavePicker).showSaveFilePicker;
+  // Big files stream straight to disk where the browser lets us; smaller ones take the download bar.
+  if (picker && model.bytes > STREAM_TO_DISK_BYTES) {
+    try {
+      target = await picker({ suggestedName: name });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return; // the person closed the picker
+      target = null;
+    }
+  }
+  running?.abort();
+  const ctrl = new AbortController();
+  running = ctrl;
+  const job = { id: ++jobId, label: `Exporting ${name}`, progress: 0 };
+  useStore.setState({ job });
+  try {
+    const r = await client().exportModel(
+      { modelId: model.id, options, target },
+      {
+        signal: ctrl.signal,
+        onProgress: (p) => {
+          if (useStore.getState().job?.id === job.id)
+            useStore.setState({ job: { ...job, progress: p } });
+        },
+      },
+    );
+    if (r.blob) download(r.blob, name);
+    notify('info', `Saved ${name} (${r.bytes.toLocaleString('en-US')} bytes)`);
+  } catch (e) {
+    const err = e as Error;
+    notify(
+      err.name === 'AbortError' || ctrl.signal.aborted ? 'info' : 'error',
+      err.name === 'AbortError' || ctrl.signal.aborted
+        ? `Export of ${name} cancelled`
+        : `Export failed: ${err.message}`,
+    );
+  } finally {
+    if (running === ctrl) {
+      running = null;
+      useStore.setState({ job: null });
+    }
+  }
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Give the download a moment to start before the URL goes.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -2,7 +2,13 @@
 import { create } from 'zustand';
 import type { BackendStatus, FileProblem, ModelSummary, TensorAnalysis } from '../bridge/client.ts';
 
-export type { ModelSummary, TensorAnalysis, TensorRow, TensorStats } from '../bridge/client.ts';
+export type {
+  ExportOptions,
+  ModelSummary,
+  TensorAnalysis,
+  TensorRow,
+  TensorStats,
+} from '../bridge/client.ts';
 
 export type SortKey = 'name' | 'dtype' | 'params' | 'bytes' | 'rank';
 

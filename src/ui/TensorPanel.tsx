@@ -3,7 +3,6 @@ import { setBins, setLogScale } from '../state/actions.ts';
 import { BIN_CHOICES, useStore } from '../state/store.ts';
 import { HistogramChart } from './charts/HistogramChart.tsx';
 import { formatShape } from './format.ts';
-import { ProgressBar } from './ProgressBar.tsx';
 import { StatsTable } from './StatsTable.tsx';
 
 export function TensorPanel() {
@@ -49,7 +48,6 @@ export function TensorPanel() {
           </label>
         </div>
       </header>
-      <ProgressBar />
       {current && (
         <div className="tensor-body">
           <HistogramChart

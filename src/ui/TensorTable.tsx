@@ -3,6 +3,7 @@ import { selectTensor, setFilter, toggleSort } from '../state/actions.ts';
 import { useStore, type SortKey } from '../state/store.ts';
 import { formatBytes, formatCount, formatShape } from './format.ts';
 import { useVisibleTensors } from './hooks.ts';
+import { ExportDialog } from './ExportDialog.tsx';
 import { ModelMetadata } from './ModelMetadata.tsx';
 
 const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
@@ -30,6 +31,9 @@ export function TensorTable() {
           {formatCount(model.tensors.length)} {model.tensors.length === 1 ? 'tensor' : 'tensors'} ·{' '}
           {formatCount(model.params)} parameters · {formatBytes(model.bytes)}
         </p>
+        <div className="model-actions">
+          <ExportDialog />
+        </div>
         <ModelMetadata />
         <input
           type="search"

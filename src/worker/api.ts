@@ -9,6 +9,7 @@ import {
   type BackendStatus,
 } from '../engine/backend.ts';
 import { blobSource } from '../engine/blob-source.ts';
+import type { ExportOptions } from '../engine/export.ts';
 import { createSession, type ModelSummary, type TensorAnalysis } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 
@@ -22,10 +23,16 @@ export interface OpenResult {
   problems: FileProblem[];
 }
 
-export type { BackendStatus, ModelSummary, TensorAnalysis };
+export type { BackendStatus, ExportOptions, ModelSummary, TensorAnalysis };
 export type { TensorRow } from '../engine/session.ts';
 export type { TensorStats } from '../core/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
+
+export interface ExportResult {
+  bytes: number;
+  /** The file, when no file handle was given to stream into. */
+  blob: Blob | null;
+}
 
 export type EngineEvent = { type: 'backend'; status: BackendStatus };
 
@@ -144,6 +151,42 @@ export function createEngineApi(gpu: GPU | undefined) {
         session.analyse(modelId, tensor, bins, backend, { signal, onProgress: progress }),
       );
       return Comlink.transfer(r, [r.counts.buffer]);
+    },
+
+    /**
+     * Writes the model in another format. With a file handle (File System Access API) the chunks
+     * stream to disk; without one they gather in a Blob, which the browser may keep on disk.
+     */
+    async export(
+      jobId: string,
+      modelId: string,
+      options: ExportOptions,
+      target: FileSystemFileHandle | null,
+      onProgress?: (fraction: number) => void,
+    ): Promise<ExportResult> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) => {
+        const file = session.export(modelId, options);
+        const writable = target ? await target.createWritable() : null;
+        const parts: Uint8Array<ArrayBuffer>[] = [];
+        let written = 0;
+        try {
+          for await (const chunk of file.chunks) {
+            signal.throwIfAborted();
+            // Copy: a chunk may be a view into a buffer that the next tensor reuses.
+            const own = new Uint8Array(chunk);
+            if (writable) await writable.write(own);
+            else parts.push(own);
+            written += chunk.length;
+            progress(written / file.size);
+          }
+        } catch (e) {
+          await writable?.abort();
+          throw e;
+        }
+        await writable?.close();
+        return { bytes: written, blob: writable ? null : new Blob(parts) };
+      });
     },
 
     cancel(jobId: string): void {

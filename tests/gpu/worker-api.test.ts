@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { summarizeCpu } from '../../src/core/summary.ts';
 import { createEngineClient } from '../../src/bridge/client.ts';
 import { createEngineApi } from '../../src/worker/api.ts';
+import { blobSource } from '../../src/engine/blob-source.ts';
+import { openGroup } from '../../src/formats/group.ts';
 import { f32Safetensors } from '../helpers/safetensors.ts';
 import { normal } from '../helpers/random.ts';
 
@@ -51,6 +53,30 @@ describe('engine worker through the bridge', () => {
     await expect(run).rejects.toThrow(/cancelled/);
     expect(performance.now() - abortedAt).toBeLessThan(250);
     await client.useBackend('webgpu');
+  });
+
+  test('an export streams into a file handle (origin-private file system)', async () => {
+    const x = normal(64 * 32, 9);
+    const { models } = await client.openFiles([
+      new File([f32Safetensors({ w: { shape: [64, 32], data: x } })], 'e.safetensors'),
+    ]);
+    const root = await navigator.storage.getDirectory();
+    const handle = await root.getFileHandle('e.q8_0.gguf', { create: true });
+    const seen: number[] = [];
+    const r = await client.exportModel(
+      { modelId: models[0]!.id, options: { format: 'gguf', type: 'Q8_0' }, target: handle },
+      { onProgress: (f) => seen.push(f) },
+    );
+    expect(r.blob).toBeNull();
+    const file = await handle.getFile();
+    expect(file.size).toBe(r.bytes);
+    const back = await openGroup([blobSource(file, file.name)]);
+    expect(back.models[0]!.info.tensors[0]).toMatchObject({
+      name: 'w',
+      dtype: 'Q8_0',
+      shape: [64, 32],
+    });
+    expect(seen.at(-1)).toBe(1);
   });
 
   test('bad files come back as problems, not exceptions', async () => {
