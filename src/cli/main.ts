@@ -1,12 +1,17 @@
 // The `slimlab` command line: the same readers and engine as the browser, from a shell.
 import { isFormatError } from '../formats/errors.ts';
+import { MAX_BINS } from '../core/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
+import { summarizeAll } from './stats.ts';
 import { inspectFiles, inspectJson, inspectTable, withOpenFiles } from './inspect.ts';
 
 const USAGE = `usage: slimlab inspect FILE... [--json]
+       slimlab stats FILE... [--json] [--bins N] [--memory]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
 commands:
+  stats     histogram and statistics of every tensor (one JSON object a line with --json);
+            --memory adds the peak resident memory of the process
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
             .safetensors (original dtypes, or --quantize per-channel int8/int4 codes with scales),
             .gguf (--type for 2-D float weights, default F16), .npy (one --tensor)
@@ -32,6 +37,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return cmd ? 0 : 1;
   }
   if (cmd === 'convert') return convert(rest, io);
+  if (cmd === 'stats') return stats(rest, io);
   if (cmd !== 'inspect') {
     io.err(`slimlab: unknown command '${cmd}'\n${USAGE}`);
     return 1;
@@ -113,4 +119,42 @@ async function convert(args: string[], io: Io): Promise<number> {
     io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
     return 2;
   }
+}
+
+async function stats(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, ['bins']);
+  const unknown = [...flags.keys()].filter((k) => !['bins', 'json', 'memory'].includes(k));
+  const bins = Number(flags.get('bins') ?? 64);
+  if (
+    unknown.length ||
+    positional.length === 0 ||
+    !Number.isInteger(bins) ||
+    bins < 1 ||
+    bins > MAX_BINS
+  ) {
+    io.err(
+      `slimlab: ${unknown.length ? `unknown option --${unknown[0]}` : positional.length ? `--bins must be 1..${MAX_BINS}` : 'stats needs FILE...'}`,
+    );
+    return 1;
+  }
+  try {
+    await withOpenFiles(positional, async (m) => {
+      for await (const s of summarizeAll(m, bins)) {
+        if (flags.has('json')) io.out(JSON.stringify(s));
+        else {
+          const v = s.stats;
+          io.out(
+            `${s.name}  ${s.dtype} [${s.shape.join(', ')}]  min ${v.min}  max ${v.max}  mean ${v.mean}  std ${v.std}  kurtosis ${v.kurtosis}  NaN ${v.nans}  Inf ${(v.posInf ?? 0) + (v.negInf ?? 0)}`,
+          );
+        }
+      }
+    });
+  } catch (e) {
+    io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
+    return 2;
+  }
+  // maxRSS is in kilobytes.
+  if (flags.has('memory'))
+    io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  return 0;
 }

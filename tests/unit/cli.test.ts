@@ -118,3 +118,34 @@ describe('slimlab inspect with files that belong together', () => {
     expect(onnx.out).toMatch(/silero_vad_v5\.onnx \(onnx\): 345 tensors/);
   });
 });
+
+describe('slimlab stats', () => {
+  test('one JSON line per tensor, with the CPU reference numbers', async () => {
+    const { code, out } = await cli(['stats', `${ORACLE_DIR}v3.gguf`, '--json', '--bins', '8']);
+    expect(code).toBe(0);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.name)).toEqual([
+      'f32',
+      'f16',
+      'bf16',
+      'q8_0',
+      'q4_0',
+      'q4_1',
+      'q5_0',
+      'q5_1',
+      'q4_k',
+      'q6_k',
+    ]);
+    for (const l of lines) {
+      expect(l.histogram.counts).toHaveLength(8);
+      expect(l.histogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(512);
+      expect(l.stats.count).toBe(512);
+    }
+  });
+  test('bad --bins is a usage error', async () => {
+    expect((await cli(['stats', `${ORACLE_DIR}v3.gguf`, '--bins', '0'])).code).toBe(1);
+  });
+});
