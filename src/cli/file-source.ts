@@ -28,6 +28,19 @@ export async function fileSource(path: string): Promise<FileSource> {
       }
       return buf;
     },
+    async readInto(offset, length, scratch) {
+      if (offset < 0 || length < 0 || offset + length > size || length > scratch.byteLength) {
+        throw new RangeError(`${path}: read of ${length} bytes at ${offset} does not fit`);
+      }
+      const buf = new Uint8Array(scratch, 0, length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) throw new RangeError(`${path}: file ended at ${offset + got}`);
+        got += bytesRead;
+      }
+      return buf;
+    },
     close: () => fh.close(),
   };
 }

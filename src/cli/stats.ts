@@ -3,7 +3,7 @@
 import { summarizeCpuSliced } from '../core/summary.ts';
 import type { OpenedModel } from '../formats/group.ts';
 import type { TensorInfo } from '../formats/model.ts';
-import { readTensorF32 } from '../formats/tensor-data.ts';
+import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 
 export interface TensorSummaryJson {
   name: string;
@@ -20,9 +20,15 @@ export async function* summarizeAll(
   m: OpenedModel,
   bins: number,
 ): AsyncGenerator<TensorSummaryJson> {
-  // The tensor's values live only inside this call: one tensor in memory at a time.
+  // One read buffer reused for every tensor, so memory stays at the largest tensor.
+  const scratch: Scratch = {
+    buffer: new ArrayBuffer(Math.max(0, ...m.info.tensors.map((t) => t.bytes))),
+  };
   const summarize = async (t: TensorInfo) =>
-    summarizeCpuSliced(await readTensorF32(m.sources.get(t.dataFile ?? m.info.file)!, t), bins);
+    summarizeCpuSliced(
+      await readTensorF32(m.sources.get(t.dataFile ?? m.info.file)!, t, scratch),
+      bins,
+    );
   for (const t of m.info.tensors) {
     const s = await summarize(t);
     yield {

@@ -51,7 +51,8 @@ export function storageBytes(d: DType, count: number): number | null {
 }
 
 /**
- * Decodes `count` elements of `dtype` from `bytes` into a new Float32Array.
+ * Decodes `count` elements of `dtype` from `bytes` to float32. Aligned little-endian F32 comes back
+ * as a view of `bytes` (no copy); every other dtype in a new array.
  * Integers beyond 2^24 lose precision exactly as a float32 cast does.
  * @param littleEndian byte order of the stored elements
  * @param varint values are protobuf varints (ONNX typed integer fields), not fixed-size elements
@@ -71,14 +72,16 @@ export function decodeToFloat32(
     );
   }
   if (isBlockDType(dtype)) return dequantizeGgml(bytes, dtype, count);
+  // Aligned little-endian float32 is used in place: no copy of what may be a 256 MB tensor.
+  if (dtype === 'F32' && littleEndian && bytes.byteOffset % 4 === 0) {
+    return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+  }
   const out = new Float32Array(count);
   const v = new DataView(bytes.buffer, bytes.byteOffset, need);
   const le = littleEndian;
   switch (dtype) {
     case 'F32':
-      if (le && bytes.byteOffset % 4 === 0) {
-        out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
-      } else for (let i = 0; i < count; i++) out[i] = v.getFloat32(i * 4, le);
+      for (let i = 0; i < count; i++) out[i] = v.getFloat32(i * 4, le);
       break;
     case 'F64':
       for (let i = 0; i < count; i++) out[i] = v.getFloat64(i * 8, le);

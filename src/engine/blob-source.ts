@@ -20,5 +20,30 @@ export function blobSource(blob: Blob, name: string): ByteSource {
       }
       return new Uint8Array(buf);
     },
+    async readInto(offset, length, scratch) {
+      if (offset < 0 || length < 0 || offset + length > blob.size || length > scratch.byteLength) {
+        throw new RangeError(`${name}: read of ${length} bytes at ${offset} does not fit`);
+      }
+      // A BYOB reader fills our buffer in place; each read detaches it and hands it back.
+      const reader = blob
+        .slice(offset, offset + length)
+        .stream()
+        .getReader({ mode: 'byob' });
+      let buffer = scratch;
+      let filled = 0;
+      try {
+        while (filled < length) {
+          const { value, done } = await reader.read(
+            new Uint8Array(buffer, filled, length - filled),
+          );
+          if (done || !value) throw new RangeError(`${name}: file ended at ${offset + filled}`);
+          buffer = value.buffer as ArrayBuffer;
+          filled += value.byteLength;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+      return new Uint8Array(buffer, 0, length);
+    },
   };
 }

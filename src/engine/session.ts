@@ -12,7 +12,7 @@ import {
 export type { TensorRow };
 import { openGroup } from '../formats/group.ts';
 import type { ByteSource } from '../formats/source.ts';
-import { readTensorF32 } from '../formats/tensor-data.ts';
+import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
 import type { OutFile } from '../formats/write/types.ts';
@@ -68,6 +68,11 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
 export function createSession() {
   const openModels = new Map<string, OpenModel>();
   let next = 1;
+  // One buffer, grown to the largest tensor analysed, reused for every read: a new 256 MB buffer per
+  // tensor would leave the previous one to the garbage collector and double the peak. A second
+  // analysis while one runs (a cancelled one still draining) gets fresh memory instead.
+  const scratch: Scratch = { buffer: new ArrayBuffer(0) };
+  let scratchBusy = false;
 
   return {
     /** Opens dropped files as models (shards and companions grouped); bad files become problems. */
@@ -117,22 +122,38 @@ export function createSession() {
       opts: RunOptions = {},
     ): Promise<TensorAnalysis> {
       const t0 = performance.now();
-      const x = await this.readTensor(modelId, name);
-      opts.signal?.throwIfAborted();
-      const info = openModels.get(modelId)!.info.tensors.find((t) => t.name === name)!;
-      const s = await backend.summarize(x, bins, opts);
-      return {
-        modelId,
-        tensor: name,
-        dtype: info.dtype,
-        shape: info.shape,
-        backend: backend.kind,
-        stats: s.stats,
-        lo: s.binning.lo,
-        hi: s.binning.hi,
-        counts: s.counts,
-        ms: performance.now() - t0,
-      };
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      const t = m.info.tensors.find((x) => x.name === name);
+      if (!t) throw new Error(`${m.info.file}: no tensor named '${name}'`);
+      const own = !scratchBusy;
+      if (own) {
+        scratchBusy = true;
+        if (scratch.buffer.byteLength < t.bytes) scratch.buffer = new ArrayBuffer(t.bytes);
+      }
+      try {
+        const x = await readTensorF32(
+          m.sources.get(t.dataFile ?? m.info.file)!,
+          t,
+          own ? scratch : undefined,
+        );
+        opts.signal?.throwIfAborted();
+        const s = await backend.summarize(x, bins, opts);
+        return {
+          modelId,
+          tensor: name,
+          dtype: t.dtype,
+          shape: t.shape,
+          backend: backend.kind,
+          stats: s.stats,
+          lo: s.binning.lo,
+          hi: s.binning.hi,
+          counts: s.counts,
+          ms: performance.now() - t0,
+        };
+      } finally {
+        if (own) scratchBusy = false;
+      }
     },
   };
 }

@@ -8,6 +8,12 @@ export interface ByteSource {
   readonly size: number;
   /** Reads exactly `length` bytes at `offset`; rejects if the range passes the end. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `length` bytes at `offset` into `scratch` (at least that long) instead of new memory, and
+   * returns a view of them. The view's buffer may be `scratch` transferred to a new ArrayBuffer
+   * object (streams detach what they fill): keep using `view.buffer`, not `scratch`.
+   */
+  readInto?(offset: number, length: number, scratch: ArrayBuffer): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /** A source over bytes already in memory (tests, small embedded files). */

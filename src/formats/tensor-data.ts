@@ -5,11 +5,28 @@ import type { TensorInfo } from './model.ts';
 import { readZipEntryTensor } from './npz.ts';
 import type { ByteSource } from './source.ts';
 
-export async function readTensorF32(source: ByteSource, t: TensorInfo): Promise<Float32Array> {
+/** A reusable read buffer; `buffer` is updated when a stream hands it back as a new object. */
+export interface Scratch {
+  buffer: ArrayBuffer;
+}
+
+/**
+ * The tensor's values as float32. With `scratch` (and a source that can read into it) the bytes land
+ * in that buffer rather than new memory, and the result may be a view of it: valid until the
+ * scratch is used again.
+ */
+export async function readTensorF32(
+  source: ByteSource,
+  t: TensorInfo,
+  scratch?: Scratch,
+): Promise<Float32Array> {
   if (t.quant) return readQuantized(source, t);
-  const bytes = t.zipEntry
-    ? await readZipEntryTensor(source, t)
-    : await source.read(t.offset, t.bytes);
+  let bytes: Uint8Array;
+  if (t.zipEntry) bytes = await readZipEntryTensor(source, t);
+  else if (scratch && source.readInto && scratch.buffer.byteLength >= t.bytes) {
+    bytes = await source.readInto(t.offset, t.bytes, scratch.buffer);
+    scratch.buffer = bytes.buffer as ArrayBuffer;
+  } else bytes = await source.read(t.offset, t.bytes);
   return decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian, t.varint ?? false);
 }
 

@@ -64,3 +64,29 @@ describe('engine session', () => {
     await expect(s.analyse('m99', 'a', 8, cpuBackend())).rejects.toThrow(/not open/);
   });
 });
+
+describe('reading into one reused buffer', () => {
+  test('tensors of several sizes and dtypes analysed in turn keep their own numbers', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { fileSource } = await import('../../src/cli/file-source.ts');
+    const a = normal(5000, 11);
+    const b = normal(300, 12, 3);
+    const path = join(mkdtempSync(join(tmpdir(), 'slimlab-scratch-')), 'm.safetensors');
+    writeFileSync(path, modelOf({ a, b }));
+    const src = await fileSource(path);
+    const s = createSession();
+    const m = await s.open(src);
+    for (const [name, x] of [
+      ['a', a],
+      ['b', b],
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      const r = await s.analyse(m.id, name, 16, cpuBackend());
+      expect(r.stats).toEqual(summarizeCpu(x, 16).stats);
+    }
+    await src.close();
+  });
+});
