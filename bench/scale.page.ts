@@ -18,11 +18,17 @@ declare global {
 const status = document.getElementById('status')!;
 const backend = (new URLSearchParams(location.search).get('backend') ?? 'cpu') as 'cpu' | 'webgpu';
 const client = createEngineClient();
-const ready = client.init(() => {}).then(() => client.useBackend(backend));
+status.textContent = 'starting the engine';
+const ready = client
+  .init(() => {})
+  .then(() => client.useBackend(backend))
+  .then(() => (status.textContent = 'ready: choose a file'));
 
 document.getElementById('file')!.addEventListener('change', async (e) => {
   const files = [...((e.target as HTMLInputElement).files ?? [])];
+  status.textContent = 'waiting for the engine';
   await ready;
+  status.textContent = 'opening';
   const t0 = performance.now();
   try {
     const { models, problems } = await client.openFiles(files);

@@ -115,8 +115,17 @@ async function browser(path: string) {
     const baseline = pid ? treeMemory(pid) : 0;
     const timer = setInterval(() => pid && (peak = Math.max(peak, treeMemory(pid))), 200);
     const t0 = Date.now();
+    await page.waitForFunction(() =>
+      document.getElementById('status')?.textContent?.startsWith('ready'),
+    );
     await page.setInputFiles('#file', path);
+    // Say where the page is every 10 s, so a stall shows where it is.
+    const ticker = setInterval(
+      () => void page.textContent('#status').then((s) => console.log(`  … ${s}`)),
+      10_000,
+    );
     await page.waitForFunction(() => window.__scale !== undefined, null, { timeout: 30 * 60_000 });
+    clearInterval(ticker);
     clearInterval(timer);
     const r = (await page.evaluate(() => window.__scale)) as ScaleReport;
     if (r.error) throw new Error(r.error);

@@ -56,3 +56,20 @@ test('a compressed .npz opens and its deflated arrays are analysed', async ({ pa
   await app.waitForHistogram('big', 64);
   expect((await app.stat('count')).value).toBe(3000);
 });
+
+test('models dropped together all open, in tabs that switch and close', async ({ page }) => {
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await app.drop([fixture('oracle', 'v1_f32.npy'), fixture('oracle', 'v3.gguf')]);
+  const tabs = page.getByTestId('model-tabs');
+  await expect(tabs.getByRole('button', { name: 'v1_f32.npy', exact: true })).toBeVisible();
+  await expect(tabs.getByRole('button', { name: 'v3.gguf', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await tabs.getByRole('button', { name: 'v1_f32.npy', exact: true }).click();
+  await app.waitForHistogram('v1_f32', 64);
+  await tabs.getByRole('button', { name: 'Close v1_f32.npy' }).click();
+  await expect(tabs).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /v3\.gguf/ })).toBeVisible();
+});

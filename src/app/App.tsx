@@ -4,6 +4,7 @@ import { DEMOS } from './demos.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { DropZone } from '../ui/DropZone.tsx';
 import { Notices } from '../ui/Notices.tsx';
+import { ModelTabs } from '../ui/ModelTabs.tsx';
 import { OpenControls } from '../ui/OpenControls.tsx';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
@@ -23,6 +24,7 @@ export function App() {
       </header>
       <Notices />
       <ProgressBar />
+      <ModelTabs />
       <main>
         {!model && (
           <p className="welcome">

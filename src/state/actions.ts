@@ -43,18 +43,36 @@ async function adopt(open: Promise<OpenResult>): Promise<void> {
     useStore.setState((s) => ({ notices: [...s.notices, ...notices] }));
     const model = r.models.at(-1);
     if (!model) return;
-    const previous = useStore.getState().model;
-    // Keep one model open: the newest good one replaces the previous one only once it parsed.
-    for (const m of r.models) if (m !== model) void client().closeModel(m.id);
-    if (previous) void client().closeModel(previous.id);
-    const first = [...model.tensors].sort((a, b) => b.params - a.params)[0];
-    useStore.setState({ model, selected: first?.name ?? null, analysis: null });
-    await analyseSelected();
+    // Every good file joins the open models; the last one is shown. Nothing open is ever replaced.
+    useStore.setState((s) => ({ models: [...s.models, ...r.models] }));
+    await showModel(model.id);
   } catch (e) {
     notify('error', `Could not open: ${(e as Error).message}`);
   } finally {
     useStore.setState({ opening: false });
   }
+}
+
+/** Shows an open model, starting with its largest tensor. */
+export async function showModel(id: string): Promise<void> {
+  const model = useStore.getState().models.find((m) => m.id === id);
+  if (!model || useStore.getState().model?.id === id) return;
+  const first = [...model.tensors].sort((a, b) => b.params - a.params)[0];
+  useStore.setState({ model, selected: first?.name ?? null, analysis: null, filter: '' });
+  await analyseSelected();
+}
+
+/** Closes an open model (its file handles go); another one is shown if any is left. */
+export async function closeModel(id: string): Promise<void> {
+  const { models, model } = useStore.getState();
+  const rest = models.filter((m) => m.id !== id);
+  useStore.setState({ models: rest });
+  void client().closeModel(id);
+  if (model?.id !== id) return;
+  running?.abort();
+  useStore.setState({ model: null, selected: null, analysis: null });
+  const next = rest.at(-1);
+  if (next) await showModel(next.id);
 }
 
 export function openFiles(files: File[]): Promise<void> {

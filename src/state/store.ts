@@ -26,6 +26,9 @@ export interface Notice {
 
 export interface SlimState {
   backend: BackendStatus | null;
+  /** Every open model, in the order opened. */
+  models: ModelSummary[];
+  /** The one shown. */
   model: ModelSummary | null;
   selected: string | null;
   bins: number;
@@ -43,6 +46,7 @@ export const BIN_CHOICES = [16, 32, 64, 128, 256, 512, 1024] as const;
 
 export const useStore = create<SlimState>()(() => ({
   backend: null,
+  models: [],
   model: null,
   selected: null,
   bins: DEFAULT_BINS,
