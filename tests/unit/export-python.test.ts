@@ -60,7 +60,10 @@ describe.skipIf(!available)('exports read by the reference implementations', () 
         const name = file.endsWith('.npy') ? 'blk.w' : t.name;
         writeFileSync(
           join(dir, 'expected', file, `${name}.npy`),
-          Buffer.concat([npyHeader('F32', [x.length]), Buffer.from(x.buffer)]),
+          Buffer.concat([
+            npyHeader('F32', [x.length]),
+            Buffer.from(x.buffer, x.byteOffset, x.byteLength),
+          ]),
         );
       }
     }
