@@ -10,37 +10,40 @@ export interface FileSource extends ByteSource {
 export async function fileSource(path: string): Promise<FileSource> {
   const fh: FileHandle = await open(path, 'r');
   const { size } = await fh.stat();
+  // Checked before any allocation: a lying header must not make us allocate what it claims.
+  const check = (offset: number, length: number) => {
+    if (!(offset >= 0 && length >= 0 && offset + length <= size)) {
+      throw new RangeError(
+        `${path}: read of ${length} bytes at ${offset} passes the end (${size})`,
+      );
+    }
+  };
+  async function readInto(
+    offset: number,
+    length: number,
+    scratch: ArrayBuffer,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    check(offset, length);
+    if (length > scratch.byteLength)
+      throw new RangeError(`${path}: ${length} bytes do not fit the buffer`);
+    const buf = new Uint8Array(scratch, 0, length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) throw new RangeError(`${path}: file ended at ${offset + got}`);
+      got += bytesRead;
+    }
+    return buf;
+  }
+
   return {
     name: path,
     size,
-    async read(offset, length) {
-      if (offset < 0 || length < 0 || offset + length > size) {
-        throw new RangeError(
-          `${path}: read of ${length} bytes at ${offset} passes the end (${size})`,
-        );
-      }
-      const buf = new Uint8Array(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-        if (bytesRead === 0) throw new RangeError(`${path}: file ended at ${offset + got}`);
-        got += bytesRead;
-      }
-      return buf;
+    read: async (offset, length) => {
+      check(offset, length);
+      return readInto(offset, length, new ArrayBuffer(length));
     },
-    async readInto(offset, length, scratch) {
-      if (offset < 0 || length < 0 || offset + length > size || length > scratch.byteLength) {
-        throw new RangeError(`${path}: read of ${length} bytes at ${offset} does not fit`);
-      }
-      const buf = new Uint8Array(scratch, 0, length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-        if (bytesRead === 0) throw new RangeError(`${path}: file ended at ${offset + got}`);
-        got += bytesRead;
-      }
-      return buf;
-    },
+    readInto,
     close: () => fh.close(),
   };
 }

@@ -1,5 +1,5 @@
 // Actions: the only code that changes the store or talks to the engine.
-import type { EngineClient, ExportOptions, OpenResult } from '../bridge/client.ts';
+import type { EngineClient, ExportOptions, JobOptions, OpenResult } from '../bridge/client.ts';
 import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
 
 let engine: EngineClient | null = null;
@@ -114,40 +114,54 @@ export function cancelJob(): void {
   running?.abort();
 }
 
-/** Analyses the selected tensor, cancelling whatever analysis was running. */
-export async function analyseSelected(): Promise<void> {
-  const { model, selected, bins } = useStore.getState();
-  if (!model || !selected) return;
+/**
+ * Runs one job at a time: starts it (cancelling the one running), shows its progress, and reports a
+ * cancel as information and a failure as an error. Gives the result only if the job is still the
+ * current one when it ends.
+ */
+async function runJob<T>(
+  label: string,
+  messages: { cancelled: string; failed: (message: string) => string },
+  work: (opts: JobOptions) => Promise<T>,
+): Promise<T | undefined> {
   running?.abort();
   const ctrl = new AbortController();
   running = ctrl;
-  const job = { id: ++jobId, label: `Analysing ${selected}`, progress: 0 };
+  const job = { id: ++jobId, label, progress: 0 };
   useStore.setState({ job });
   try {
-    const analysis = await client().analyse(
-      { modelId: model.id, tensor: selected, bins },
-      {
-        signal: ctrl.signal,
-        onProgress: (p) => {
-          if (useStore.getState().job?.id === job.id)
-            useStore.setState({ job: { ...job, progress: p } });
-        },
+    const r = await work({
+      signal: ctrl.signal,
+      onProgress: (p) => {
+        if (useStore.getState().job?.id === job.id)
+          useStore.setState({ job: { ...job, progress: p } });
       },
-    );
-    if (running === ctrl) useStore.setState({ analysis });
+    });
+    return running === ctrl ? r : undefined;
   } catch (e) {
     const err = e as Error;
-    if (err.name === 'AbortError' || ctrl.signal.aborted) {
-      if (running === ctrl) notify('info', `Analysis of ${selected} cancelled`);
-    } else {
-      notify('error', err.message);
-    }
+    if (err.name !== 'AbortError' && !ctrl.signal.aborted)
+      notify('error', messages.failed(err.message));
+    else if (running === ctrl) notify('info', messages.cancelled);
+    return undefined;
   } finally {
     if (running === ctrl) {
       running = null;
       useStore.setState({ job: null });
     }
   }
+}
+
+/** Analyses the selected tensor, cancelling whatever was running. */
+export async function analyseSelected(): Promise<void> {
+  const { model, selected, bins } = useStore.getState();
+  if (!model || !selected) return;
+  const analysis = await runJob(
+    `Analysing ${selected}`,
+    { cancelled: `Analysis of ${selected} cancelled`, failed: (m) => m },
+    (opts) => client().analyse({ modelId: model.id, tensor: selected, bins }, opts),
+  );
+  if (analysis) useStore.setState({ analysis });
 }
 
 /** The file name an export gets: the model's name with the format's extension. */
@@ -191,38 +205,14 @@ export async function exportModel(options: ExportOptions): Promise<void> {
       target = null;
     }
   }
-  running?.abort();
-  const ctrl = new AbortController();
-  running = ctrl;
-  const job = { id: ++jobId, label: `Exporting ${name}`, progress: 0 };
-  useStore.setState({ job });
-  try {
-    const r = await client().exportModel(
-      { modelId: model.id, options, target },
-      {
-        signal: ctrl.signal,
-        onProgress: (p) => {
-          if (useStore.getState().job?.id === job.id)
-            useStore.setState({ job: { ...job, progress: p } });
-        },
-      },
-    );
-    if (r.blob) download(r.blob, name);
-    notify('info', `Saved ${name} (${r.bytes.toLocaleString('en-US')} bytes)`);
-  } catch (e) {
-    const err = e as Error;
-    notify(
-      err.name === 'AbortError' || ctrl.signal.aborted ? 'info' : 'error',
-      err.name === 'AbortError' || ctrl.signal.aborted
-        ? `Export of ${name} cancelled`
-        : `Export failed: ${err.message}`,
-    );
-  } finally {
-    if (running === ctrl) {
-      running = null;
-      useStore.setState({ job: null });
-    }
-  }
+  const r = await runJob(
+    `Exporting ${name}`,
+    { cancelled: `Export of ${name} cancelled`, failed: (m) => `Export failed: ${m}` },
+    (opts) => client().exportModel({ modelId: model.id, options, target }, opts),
+  );
+  if (!r) return;
+  if (r.blob) download(r.blob, name);
+  notify('info', `Saved ${name} (${r.bytes.toLocaleString('en-US')} bytes)`);
 }
 
 function download(blob: Blob, name: string): void {

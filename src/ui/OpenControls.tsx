@@ -43,8 +43,8 @@ export function OpenControls({ demos, accept }: { demos: readonly DemoChoice[]; 
         </button>
       ))}
       <span className="hint">
-        or drop .safetensors (with shards), .npy, .gguf or .onnx files anywhere — they never leave
-        this tab
+        or drop .safetensors (with shards), .npy, .npz, .gguf or .onnx files anywhere — they never
+        leave this tab
       </span>
     </div>
   );

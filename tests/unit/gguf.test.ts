@@ -1,7 +1,7 @@
 // GGUF: files written and quantized by gguf-py (llama.cpp), and the corruption classes llama.cpp tests.
 import { describe, expect, test } from 'vitest';
+import { formatError } from '../helpers/errors.ts';
 import { decodeToFloat32 } from '../../src/core/dtype.ts';
-import { FormatError } from '../../src/formats/errors.ts';
 import { ggufReader } from '../../src/formats/gguf.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
@@ -47,15 +47,7 @@ const u32kv = (key: string, v: number) => ({
   value: (w: { u32(v: number): void }) => w.u32(v),
 });
 
-async function failure(bytes: Uint8Array): Promise<FormatError> {
-  try {
-    await ggufReader.parse(bytesSource('m.gguf', bytes));
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('parsed, but should have failed');
-}
+const failure = (bytes: Uint8Array) => formatError(ggufReader, 'm.gguf', bytes);
 
 describe('GGUF: corrupt files give a typed error naming the field', () => {
   const data = new Uint8Array(16);

@@ -1,6 +1,6 @@
 // .npy header parsing and its failures: nothing in a header is ever evaluated.
 import { describe, expect, test } from 'vitest';
-import { FormatError } from '../../src/formats/errors.ts';
+import { formatError } from '../helpers/errors.ts';
 import { npyReader, parsePyLiteral } from '../../src/formats/npy.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { oracleBytes } from '../helpers/fixtures.ts';
@@ -18,15 +18,7 @@ function npy(header: string, data = new Uint8Array(0), version = 1): Uint8Array 
   return out;
 }
 
-async function failure(b: Uint8Array): Promise<FormatError> {
-  try {
-    await npyReader.parse(bytesSource('a.npy', b));
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('parsed, but should have failed');
-}
+const failure = (bytes: Uint8Array) => formatError(npyReader, 'a.npy', bytes);
 
 describe('.npy header literal parser', () => {
   test('reads the dict numpy writes', () => {

@@ -1,9 +1,9 @@
 // ONNX: every tensor of real models (Silero VAD, PP-OCRv4) and of a synthetic model covering every
 // TensorProto storage, against onnx.numpy_helper.to_array (tests/fixtures/onnx/expected.json).
 import { readFileSync } from 'node:fs';
+import { formatError } from '../helpers/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { FormatError } from '../../src/formats/errors.ts';
 import type { ModelInfo } from '../../src/formats/model.ts';
 import { onnxReader } from '../../src/formats/onnx.ts';
 import { openModel } from '../../src/formats/registry.ts';
@@ -92,15 +92,7 @@ describe('ONNX models, every tensor against the onnx package', () => {
 });
 
 describe('ONNX: bad input', () => {
-  async function failure(bytes: Uint8Array): Promise<FormatError> {
-    try {
-      await onnxReader.parse(bytesSource('m.onnx', bytes));
-    } catch (e) {
-      if (e instanceof FormatError) return e;
-      throw e;
-    }
-    throw new Error('parsed, but should have failed');
-  }
+  const failure = (bytes: Uint8Array) => formatError(onnxReader, 'm.onnx', bytes);
   const good = new Uint8Array(readFileSync(`${DIR}synthetic.onnx`));
 
   test('truncated model', async () => {
