@@ -1,7 +1,7 @@
 // The error classes the reference safetensors implementation tests, each a typed FormatError.
 import { describe, expect, test } from 'vitest';
 import { formatError } from '../helpers/errors.ts';
-import type { FormatError} from '../../src/formats/errors.ts';
+import type { FormatError } from '../../src/formats/errors.ts';
 import { type FormatErrorCode } from '../../src/formats/errors.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { safetensorsReader } from '../../src/formats/safetensors.ts';
