@@ -1,5 +1,6 @@
-// Pass 2 of tensor statistics: per-workgroup sums of d², d³, d⁴ with d = (x − mean) · inv_scale,
-// over finite x only. inv_scale is a power of two chosen so |d| ≤ 2 and d⁴ cannot overflow.
+// Pass 2 of tensor statistics: per-workgroup sums of d², d³, d⁴ with d = x · inv_scale − mean_scaled
+// (= (x − mean) · inv_scale, scaled first so that x − mean cannot overflow), over finite x only.
+// inv_scale is a power of two chosen so |d| ≤ 2 and d⁴ cannot overflow.
 // Mapping: grid-stride loop as in reduce_stats.wgsl; partials[workgroup_id.x] = (m2, m3, m4, 0).
 // Twin: momentsCpu in src/core/stats.ts.
 
@@ -8,7 +9,7 @@ override WG: u32 = 256;
 struct Params {
   n: u32,
   stride: u32,
-  mean: f32,
+  mean_scaled: f32,
   inv_scale: f32,
 }
 
@@ -30,7 +31,7 @@ fn main(
     if ((bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u) {
       continue;
     }
-    let d = (v - params.mean) * params.inv_scale;
+    let d = v * params.inv_scale - params.mean_scaled;
     let d2 = d * d;
     m += vec4<f32>(d2, d2 * d, d2 * d2, 0.0);
   }

@@ -1,4 +1,4 @@
-// Pass 1 of tensor statistics: per-workgroup extremes, sum and counts.
+// Pass 1 of tensor statistics: per-workgroup extremes, shifted sum Σ(x − shift) and counts.
 // Mapping: invocation g (global id) visits x[g], x[g + stride], ... with stride = WG · workgroups;
 // each workgroup then tree-reduces its WG partials and writes partials[workgroup_id.x].
 // Twin: rangeCpu in src/core/stats.ts (partials are merged on the CPU in float64).
@@ -20,6 +20,9 @@ struct Partial {
 struct Params {
   n: u32,
   stride: u32,
+  // Subtracted before summing (the caller passes a value of the tensor): float32 sums of values far
+  // from 0 lose the digits that make their mean, and a constant tensor must come out exact.
+  shift: f32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -65,7 +68,7 @@ fn main(
     }
     mn = min(mn, v);
     mx = max(mx, v);
-    sum += v;
+    sum += v - params.shift;
   }
   let l = lid.x;
   s_min[l] = mn;

@@ -31,8 +31,18 @@ export function makeBinning(min: number, max: number, bins: number): Binning {
     hi = 1;
   }
   if (lo === hi) {
-    lo = Math.fround(lo - 0.5);
-    hi = Math.fround(hi + 0.5);
+    // numpy's [v − 0.5, v + 0.5]; past 2^24 half a unit is below float32 resolution, so widen to a
+    // few ulps there, or the range would collapse back to one value.
+    const d = Math.max(0.5, Math.abs(lo) * 2 ** -20);
+    lo = Math.fround(lo - d);
+    hi = Math.fround(hi + d);
+  }
+  if (!Number.isFinite(Math.fround(bins / (hi - lo)))) {
+    // A range of a few subnormals: bins / (hi − lo) overflows float32. Widen it around its middle.
+    const mid = lo / 2 + hi / 2;
+    const d = Math.max(2 ** -100 * bins, Math.abs(mid) * 2 ** -20);
+    lo = Math.fround(mid - d);
+    hi = Math.fround(mid + d);
   }
   return { lo, hi, bins, scale: Math.fround(bins / (hi - lo)) };
 }

@@ -131,13 +131,15 @@ export function momentsCpu(
 }
 
 /**
- * The scale that keeps (x − mean) · invScale within [−2, 2] so that fourth powers cannot overflow
- * float32 on the GPU. A power of two, so scaling is exact.
+ * The scale that keeps (x − mean) · invScale within [−2, 2] (within [−8, 8] at the very top of the
+ * float32 range) so that fourth powers cannot overflow float32 on the GPU. A power of two, so
+ * scaling is exact.
  */
 export function momentScale(r: RangePartial): { scale: number; invScale: number } {
   const span = Math.max(Math.abs(r.max), Math.abs(r.min));
   if (!(span > 0) || !Number.isFinite(span)) return { scale: 1, invScale: 1 };
-  const e = Math.ceil(Math.log2(span));
+  // Kept within float32's normal range: 2^-128 would be a subnormal that GPUs flush to zero.
+  const e = Math.min(126, Math.max(-126, Math.ceil(Math.log2(span))));
   return { scale: 2 ** e, invScale: 2 ** -e };
 }
 

@@ -12,6 +12,7 @@ import {
   mergeMoments,
   mergeRange,
   momentScale,
+  rangeCpu,
 } from '../core/stats.ts';
 import { readBack, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
@@ -62,13 +63,21 @@ export async function summarizeGpu(
   };
 
   try {
+    // A value of the tensor to sum around (see reduce_stats.wgsl).
+    let shift = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (Number.isFinite(x[i]!)) {
+        shift = x[i]!;
+        break;
+      }
+    }
     let range = emptyRange();
     for (let i = 0; i < chunks.length; i++) {
       opts.signal?.throwIfAborted();
       const [b, e] = chunks[i]!;
       const buf = upload(i);
       const enc = device.createCommandEncoder();
-      const r = await encodeReduceStats(device, enc, buf, e - b);
+      const r = await encodeReduceStats(device, enc, buf, e - b, shift);
       const [bytes] = await readBack(device, enc, [r.out]);
       r.temps.forEach((t) => t.destroy());
       release(buf);
@@ -76,6 +85,8 @@ export async function summarizeGpu(
       step();
     }
 
+    // The GPU adds in float32, which overflows for values near ±3.4e38; the CPU's float64 does not.
+    if (!Number.isFinite(range.sum) && range.finite > 0) range = { ...range, sum: rangeCpu(x).sum };
     const mean = meanOf(range);
     const { scale, invScale } = momentScale(range);
     const binning = makeBinning(range.min, range.max, bins);

@@ -92,6 +92,15 @@ describe('statistics and histogram kernels match the CPU twin', () => {
     await expectParity(x, 32);
   });
 
+  test('constants of huge magnitude and values near the float32 limit', async () => {
+    await expectParity(new Float32Array(500).fill(-1e9), 10);
+    const x = normal(2000, 13, 1e37);
+    x[0] = 3.4e38;
+    x[1] = -3.4e38;
+    x[2] = 3.3e38;
+    await expectParity(x, 16);
+  });
+
   test('a tensor over the storage-binding limit is processed in chunks', async () => {
     // 4 KiB bindings: 65537 elements take 65 chunks, the last one a single element.
     const small: GpuContext = { ...ctx, maxBindingBytes: 4096 };

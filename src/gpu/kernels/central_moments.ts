@@ -19,7 +19,7 @@ export async function encodeCentralMoments(
   const params = uniform(device, [
     ['u32', n],
     ['u32', groups * WG],
-    ['f32', mean],
+    ['f32', Math.fround(mean * invScale)],
     ['f32', invScale],
   ]);
   bindAndDispatch(

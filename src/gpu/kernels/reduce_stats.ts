@@ -17,12 +17,14 @@ export async function encodeReduceStats(
   encoder: GPUCommandEncoder,
   x: GPUBuffer,
   n: number,
+  shift = 0,
 ): Promise<Encoded<RangePartial>> {
   const groups = gridFor(n, WG);
   const out = storage(device, groups * PARTIAL_BYTES);
   const params = uniform(device, [
     ['u32', n],
     ['u32', groups * WG],
+    ['f32', shift],
   ]);
   bindAndDispatch(
     device,
@@ -31,10 +33,14 @@ export async function encodeReduceStats(
     [x, out, params],
     groups,
   );
-  return { out, temps: [out, params], parse: (b) => parseRangePartials(b, groups) };
+  return {
+    out,
+    temps: [out, params],
+    parse: (b) => parseRangePartials(b, groups, Math.fround(shift)),
+  };
 }
 
-export function parseRangePartials(bytes: ArrayBuffer, groups: number): RangePartial {
+export function parseRangePartials(bytes: ArrayBuffer, groups: number, shift = 0): RangePartial {
   const v = new DataView(bytes);
   let acc = emptyRange();
   for (let g = 0; g < groups; g++) {
@@ -43,7 +49,7 @@ export function parseRangePartials(bytes: ArrayBuffer, groups: number): RangePar
     acc = mergeRange(acc, {
       min: finite ? v.getFloat32(o, true) : Infinity,
       max: finite ? v.getFloat32(o + 4, true) : -Infinity,
-      sum: v.getFloat32(o + 8, true),
+      sum: v.getFloat32(o + 8, true) + shift * finite,
       absmax: finite ? v.getFloat32(o + 12, true) : 0,
       finite,
       zeros: v.getUint32(o + 20, true),
