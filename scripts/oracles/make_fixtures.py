@@ -129,8 +129,8 @@ for name, arr, ver in cases:
             "file": name,
             "shape": list(arr.shape),
             "fortran": bool(arr.flags.f_contiguous and not arr.flags.c_contiguous),
-            # values in storage order: what a reader sees in the file
-            "values": arr.ravel(order="K").astype(np.float64).tolist(),
+            # logical values in C (row-major) order, whatever the file's order
+            "values": arr.ravel(order="C").astype(np.float64).tolist(),
         }
     )
 

@@ -27,7 +27,35 @@ export async function readTensorF32(
     bytes = await source.readInto(t.offset, t.bytes, scratch.buffer);
     scratch.buffer = bytes.buffer as ArrayBuffer;
   } else bytes = await source.read(t.offset, t.bytes);
-  return decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian, t.varint ?? false);
+  const x = decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian, t.varint ?? false);
+  return t.fortranOrder && t.shape.length > 1 ? fortranToC(x, t.shape) : x;
+}
+
+/** Column-major values to row-major (C) order, the order every consumer expects. */
+export function fortranToC(x: Float32Array, shape: readonly number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  if (x.length === 0) return out;
+  const rank = shape.length;
+  // Fortran strides: the first dimension varies fastest.
+  const stride: number[] = [];
+  for (let d = 0, s = 1; d < rank; d++) {
+    stride.push(s);
+    s *= shape[d]!;
+  }
+  const idx = new Array<number>(rank).fill(0);
+  let f = 0;
+  for (let c = 0; c < x.length; c++) {
+    out[c] = x[f]!;
+    // Next C-order index: the last dimension varies fastest.
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      f += stride[d]!;
+      if (idx[d]! < shape[d]!) break;
+      f -= stride[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 async function readQuantized(source: ByteSource, t: TensorInfo): Promise<Float32Array> {

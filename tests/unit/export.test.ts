@@ -144,3 +144,11 @@ test('exported files open in the CLI the same way (shards to one file)', async (
     'layers.1.w',
   ]);
 });
+
+test('a Fortran-ordered .npy exports in row-major order with its values in place', async () => {
+  const m = await open('fortran_f32.npy', oracleBytes('fortran_f32.npy'));
+  const out = await collect(m, { format: 'npy', tensor: 'fortran_f32' });
+  const back = await open('c.npy', out);
+  expect(back.info.tensors[0]!.fortranOrder).toBe(false);
+  expect([...(await values(back, 'c'))]).toEqual([...(await values(m, 'fortran_f32'))]);
+});

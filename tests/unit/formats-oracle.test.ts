@@ -1,6 +1,6 @@
 // Readers against files written by the reference implementations (safetensors, numpy, ml_dtypes).
 import { describe, expect, test } from 'vitest';
-import { decodeToFloat32 } from '../../src/core/dtype.ts';
+import { readTensorF32 } from '../../src/formats/tensor-data.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { manifest, oracleSource } from '../helpers/fixtures.ts';
 
@@ -10,8 +10,7 @@ async function values(file: string, name?: string) {
   const src = oracleSource(file);
   const info = await openModel(src);
   const t = name ? info.tensors.find((x) => x.name === name)! : info.tensors[0]!;
-  const bytes = await src.read(t.offset, t.bytes);
-  return { info, t, x: decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian) };
+  return { info, t, x: await readTensorF32(src, t) };
 }
 
 describe('safetensors files written by the reference implementation', () => {
