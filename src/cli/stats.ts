@@ -22,7 +22,7 @@ export async function* summarizeAll(
 ): AsyncGenerator<TensorSummaryJson> {
   // One read buffer reused for every tensor, so memory stays at the largest tensor.
   const scratch: Scratch = {
-    buffer: new ArrayBuffer(Math.max(0, ...m.info.tensors.map((t) => t.bytes))),
+    buffer: new ArrayBuffer(m.info.tensors.reduce((a, t) => Math.max(a, t.bytes), 0)),
   };
   const summarize = async (t: TensorInfo) =>
     summarizeCpuSliced(

@@ -67,8 +67,9 @@ async function openSharded(
       tensors.push({ ...t, dataFile: shard });
     }
   }
+  const found = new Set(tensors.map((t) => t.name));
   for (const [name, shard] of idx.weightMap) {
-    if (!tensors.some((t) => t.name === name)) {
+    if (!found.has(name)) {
       throw new FormatError(index.name, 'bad-header', `weight_map '${name}'`, `is not in ${shard}`);
     }
   }

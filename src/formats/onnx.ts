@@ -53,7 +53,12 @@ function match(head: Uint8Array): boolean {
 function unique(ctx: Ctx, name: string, scope: string): string {
   const n = ctx.names.get(name) ?? 0;
   ctx.names.set(name, n + 1);
-  return n === 0 ? name : `${name}@${scope || n}`;
+  if (n === 0) return name;
+  // name@scope, then name@scope#2, #3…: never a name already given.
+  let candidate = `${name}@${scope || n}`;
+  for (let k = 2; ctx.names.has(candidate); k++) candidate = `${name}@${scope || n}#${k}`;
+  ctx.names.set(candidate, 1);
+  return candidate;
 }
 
 async function tensorProto(
@@ -76,8 +81,15 @@ async function tensorProto(
       case 1:
         if (f.wire === 0) dims.push(f.value);
         else {
+          if (f.len > MAX_DIMS * 10)
+            throw new FormatError(
+              file,
+              'bad-shape',
+              `tensor '${fallbackName}' dims`,
+              `more than ${MAX_DIMS}`,
+            );
           c.pos = f.start;
-          dims.push(...unpackVarints(await c.bytes(f.len, 'dims')));
+          for (const d of unpackVarints(await c.bytes(f.len, 'dims'))) dims.push(d);
         }
         if (dims.length > MAX_DIMS)
           throw new FormatError(

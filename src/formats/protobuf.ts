@@ -71,8 +71,18 @@ export async function* fields(c: Cursor, end: number, what: string): AsyncGenera
   }
 }
 
+/** Names and strings in a model are short; a longer one is a corrupt length, not a string. */
+const MAX_STRING = 16 << 20;
+
 export async function readString(c: Cursor, f: Field, what: string): Promise<string> {
   if (f.wire !== 2) throw new FormatError(c.src.name, 'bad-header', what, 'is not a string');
+  if (f.len > MAX_STRING)
+    throw new FormatError(
+      c.src.name,
+      'bad-header',
+      what,
+      `is ${f.len} bytes, over the ${MAX_STRING}-byte cap`,
+    );
   c.pos = f.start;
   const bytes = await c.bytes(f.len, what);
   try {

@@ -6,6 +6,7 @@
 //   NAME.zero_point  I32 [channels] (asymmetric schemes only)
 // and __metadata__["slimlab.quantization"] = JSON {"format": 1, "tensors": {NAME: {"shape", "bits",
 // "signed", "axis", "packed"}}}. Dequantization is float32((q − zero_point) · scale) per channel.
+import { shapeProduct } from '../core/shape.ts';
 import { FormatError } from './errors.ts';
 import type { TensorInfo } from './model.ts';
 
@@ -27,26 +28,39 @@ export const partNames = (name: string) => ({
 
 /** Replaces the parts of each quantized tensor by one tensor that dequantizes on read. */
 export function assembleQuantized(file: string, json: string, tensors: TensorInfo[]): TensorInfo[] {
-  let doc: { format?: unknown; tensors?: Record<string, QuantEntry> };
+  let doc: unknown;
   try {
-    doc = JSON.parse(json) as typeof doc;
+    doc = JSON.parse(json);
   } catch {
     throw new FormatError(file, 'bad-header', `__metadata__.${QUANT_KEY}`, 'is not JSON');
   }
-  if (doc.format !== 1 || typeof doc.tensors !== 'object' || doc.tensors === null) {
+  const entries = (doc as { tensors?: unknown } | null)?.tensors;
+  if (
+    (doc as { format?: unknown } | null)?.format !== 1 ||
+    typeof entries !== 'object' ||
+    entries === null
+  ) {
     throw new FormatError(file, 'bad-header', `__metadata__.${QUANT_KEY}`, 'is not format 1');
   }
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const used = new Set<string>();
   const out: TensorInfo[] = [];
-  for (const [name, e] of Object.entries(doc.tensors)) {
+  for (const [name, raw] of Object.entries(entries)) {
     const field = `__metadata__.${QUANT_KEY} '${name}'`;
+    const e = validEntry(raw);
+    if (!e)
+      throw new FormatError(
+        file,
+        'bad-header',
+        field,
+        'is not a {shape, bits, signed, axis, packed} entry',
+      );
     const p = partNames(name);
     const codes = byName.get(p.codes);
     const scale = byName.get(p.scale);
     const zp = byName.get(p.zeroPoint);
-    const params = Array.isArray(e.shape) ? e.shape.reduce((a, b) => a * b, 1) : NaN;
-    const channels = e.shape?.[e.axis];
+    const params = shapeProduct(e.shape) ?? NaN;
+    const channels = e.shape[e.axis];
     if (!codes || !scale || (!e.signed && !zp))
       throw new FormatError(file, 'bad-header', field, 'is missing its parts');
     if (
@@ -56,7 +70,8 @@ export function assembleQuantized(file: string, json: string, tensors: TensorInf
       scale.dtype !== 'F32' ||
       scale.params !== channels ||
       (zp && (zp.dtype !== 'I32' || zp.params !== channels)) ||
-      codes.params !== (e.packed ? Math.ceil(params / 2) : params)
+      codes.params !== (e.packed ? Math.ceil(params / 2) : params) ||
+      codes.dtype !== (e.packed || !e.signed ? 'U8' : 'I8')
     ) {
       throw new FormatError(
         file,
@@ -82,4 +97,31 @@ export function assembleQuantized(file: string, json: string, tensors: TensorInf
     });
   }
   return [...tensors.filter((t) => !used.has(t.name)), ...out];
+}
+
+function validEntry(raw: unknown): QuantEntry | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const e = raw as Record<string, unknown>;
+  const shape = e.shape;
+  if (
+    !Array.isArray(shape) ||
+    shape.length === 0 ||
+    !shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+  )
+    return null;
+  if (
+    (e.bits !== 4 && e.bits !== 8) ||
+    typeof e.signed !== 'boolean' ||
+    e.packed !== (e.bits === 4)
+  )
+    return null;
+  if (!Number.isInteger(e.axis) || (e.axis as number) < 0 || (e.axis as number) >= shape.length)
+    return null;
+  return {
+    shape: shape as number[],
+    bits: e.bits,
+    signed: e.signed,
+    axis: e.axis as number,
+    packed: e.packed as boolean,
+  };
 }

@@ -122,3 +122,73 @@ describe('safetensors: what the reference accepts', () => {
     ).rejects.toThrow(/notes\.txt: is not a recognised weights file/);
   });
 });
+
+describe('quantized safetensors metadata that lies', () => {
+  const parts = (extra: Record<string, unknown>) =>
+    makeSafetensors(
+      {
+        __metadata__: { 'slimlab.quantization': JSON.stringify(extra) },
+        'w.qweight': { dtype: 'I8', shape: [4], data_offsets: [0, 4] },
+        'w.scale': { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+      },
+      new Uint8Array(12),
+    );
+  for (const [what, doc] of [
+    ['null', null],
+    ['a null entry', { format: 1, tensors: { w: null } }],
+    [
+      'negative dimensions',
+      {
+        format: 1,
+        tensors: { w: { shape: [-1, 4, -1], bits: 8, signed: true, axis: 1, packed: false } },
+      },
+    ],
+    [
+      'packed int8',
+      {
+        format: 1,
+        tensors: { w: { shape: [2, 2], bits: 8, signed: true, axis: 0, packed: true } },
+      },
+    ],
+    [
+      'an axis past the rank',
+      {
+        format: 1,
+        tensors: { w: { shape: [2, 2], bits: 8, signed: true, axis: 2, packed: false } },
+      },
+    ],
+  ] as const) {
+    test(`${what} is a FormatError`, async () => {
+      expect((await failure(parts(doc as unknown as Record<string, unknown>))).message).toMatch(
+        /slimlab\.quantization/,
+      );
+    });
+  }
+  test('a consistent entry reads back', async () => {
+    const ok = parts({
+      format: 1,
+      tensors: { w: { shape: [2, 2], bits: 8, signed: true, axis: 0, packed: false } },
+    });
+    const m = await safetensorsReader.parse(bytesSource('w.safetensors', ok));
+    expect(m.tensors.map((t) => t.name)).toEqual(['w']);
+  });
+});
+
+test('tensor names like __proto__ and constructor survive a write and a read', async () => {
+  const { writeSafetensors } = await import('../../src/formats/write/safetensors.ts');
+  const out = writeSafetensors(
+    ['__proto__', 'constructor'].map((name) => ({
+      name,
+      dtype: 'F32' as const,
+      shape: [1],
+      bytes: 4,
+      data: async () => new Uint8Array(4),
+    })),
+  );
+  const parts: Uint8Array[] = [];
+  for await (const c of out.chunks) parts.push(c);
+  const m = await safetensorsReader.parse(
+    bytesSource('p.safetensors', Uint8Array.from(parts.flatMap((p) => [...p]))),
+  );
+  expect(m.tensors.map((t) => t.name).sort()).toEqual(['__proto__', 'constructor']);
+});

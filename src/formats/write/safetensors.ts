@@ -7,16 +7,16 @@ export function writeSafetensors(
   tensors: readonly OutTensor[],
   metadata: Record<string, string> = {},
 ): OutFile {
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  // A Map, then own properties: names such as __proto__ or constructor are ordinary tensor names.
+  const header = new Map<string, unknown>();
+  if (Object.keys(metadata).length) header.set('__metadata__', metadata);
   let at = 0;
   for (const t of tensors) {
-    if (t.name === '__metadata__' || t.name in header)
-      throw new Error(`tensor name '${t.name}' is used twice`);
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [at, at + t.bytes] };
+    if (header.has(t.name)) throw new Error(`tensor name '${t.name}' is used twice`);
+    header.set(t.name, { dtype: t.dtype, shape: t.shape, data_offsets: [at, at + t.bytes] });
     at += t.bytes;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  let json = new TextEncoder().encode(JSON.stringify(Object.fromEntries(header)));
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) {
     const p = new Uint8Array(padded).fill(0x20);
