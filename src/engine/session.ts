@@ -103,6 +103,8 @@ export function createSession() {
 
     close(id: string): void {
       openModels.delete(id);
+      // With nothing open, the read buffer (as big as the largest tensor seen) goes too.
+      if (openModels.size === 0 && !scratchBusy) scratch.buffer = new ArrayBuffer(0);
     },
 
     /** Reads one tensor and decodes it to float32 (memory: that tensor only). */
@@ -126,7 +128,9 @@ export function createSession() {
       if (!m) throw new Error(`model ${modelId} is not open`);
       const t = m.info.tensors.find((x) => x.name === name);
       if (!t) throw new Error(`${m.info.file}: no tensor named '${name}'`);
-      const own = !scratchBusy;
+      const source = m.sources.get(t.dataFile ?? m.info.file)!;
+      // Only reads that land in place use the scratch (not inflated .npz entries or quantized parts).
+      const own = !scratchBusy && source.readInto !== undefined && !t.zipEntry && !t.quant;
       if (own) {
         scratchBusy = true;
         if (scratch.buffer.byteLength < t.bytes) scratch.buffer = new ArrayBuffer(t.bytes);

@@ -19,8 +19,11 @@ export interface TensorInfo {
   varint?: boolean;
   /** Name of the file holding the bytes when it is not the model's own (ONNX external data, shards). */
   dataFile?: string;
-  /** A deflated .npz entry: `offset` is then the position of the data inside the inflated entry. */
-  zipEntry?: { path: string; offset: number };
+  /**
+   * A deflated .npz entry, found by its local header offset `at` (names may repeat in a zip);
+   * `offset` is then the position of the data inside the inflated entry.
+   */
+  zipEntry?: { path: string; at: number; offset: number };
   /** Integer codes (this tensor's bytes) that dequantize with per-channel scales (quantized-safetensors.ts). */
   quant?: {
     bits: 4 | 8;

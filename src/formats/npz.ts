@@ -171,7 +171,11 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
         read: (o, n) => bytesSource(inner, head).read(o, Math.min(n, head.length - o)),
       });
       for (const t of m.tensors) {
-        tensors.push({ ...t, name, zipEntry: { path: entry.filename, offset: t.offset } });
+        tensors.push({
+          ...t,
+          name,
+          zipEntry: { path: entry.filename, at: entry.offset, offset: t.offset },
+        });
       }
     } else {
       throw new FormatError(
@@ -191,7 +195,7 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
 export async function readZipEntryTensor(src: ByteSource, t: TensorInfo): Promise<Uint8Array> {
   const ref = t.zipEntry!;
   const entry = (await entries(src)).find(
-    (e): e is FileEntry => !e.directory && e.filename === ref.path,
+    (e): e is FileEntry => !e.directory && e.offset === ref.at,
   );
   if (!entry) throw new FormatError(src.name, 'bad-header', `entry '${ref.path}'`, 'is gone');
   const all = (await entry.getData(new Uint8ArrayWriter())) as Uint8Array;

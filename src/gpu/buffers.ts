@@ -57,14 +57,16 @@ export async function readBack(
     return b;
   });
   device.queue.submit([encoder.finish()]);
-  return Promise.all(
-    staging.map(async (b) => {
-      await b.mapAsync(GPUMapMode.READ);
-      const out = b.getMappedRange().slice(0);
-      b.destroy();
-      return out;
-    }),
-  );
+  try {
+    return await Promise.all(
+      staging.map(async (b) => {
+        await b.mapAsync(GPUMapMode.READ);
+        return b.getMappedRange().slice(0);
+      }),
+    );
+  } finally {
+    staging.forEach((b) => b.destroy());
+  }
 }
 
 /** Pipelines are cached per device and per (shader, overrides). */

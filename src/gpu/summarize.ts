@@ -76,12 +76,17 @@ export async function summarizeGpu(
       opts.signal?.throwIfAborted();
       const [b, e] = chunks[i]!;
       const buf = upload(i);
-      const enc = device.createCommandEncoder();
-      const r = await encodeReduceStats(device, enc, buf, e - b, shift);
-      const [bytes] = await readBack(device, enc, [r.out]);
-      r.temps.forEach((t) => t.destroy());
-      release(buf);
-      range = mergeRange(range, r.parse(bytes!));
+      const temps: GPUBuffer[] = [];
+      try {
+        const enc = device.createCommandEncoder();
+        const r = await encodeReduceStats(device, enc, buf, e - b, shift);
+        temps.push(...r.temps);
+        const [bytes] = await readBack(device, enc, [r.out]);
+        range = mergeRange(range, r.parse(bytes!));
+      } finally {
+        temps.forEach((t) => t.destroy());
+        release(buf);
+      }
       step();
     }
 
@@ -97,21 +102,28 @@ export async function summarizeGpu(
         opts.signal?.throwIfAborted();
         const [b, e] = chunks[i]!;
         const buf = upload(i);
-        const enc = device.createCommandEncoder();
-        const m = await encodeCentralMoments(
-          device,
-          enc,
-          buf,
-          e - b,
-          Math.fround(mean || 0),
-          invScale,
-        );
-        const temps = await encodeHistogram(device, enc, buf, e - b, binning, counts);
+        const temps: GPUBuffer[] = [];
         const last = i === chunks.length - 1;
-        const [mb, cb] = await readBack(device, enc, last ? [m.out, counts] : [m.out]);
-        [...m.temps, ...temps].forEach((t) => t.destroy());
-        release(buf);
-        moments = mergeMoments(moments, m.parse(mb!));
+        let cb: ArrayBuffer | undefined;
+        try {
+          const enc = device.createCommandEncoder();
+          const m = await encodeCentralMoments(
+            device,
+            enc,
+            buf,
+            e - b,
+            Math.fround(mean || 0),
+            invScale,
+          );
+          temps.push(...m.temps);
+          temps.push(...(await encodeHistogram(device, enc, buf, e - b, binning, counts)));
+          const [mb, c] = await readBack(device, enc, last ? [m.out, counts] : [m.out]);
+          moments = mergeMoments(moments, m.parse(mb!));
+          cb = c;
+        } finally {
+          temps.forEach((t) => t.destroy());
+          release(buf);
+        }
         if (last) {
           return {
             stats: finishStats(x.length, range, moments, scale),

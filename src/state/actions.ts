@@ -6,6 +6,7 @@ let engine: EngineClient | null = null;
 let noticeId = 0;
 let jobId = 0;
 let running: AbortController | null = null;
+let runningKind: 'analysis' | 'export' = 'analysis';
 
 const nextNoticeId = () => ++noticeId;
 
@@ -123,8 +124,15 @@ async function runJob<T>(
   label: string,
   messages: { cancelled: string; failed: (message: string) => string },
   work: (opts: JobOptions) => Promise<T>,
+  kind: 'analysis' | 'export' = 'analysis',
 ): Promise<T | undefined> {
+  // An export is never cancelled behind the person's back: other work waits for it.
+  if (running && runningKind === 'export') {
+    notify('info', `${label} will start when the export is done (or cancel the export)`);
+    return undefined;
+  }
   running?.abort();
+  runningKind = kind;
   const ctrl = new AbortController();
   running = ctrl;
   const job = { id: ++jobId, label, progress: 0 };
@@ -209,7 +217,11 @@ export async function exportModel(options: ExportOptions): Promise<void> {
     `Exporting ${name}`,
     { cancelled: `Export of ${name} cancelled`, failed: (m) => `Export failed: ${m}` },
     (opts) => client().exportModel({ modelId: model.id, options, target }, opts),
+    'export',
   );
+  // Analyses asked for during the export run now.
+  const after = useStore.getState();
+  if (after.selected && after.analysis?.tensor !== after.selected) void analyseSelected();
   if (!r) return;
   if (r.blob) download(r.blob, name);
   notify('info', `Saved ${name} (${r.bytes.toLocaleString('en-US')} bytes)`);

@@ -168,7 +168,9 @@ export function createEngineApi(gpu: GPU | undefined) {
       return runJob(jobId, async (signal) => {
         const file = session.export(modelId, options);
         const writable = target ? await target.createWritable() : null;
-        const parts: Uint8Array<ArrayBuffer>[] = [];
+        // One Blob per chunk: the browser may keep blob data on disk, so a large download does not
+        // have to stay in this worker's memory.
+        const parts: Blob[] = [];
         let written = 0;
         try {
           for await (const chunk of file.chunks) {
@@ -176,13 +178,18 @@ export function createEngineApi(gpu: GPU | undefined) {
             // Copy: a chunk may be a view into a buffer that the next tensor reuses.
             const own = new Uint8Array(chunk);
             if (writable) await writable.write(own);
-            else parts.push(own);
+            else parts.push(new Blob([own]));
             written += chunk.length;
             progress(written / file.size);
           }
         } catch (e) {
           await writable?.abort();
           throw e;
+        }
+        // A cancel during the last write must not commit the file.
+        if (signal.aborted) {
+          await writable?.abort();
+          signal.throwIfAborted();
         }
         await writable?.close();
         return { bytes: written, blob: writable ? null : new Blob(parts) };

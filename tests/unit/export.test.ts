@@ -152,3 +152,14 @@ test('a Fortran-ordered .npy exports in row-major order with its values in place
   expect(back.info.tensors[0]!.fortranOrder).toBe(false);
   expect([...(await values(back, 'c'))]).toEqual([...(await values(m, 'fortran_f32'))]);
 });
+
+test('GGUF export merges the outer dimensions of tensors of rank above 4', async () => {
+  const x = normal(2 * 2 * 2 * 2 * 32, 21);
+  const m = await open(
+    'r5.safetensors',
+    f32Safetensors({ conv3d: { shape: [2, 2, 2, 2, 32], data: x } }),
+  );
+  const back = await open('r5.gguf', await collect(m, { format: 'gguf', type: 'F32' }));
+  expect(back.info.tensors[0]).toMatchObject({ name: 'conv3d', shape: [4, 2, 2, 32] });
+  expect([...(await values(back, 'conv3d'))]).toEqual([...x]);
+});

@@ -66,9 +66,15 @@ export function writeGguf(
   for (const t of tensors) {
     const id = GGML_TYPE_ID[t.dtype];
     if (id === undefined) throw new Error(`GGUF export cannot write ${t.dtype} ('${t.name}')`);
+    // GGML tensors have at most 4 dimensions: outer ones beyond that are merged (row-major, so the
+    // bytes stay as they are).
+    const shape =
+      t.shape.length > 4
+        ? [t.shape.slice(0, -3).reduce((a, b) => a * b, 1), ...t.shape.slice(-3)]
+        : t.shape;
     h.str(t.name);
-    h.u32(t.shape.length);
-    for (const d of [...t.shape].reverse()) h.u64(d);
+    h.u32(shape.length);
+    for (const d of [...shape].reverse()) h.u64(d);
     h.u32(id);
     h.u64(at);
     offsets.push(at);

@@ -14,6 +14,8 @@ export async function encodeCentralMoments(
   mean: number,
   invScale: number,
 ): Promise<Encoded<MomentPartial>> {
+  // Compiled first: a failure then leaves no buffers behind.
+  const p = await pipeline(device, 'central_moments', code, { WG });
   const groups = gridFor(n, WG);
   const out = storage(device, groups * 16);
   const params = uniform(device, [
@@ -22,13 +24,7 @@ export async function encodeCentralMoments(
     ['f32', Math.fround(mean * invScale)],
     ['f32', invScale],
   ]);
-  bindAndDispatch(
-    device,
-    encoder,
-    await pipeline(device, 'central_moments', code, { WG }),
-    [x, out, params],
-    groups,
-  );
+  bindAndDispatch(device, encoder, p, [x, out, params], groups);
   return {
     out,
     temps: [out, params],

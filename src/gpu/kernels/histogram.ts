@@ -19,6 +19,8 @@ export async function encodeHistogram(
   b: Binning,
   counts: GPUBuffer,
 ): Promise<GPUBuffer[]> {
+  // Compiled first: a failure then leaves no buffers behind.
+  const p = await pipeline(device, 'histogram', code, { WG, MAX_BINS });
   const groups = gridFor(n, WG);
   const params = uniform(device, [
     ['u32', n],
@@ -28,7 +30,6 @@ export async function encodeHistogram(
     ['f32', b.hi],
     ['f32', b.scale],
   ]);
-  const p = await pipeline(device, 'histogram', code, { WG, MAX_BINS });
   bindAndDispatch(device, encoder, p, [x, counts, params], groups);
   return [params];
 }

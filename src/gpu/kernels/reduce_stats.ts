@@ -19,6 +19,8 @@ export async function encodeReduceStats(
   n: number,
   shift = 0,
 ): Promise<Encoded<RangePartial>> {
+  // Compiled first: a failure then leaves no buffers behind.
+  const p = await pipeline(device, 'reduce_stats', code, { WG });
   const groups = gridFor(n, WG);
   const out = storage(device, groups * PARTIAL_BYTES);
   const params = uniform(device, [
@@ -26,13 +28,7 @@ export async function encodeReduceStats(
     ['u32', groups * WG],
     ['f32', shift],
   ]);
-  bindAndDispatch(
-    device,
-    encoder,
-    await pipeline(device, 'reduce_stats', code, { WG }),
-    [x, out, params],
-    groups,
-  );
+  bindAndDispatch(device, encoder, p, [x, out, params], groups);
   return {
     out,
     temps: [out, params],
