@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumPath, CHROMIUM_ARGS } from './e2e/fixtures/chromium.ts';
 
-const PORT = 4173;
+// Not vite preview's default, so a preview someone left running does not collide with the tests.
+const PORT = 4317;
 
 export default defineConfig({
   testDir: 'e2e',
