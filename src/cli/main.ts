@@ -2,14 +2,22 @@
 import { isFormatError } from '../formats/errors.ts';
 import { MAX_BINS } from '../core/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
+import { runQdq } from './qdq.ts';
 import { summarizeAll } from './stats.ts';
 import { inspectFiles, inspectJson, inspectTable, withOpenFiles } from './inspect.ts';
 
 const USAGE = `usage: slimlab inspect FILE... [--json]
+       slimlab quantize-linear --x X.npy --scale S.npy [--zero-point Z.npy] [--axis A] [--block-size B]
+                               [--saturate 0|1] --dtype TYPE --out Y.npy
+       slimlab dequantize-linear --x Y.npy --scale S.npy [--zero-point Z.npy] [--axis A] [--block-size B] --out X.npy
        slimlab stats FILE... [--json] [--bins N] [--memory]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
 commands:
+  quantize-linear / dequantize-linear
+            ONNX QuantizeLinear / DequantizeLinear (TYPE: int8 uint8 int16 uint16 int4 uint4 int2
+            uint2 fp8e4m3fn fp8e5m2); codes are saved in the smallest numpy integer dtype that
+            holds them, float8 codes as their float32 values
   stats     histogram and statistics of every tensor (one JSON object a line with --json);
             --memory adds the peak resident memory of the process
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
@@ -38,6 +46,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
   if (cmd === 'convert') return convert(rest, io);
   if (cmd === 'stats') return stats(rest, io);
+  if (cmd === 'quantize-linear' || cmd === 'dequantize-linear')
+    return qdq(cmd === 'quantize-linear' ? 'quantize' : 'dequantize', rest, io);
   if (cmd !== 'inspect') {
     io.err(`slimlab: unknown command '${cmd}'\n${USAGE}`);
     return 1;
@@ -157,4 +167,43 @@ async function stats(args: string[], io: Io): Promise<number> {
   if (flags.has('memory'))
     io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   return 0;
+}
+
+async function qdq(op: 'quantize' | 'dequantize', args: string[], io: Io): Promise<number> {
+  const valued = ['x', 'scale', 'zero-point', 'axis', 'block-size', 'saturate', 'dtype', 'out'];
+  const { flags, positional } = parseArgs(args, valued);
+  const unknown = [...flags.keys()].filter((k) => !valued.includes(k));
+  const missing = ['x', 'scale', 'out', ...(op === 'quantize' ? ['dtype'] : [])].filter(
+    (k) => !flags.get(k),
+  );
+  const ints = ['axis', 'block-size', 'saturate'].filter(
+    (k) => flags.has(k) && !Number.isInteger(Number(flags.get(k))),
+  );
+  if (unknown.length || missing.length || positional.length || ints.length) {
+    const why = unknown.length
+      ? `unknown option --${unknown[0]}`
+      : missing.length
+        ? `--${missing[0]} is required`
+        : ints.length
+          ? `--${ints[0]} must be an integer`
+          : `unexpected '${positional[0]}'`;
+    io.err(`slimlab: ${why}`);
+    return 1;
+  }
+  try {
+    await runQdq(op, {
+      x: flags.get('x')!,
+      scale: flags.get('scale')!,
+      zeroPoint: flags.get('zero-point'),
+      axis: Number(flags.get('axis') ?? 1),
+      blockSize: Number(flags.get('block-size') ?? 0),
+      saturate: flags.get('saturate') !== '0',
+      dtype: flags.get('dtype'),
+      out: flags.get('out')!,
+    });
+    return 0;
+  } catch (e) {
+    io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
+    return 2;
+  }
 }

@@ -1,11 +1,15 @@
 // The `slimlab` command: JSON and table output, and one `slimlab:` line with exit code 2 on bad input.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { openModel } from '../../src/formats/registry.ts';
+import { bytesSource } from '../../src/formats/source.ts';
+import { readTensorF32 } from '../../src/formats/tensor-data.ts';
+import { npyHeader } from '../../src/formats/write/npy.ts';
 import { manifest, ORACLE_DIR } from '../helpers/fixtures.ts';
 
 const run = promisify(execFile);
@@ -147,5 +151,64 @@ describe('slimlab stats', () => {
   });
   test('bad --bins is a usage error', async () => {
     expect((await cli(['stats', `${ORACLE_DIR}v3.gguf`, '--bins', '0'])).code).toBe(1);
+  });
+});
+
+describe('slimlab quantize-linear and dequantize-linear', () => {
+  const npy = (dtype: 'F32' | 'U8', shape: number[], values: number[]) => {
+    const data =
+      dtype === 'F32' ? new Uint8Array(Float32Array.from(values).buffer) : Uint8Array.from(values);
+    return Buffer.concat([npyHeader(dtype, shape), data]);
+  };
+  test('round trip on the upstream per-axis case, codes saved as uint8', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slimlab-qdq-'));
+    const x = [
+      -162, 10, -100, 232, -20, -50, -76, 0, 0, 252, 32, -44, 245, 485, -960, -270, -375, -470,
+    ];
+    writeFileSync(join(dir, 'x.npy'), npy('F32', [1, 3, 3, 2], x));
+    writeFileSync(join(dir, 's.npy'), npy('F32', [3], [2, 4, 5]));
+    writeFileSync(join(dir, 'z.npy'), npy('U8', [3], [84, 24, 196]));
+    const args = [
+      '--x',
+      join(dir, 'x.npy'),
+      '--scale',
+      join(dir, 's.npy'),
+      '--zero-point',
+      join(dir, 'z.npy'),
+      '--axis',
+      '1',
+    ];
+    expect(
+      (await cli(['quantize-linear', ...args, '--dtype', 'uint8', '--out', join(dir, 'y.npy')]))
+        .code,
+    ).toBe(0);
+    const y = await openModel(
+      bytesSource('y.npy', new Uint8Array(readFileSync(join(dir, 'y.npy')))),
+    );
+    expect(y.tensors[0]).toMatchObject({ dtype: 'U8', shape: [1, 3, 3, 2] });
+    // The ONNX node case test_quantizelinear_axis gives these codes.
+    const codes = await readTensorF32(
+      bytesSource('y.npy', new Uint8Array(readFileSync(join(dir, 'y.npy')))),
+      y.tensors[0]!,
+    );
+    expect([...codes]).toEqual([
+      3, 89, 34, 200, 74, 59, 5, 24, 24, 87, 32, 13, 245, 255, 4, 142, 121, 102,
+    ]);
+    const back = [
+      '--x',
+      join(dir, 'y.npy'),
+      '--scale',
+      join(dir, 's.npy'),
+      '--zero-point',
+      join(dir, 'z.npy'),
+      '--axis',
+      '1',
+    ];
+    expect((await cli(['dequantize-linear', ...back, '--out', join(dir, 'xr.npy')])).code).toBe(0);
+  });
+  test('usage errors name the option', async () => {
+    const r = await cli(['quantize-linear', '--x', 'a.npy', '--scale', 's.npy', '--out', 'y.npy']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--dtype is required/);
   });
 });

@@ -1,5 +1,6 @@
 // QuantizeLinear / DequantizeLinear against every upstream ONNX node test case
 // (tests/fixtures/oracle/qdq_cases.json, made by scripts/oracles/make_qdq_fixtures.py).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { f16BitsToNumber, numberToF16Bits } from '../../src/core/f16.ts';
@@ -66,6 +67,30 @@ describe('ONNX QuantizeLinear / DequantizeLinear node cases', () => {
         if (c.output.dtype === 'float16') y = y.map((v) => f16BitsToNumber(numberToF16Bits(v)));
         expect(y).toEqual(c.output.values);
       }
+    });
+  }
+});
+
+describe('QuantizeLinear matches onnxruntime on a million values', () => {
+  const ort = JSON.parse(readFileSync(`${ORACLE_DIR}ort_qdq.json`, 'utf8')) as {
+    count: number;
+    cases: Array<{ dtype: QType; scale: number; zero_point: number; sha256: string; sum: number }>;
+  };
+  // The inputs are rebuilt from the formula in scripts/oracles/make_ort_qdq_fixture.py.
+  const x = new Float32Array(ort.count);
+  for (let i = 0; i < ort.count; i++)
+    x[i] = (Number((BigInt(i) * 2654435761n) % 2n ** 32n) / 2 ** 32) * 40 - 20;
+  for (const c of ort.cases) {
+    test(`${c.dtype}, scale ${c.scale}, zero point ${c.zero_point}`, () => {
+      const y = quantizeLinear(x, [x.length], [c.scale], [], [c.zero_point], c.dtype);
+      const Ctor = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array }[
+        c.dtype as 'int8'
+      ];
+      const codes = Ctor.from(y);
+      expect(y.reduce((a, b) => a + b, 0)).toBe(c.sum);
+      expect(createHash('sha256').update(new Uint8Array(codes.buffer)).digest('hex')).toBe(
+        c.sha256,
+      );
     });
   }
 });
