@@ -221,6 +221,29 @@ for bits, symmetric in [(8, True), (8, False), (4, True), (4, False)]:
     zp_type = {(8, True): TensorProto.INT8, (8, False): TensorProto.UINT8, (4, True): TensorProto.INT4, (4, False): TensorProto.UINT4}[(bits, symmetric)]
     codes, y = onnx_q_dq(xq, scale, zp, 0, zp_type)
     intq.append({"bits": bits, "symmetric": symmetric, "scale": scale.tolist(), "zero_point": zp.tolist(), "codes": codes.ravel().tolist(), "dequantized": y.astype(np.float64).ravel().tolist()})
+# Quantization error of a clipped symmetric int8 scheme, computed here with numpy from the definitions
+# in src/core/quant-error.ts: x quantized with scale = 0.5 · absmax / 127, so the outer half clips.
+xe = rng.laplace(0, 0.05, 4000).astype(np.float32)
+se = np.float32(0.5 * np.abs(xe).max() / 127)
+qe = np.clip(np.round(xe / se), -127, 127).astype(np.float32)
+xhat = (qe * se).astype(np.float32)
+lo, hi = -127 * float(se), 127 * float(se)
+d = xe.astype(np.float64) - xhat.astype(np.float64)
+outside = (xe < lo) | (xe > hi)
+manifest["quant_error"] = {
+    "x": xe.astype(np.float64).tolist(),
+    "xhat": xhat.astype(np.float64).tolist(),
+    "range": [lo, hi],
+    "expected": {
+        "mse": float(np.mean(d**2)),
+        "clippingMse": float(np.sum(d[outside] ** 2) / d.size),
+        "roundingMse": float(np.sum(d[~outside] ** 2) / d.size),
+        "clipped": int(outside.sum()),
+        "sqnrDb": float(10 * np.log10(np.sum(xe.astype(np.float64) ** 2) / np.sum(d**2))),
+        "cosine": float(np.dot(xe.astype(np.float64), xhat) / (np.linalg.norm(xe.astype(np.float64)) * np.linalg.norm(xhat.astype(np.float64)))),
+        "maxAbsError": float(np.abs(d).max()),
+    },
+}
 manifest["intquant"] = {"x": xq.astype(np.float64).ravel().tolist(), "shape": list(xq.shape), "axis": 0, "cases": intq}
 
 # --- GGUF through gguf-py ----------------------------------------------------------------------

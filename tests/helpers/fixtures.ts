@@ -15,6 +15,12 @@ export interface Manifest {
   }>;
   npy: Array<{ file: string; shape: number[]; fortran: boolean; values: number[] }>;
   npz: { files: string[]; tensors: Record<string, { shape: number[]; values: number[] }> };
+  quant_error: {
+    x: number[];
+    xhat: number[];
+    range: [number, number];
+    expected: Record<string, number>;
+  };
   intquant: {
     x: number[];
     shape: number[];

@@ -1,0 +1,67 @@
+// How far a quantized tensor is from the original, and why. The mean squared error splits into a
+// clipping part (elements outside the representable range, pulled to its edge) and a rounding part
+// (elements inside it, moved to the nearest level); the two add up to the total.
+//   mse = Σ (x − x̂)² / n,  sqnr_db = 10 · log10(Σ x² / Σ (x − x̂)²),  cosine = x·x̂ / (|x| |x̂|)
+// Non-finite inputs are left out of every sum (they are counted by the statistics instead).
+
+export interface QuantError {
+  count: number;
+  mse: number;
+  /** The part of `mse` from elements outside [lo, hi]. */
+  clippingMse: number;
+  /** The part of `mse` from elements inside [lo, hi]. */
+  roundingMse: number;
+  /** Elements outside the representable range. */
+  clipped: number;
+  /** +Infinity when the quantization is exact; NaN for an all-zero tensor. */
+  sqnrDb: number;
+  cosine: number;
+  maxAbsError: number;
+}
+
+/**
+ * @param x original values
+ * @param xq dequantized values, same length
+ * @param range representable range [lo, hi] of each element (its channel's or group's)
+ */
+export function quantError(
+  x: ArrayLike<number>,
+  xq: ArrayLike<number>,
+  range: (i: number) => readonly [number, number],
+): QuantError {
+  let n = 0;
+  let clipped = 0;
+  let clip = 0;
+  let round = 0;
+  let signal = 0;
+  let dot = 0;
+  let qq = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const q = xq[i]!;
+    if (!Number.isFinite(v) || !Number.isFinite(q)) continue;
+    n++;
+    const e = v - q;
+    const [lo, hi] = range(i);
+    if (v < lo || v > hi) {
+      clipped++;
+      clip += e * e;
+    } else round += e * e;
+    signal += v * v;
+    dot += v * q;
+    qq += q * q;
+    maxAbs = Math.max(maxAbs, Math.abs(e));
+  }
+  const err = clip + round;
+  return {
+    count: n,
+    mse: n ? err / n : NaN,
+    clippingMse: n ? clip / n : NaN,
+    roundingMse: n ? round / n : NaN,
+    clipped,
+    sqnrDb: signal === 0 ? NaN : err === 0 ? Infinity : 10 * Math.log10(signal / err),
+    cosine: signal > 0 && qq > 0 ? dot / Math.sqrt(signal * qq) : NaN,
+    maxAbsError: maxAbs,
+  };
+}
