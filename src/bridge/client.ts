@@ -8,6 +8,8 @@ import type {
   ExportResult,
   EngineEvent,
   OpenResult,
+  QuantReport,
+  QuantScheme,
   TensorAnalysis,
 } from '../worker/api.ts';
 
@@ -20,6 +22,8 @@ export type {
   FileProblem,
   ModelSummary,
   OpenResult,
+  QuantReport,
+  QuantScheme,
   TensorAnalysis,
   TensorRow,
   TensorStats,
@@ -39,6 +43,10 @@ export interface EngineClient {
     req: { modelId: string; options: ExportOptions; target: FileSystemFileHandle | null },
     opts: JobOptions,
   ): Promise<ExportResult>;
+  quantize(
+    req: { modelId: string; tensor: string; scheme: QuantScheme },
+    opts: JobOptions,
+  ): Promise<QuantReport>;
 }
 
 export interface JobOptions {
@@ -79,6 +87,8 @@ export function createEngineClient(
       asJob(api, opts, (jobId, progress) =>
         api.analyse(jobId, req.modelId, req.tensor, req.bins, progress),
       ),
+    quantize: (req, opts) =>
+      asJob(api, opts, (jobId) => api.quantize(jobId, req.modelId, req.tensor, req.scheme)),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

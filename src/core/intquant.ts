@@ -10,6 +10,8 @@ export interface IntScheme {
   symmetric: boolean;
   /** Channel axis; the channel is the slice at each index along it. */
   axis: number;
+  /** Caps every channel's range at ±clip (values beyond it are clipped); absent: no cap. */
+  clip?: number;
 }
 
 export interface IntQuantized {
@@ -56,6 +58,12 @@ export function quantizeInt(x: Float32Array, shape: readonly number[], s: IntSch
         if (v < lo[c]!) lo[c] = v;
         if (v > hi[c]!) hi[c] = v;
       }
+  if (s.clip !== undefined) {
+    for (let c = 0; c < channels; c++) {
+      lo[c] = Math.max(lo[c]!, -s.clip);
+      hi[c] = Math.min(hi[c]!, s.clip);
+    }
+  }
   const scales = new Float32Array(channels);
   const zeroPoints = new Int32Array(channels);
   for (let c = 0; c < channels; c++) {
@@ -116,4 +124,29 @@ export function unpackInt4(bytes: Uint8Array, count: number, signed: boolean): I
     out[i] = signed && n >= 8 ? n - 16 : n;
   }
   return out;
+}
+
+/** The representable range [lo, hi] of each channel: float32((q − zp) · scale) at qmin and qmax. */
+export function channelRanges(q: IntQuantized): Array<[number, number]> {
+  return Array.from(q.scales, (sc, c) => [
+    Math.fround((q.qmin - q.zeroPoints[c]!) * sc),
+    Math.fround((q.qmax - q.zeroPoints[c]!) * sc),
+  ]);
+}
+
+/** The channel of each flat element (for per-element lookups of per-channel values). */
+export function channelOf(shape: readonly number[], axis: number): (i: number) => number {
+  const { channels, inner } = channelLayout(shape, axis);
+  return (i) => Math.floor(i / inner) % channels;
+}
+
+/** The p-quantile (0 < p ≤ 1) of |x| over finite values: a clipping threshold. */
+export function absQuantile(x: ArrayLike<number>, p: number): number {
+  // float32 magnitudes, sorted numerically: 4 bytes per element.
+  let n = 0;
+  const sorted = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) sorted[n++] = Math.abs(x[i]!);
+  if (n === 0) return 0;
+  const a = sorted.subarray(0, n).sort();
+  return a[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
 }

@@ -3,6 +3,7 @@
 import type { TensorStats } from '../core/stats.ts';
 import {
   type ModelInfo,
+  type TensorInfo,
   type TensorRow,
   tensorRow,
   totalBytes,
@@ -15,6 +16,7 @@ import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
+import { quantizeForReport, type QuantReport, type QuantScheme } from './quantize.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
@@ -116,14 +118,15 @@ export function createSession() {
       return readTensorF32(m.sources.get(t.dataFile ?? m.info.file)!, t);
     },
 
-    async analyse(
+    /**
+     * Runs `work` on one tensor's values, read into the shared buffer when it is free. The values
+     * are valid only during `work`: nothing may keep them.
+     */
+    async withTensor<T>(
       modelId: string,
       name: string,
-      bins: number,
-      backend: AnalysisBackend,
-      opts: RunOptions = {},
-    ): Promise<TensorAnalysis> {
-      const t0 = performance.now();
+      work: (x: Float32Array, t: TensorInfo) => Promise<T>,
+    ): Promise<T> {
       const m = openModels.get(modelId);
       if (!m) throw new Error(`model ${modelId} is not open`);
       const t = m.info.tensors.find((x) => x.name === name);
@@ -136,11 +139,21 @@ export function createSession() {
         if (scratch.buffer.byteLength < t.bytes) scratch.buffer = new ArrayBuffer(t.bytes);
       }
       try {
-        const x = await readTensorF32(
-          m.sources.get(t.dataFile ?? m.info.file)!,
-          t,
-          own ? scratch : undefined,
-        );
+        return await work(await readTensorF32(source, t, own ? scratch : undefined), t);
+      } finally {
+        if (own) scratchBusy = false;
+      }
+    },
+
+    analyse(
+      modelId: string,
+      name: string,
+      bins: number,
+      backend: AnalysisBackend,
+      opts: RunOptions = {},
+    ): Promise<TensorAnalysis> {
+      const t0 = performance.now();
+      return this.withTensor(modelId, name, async (x, t) => {
         opts.signal?.throwIfAborted();
         const s = await backend.summarize(x, bins, opts);
         return {
@@ -155,9 +168,12 @@ export function createSession() {
           counts: s.counts,
           ms: performance.now() - t0,
         };
-      } finally {
-        if (own) scratchBusy = false;
-      }
+      });
+    },
+
+    /** What a quantization scheme does to one tensor (on the CPU reference path). */
+    quantize(modelId: string, name: string, scheme: QuantScheme): Promise<QuantReport> {
+      return this.withTensor(modelId, name, async (x, t) => quantizeForReport(x, t.shape, scheme));
     },
   };
 }

@@ -1,5 +1,11 @@
 // Actions: the only code that changes the store or talks to the engine.
-import type { EngineClient, ExportOptions, JobOptions, OpenResult } from '../bridge/client.ts';
+import type {
+  EngineClient,
+  ExportOptions,
+  JobOptions,
+  OpenResult,
+  QuantScheme,
+} from '../bridge/client.ts';
 import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
 
 let engine: EngineClient | null = null;
@@ -169,7 +175,27 @@ export async function analyseSelected(): Promise<void> {
     { cancelled: `Analysis of ${selected} cancelled`, failed: (m) => m },
     (opts) => client().analyse({ modelId: model.id, tensor: selected, bins }, opts),
   );
-  if (analysis) useStore.setState({ analysis });
+  if (analysis) {
+    useStore.setState({ analysis });
+    await quantizeSelected();
+  }
+}
+
+/** What the chosen quantization scheme does to the selected tensor. */
+export async function quantizeSelected(): Promise<void> {
+  const { model, selected, quantScheme } = useStore.getState();
+  if (!model || !selected) return;
+  const r = await runJob(
+    `Quantizing ${selected}`,
+    { cancelled: `Quantization of ${selected} cancelled`, failed: (m) => m },
+    (opts) => client().quantize({ modelId: model.id, tensor: selected, scheme: quantScheme }, opts),
+  );
+  if (r) useStore.setState({ quant: { ...r, tensor: selected } });
+}
+
+export async function setQuantScheme(change: Partial<QuantScheme>): Promise<void> {
+  useStore.setState((s) => ({ quantScheme: { ...s.quantScheme, ...change } }));
+  await quantizeSelected();
 }
 
 /** The file name an export gets: the model's name with the format's extension. */

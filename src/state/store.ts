@@ -1,9 +1,18 @@
 // The app's state: summaries and ids only, never tensors or GPU buffers.
 import { create } from 'zustand';
-import type { BackendStatus, FileProblem, ModelSummary, TensorAnalysis } from '../bridge/client.ts';
+import type {
+  BackendStatus,
+  FileProblem,
+  ModelSummary,
+  QuantReport,
+  QuantScheme,
+  TensorAnalysis,
+} from '../bridge/client.ts';
 
 export type {
   ExportOptions,
+  QuantReport,
+  QuantScheme,
   ModelSummary,
   TensorAnalysis,
   TensorRow,
@@ -36,6 +45,9 @@ export interface SlimState {
   filter: string;
   sort: { key: SortKey; desc: boolean };
   analysis: TensorAnalysis | null;
+  quantScheme: QuantScheme;
+  /** What quantScheme does to the selected tensor. */
+  quant: (QuantReport & { tensor: string }) | null;
   job: Job | null;
   opening: boolean;
   notices: Notice[];
@@ -54,6 +66,8 @@ export const useStore = create<SlimState>()(() => ({
   filter: '',
   sort: { key: 'name', desc: false },
   analysis: null,
+  quantScheme: { bits: 8, symmetric: true, granularity: 'channel', clipQuantile: 1 },
+  quant: null,
   job: null,
   opening: false,
   notices: [],

@@ -3,6 +3,7 @@ import { setBins, setLogScale } from '../state/actions.ts';
 import { BIN_CHOICES, useStore } from '../state/store.ts';
 import { HistogramChart } from './charts/HistogramChart.tsx';
 import { formatShape } from './format.ts';
+import { QuantPanel } from './QuantPanel.tsx';
 import { StatsTable } from './StatsTable.tsx';
 
 export function TensorPanel() {
@@ -10,6 +11,7 @@ export function TensorPanel() {
   const analysis = useStore((s) => s.analysis);
   const bins = useStore((s) => s.bins);
   const logScale = useStore((s) => s.logScale);
+  const quant = useStore((s) => s.quant);
   if (!selected) return null;
   const current = analysis && analysis.tensor === selected ? analysis : null;
   return (
@@ -55,8 +57,14 @@ export function TensorPanel() {
             lo={current.lo}
             hi={current.hi}
             logScale={logScale}
+            markers={
+              quant && quant.tensor === selected && quant.clipAt !== null
+                ? [-quant.clipAt, quant.clipAt]
+                : []
+            }
           />
           <StatsTable stats={current.stats} />
+          <QuantPanel />
         </div>
       )}
     </section>

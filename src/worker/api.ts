@@ -10,6 +10,7 @@ import {
 } from '../engine/backend.ts';
 import { blobSource } from '../engine/blob-source.ts';
 import type { ExportOptions } from '../engine/export.ts';
+import type { QuantReport, QuantScheme } from '../engine/quantize.ts';
 import { createSession, type ModelSummary, type TensorAnalysis } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 
@@ -23,7 +24,14 @@ export interface OpenResult {
   problems: FileProblem[];
 }
 
-export type { BackendStatus, ExportOptions, ModelSummary, TensorAnalysis };
+export type {
+  BackendStatus,
+  ExportOptions,
+  ModelSummary,
+  QuantReport,
+  QuantScheme,
+  TensorAnalysis,
+};
 export type { TensorRow } from '../engine/session.ts';
 export type { TensorStats } from '../core/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
@@ -194,6 +202,15 @@ export function createEngineApi(gpu: GPU | undefined) {
         await writable?.close();
         return { bytes: written, blob: writable ? null : new Blob(parts) };
       });
+    },
+
+    async quantize(
+      jobId: string,
+      modelId: string,
+      tensor: string,
+      scheme: QuantScheme,
+    ): Promise<QuantReport> {
+      return runJob(jobId, () => session.quantize(modelId, tensor, scheme));
     },
 
     cancel(jobId: string): void {

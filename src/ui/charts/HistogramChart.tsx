@@ -2,7 +2,16 @@
 // keeps empty bins at zero where a plain log axis cannot).
 import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatTick, formatValue } from '../format.ts';
 
 export interface HistogramChartProps {
@@ -10,6 +19,8 @@ export interface HistogramChartProps {
   lo: number;
   hi: number;
   logScale: boolean;
+  /** Values to mark with a vertical line (clipping thresholds). */
+  markers?: readonly number[];
 }
 
 interface Row {
@@ -19,7 +30,7 @@ interface Row {
   count: number;
 }
 
-export function HistogramChart({ counts, lo, hi, logScale }: HistogramChartProps) {
+export function HistogramChart({ counts, lo, hi, logScale, markers = [] }: HistogramChartProps) {
   const bins = counts.length;
   const data = useMemo<Row[]>(() => {
     const w = (hi - lo) / bins;
@@ -63,6 +74,22 @@ export function HistogramChart({ counts, lo, hi, logScale }: HistogramChartProps
             }}
           />
           <Bar dataKey="count" fill="#3b6fd8" isAnimationActive={false} />
+          {markers
+            .filter((m) => m >= lo && m <= hi)
+            .map((m) => (
+              <ReferenceLine
+                key={m}
+                x={Math.min(bins - 1, Math.floor(((m - lo) / (hi - lo)) * bins))}
+                stroke="#c2410c"
+                strokeDasharray="4 3"
+                label={{
+                  value: `clip ${formatTick(m)}`,
+                  position: m < 0 ? 'insideTopRight' : 'insideTopLeft',
+                  fontSize: 11,
+                  fill: '#c2410c',
+                }}
+              />
+            ))}
         </BarChart>
       </ResponsiveContainer>
       <figcaption>

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import {
+  channelRanges,
+  channelOf,
+  dequantizeInt,
+  quantizeInt,
+  absQuantile,
+} from '../src/core/intquant.ts';
+import { quantError } from '../src/core/quant-error.ts';
+import { sampleModel } from './fixtures/files.ts';
+import { Slimlab } from './fixtures/slimlab.ts';
+
+test('quantize a tensor and see its error split into clipping and rounding', async ({
+  page,
+}, info) => {
+  const app = new Slimlab(page);
+  const { file, tensors } = sampleModel();
+  await app.open({ demo: false });
+  await app.drop([file]);
+  await app.selectTensor('encoder.attn.q.weight');
+  await app.waitForHistogram('encoder.attn.q.weight', 64);
+  const panel = page.getByTestId('quant-panel');
+  const value = async (k: string) =>
+    Number(await panel.locator(`[data-quant="${k}"]`).getAttribute('data-value'));
+
+  // Default: int8, symmetric, per channel, no clipping: all the error is rounding.
+  await expect(panel.locator('[data-quant="mse"]')).toBeVisible();
+  expect(await value('clipped')).toBe(0);
+  expect(await value('clippingMse')).toBe(0);
+
+  // int4 per tensor, clipped at the 99th percentile of |x|: the outliers now dominate the error.
+  await page.getByLabel('Quantization bits').selectOption('4');
+  await page.getByLabel('Quantization granularity').selectOption('tensor');
+  await page.getByLabel('Clipping threshold').selectOption('0.99');
+  const x = tensors['encoder.attn.q.weight'];
+  const clip = absQuantile(x, 0.99);
+  const q = quantizeInt(x, [1, x.length], { bits: 4, symmetric: true, axis: 0, clip });
+  const ranges = channelRanges(q);
+  const ch = channelOf([1, x.length], 0);
+  const want = quantError(
+    x,
+    dequantizeInt(q.codes, q.scales, q.zeroPoints, [1, x.length], 0),
+    (i) => ranges[ch(i)]!,
+  );
+  await expect.poll(() => value('clipped')).toBe(want.clipped);
+  expect(want.clipped).toBeGreaterThan(0);
+  expect(await value('mse')).toBeCloseTo(want.mse, 12);
+  expect(await value('clippingMse')).toBeCloseTo(want.clippingMse, 12);
+  expect(await value('sqnrDb')).toBeCloseTo(want.sqnrDb, 9);
+  await expect(page.getByRole('img', { name: /clipping \d+\.\d% of the error/ })).toBeVisible();
+  await expect(app.histogram.locator('.recharts-reference-line')).toHaveCount(2);
+  await info.attach('quantized', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
+});
