@@ -54,3 +54,22 @@ test('quantize a tensor and see its error split into clipping and rounding', asy
     contentType: 'image/png',
   });
 });
+
+test('rank every layer of the demo model by its quantization error', async ({ page }) => {
+  const app = new Slimlab(page);
+  await app.open();
+  await app.waitForHistogram('conv2d_44.w_0', 64);
+  await page.getByLabel('Quantization bits').selectOption('4');
+  await page.getByRole('button', { name: 'Rank layers by error' }).click();
+  const rows = page.getByTestId('sensitivity-table').locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  expect(await rows.count()).toBeGreaterThan(40);
+  const shares = await rows
+    .locator('[data-share]')
+    .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-share'))));
+  expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  expect(shares).toEqual([...shares].sort((a, b) => b - a));
+  const top = (await rows.first().locator('td').first().textContent())!;
+  await rows.first().click();
+  await app.waitForHistogram(top, 64);
+});

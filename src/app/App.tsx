@@ -9,6 +9,7 @@ import { OpenControls } from '../ui/OpenControls.tsx';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
+import { SensitivityTable } from '../ui/SensitivityTable.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
 
@@ -36,6 +37,9 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <TensorPanel />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <SensitivityTable />
         </ErrorBoundary>
       </main>
     </DropZone>

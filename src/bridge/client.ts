@@ -10,6 +10,7 @@ import type {
   OpenResult,
   QuantReport,
   QuantScheme,
+  SensitivityRow,
   TensorAnalysis,
 } from '../worker/api.ts';
 
@@ -24,6 +25,7 @@ export type {
   OpenResult,
   QuantReport,
   QuantScheme,
+  SensitivityRow,
   TensorAnalysis,
   TensorRow,
   TensorStats,
@@ -47,6 +49,10 @@ export interface EngineClient {
     req: { modelId: string; tensor: string; scheme: QuantScheme },
     opts: JobOptions,
   ): Promise<QuantReport>;
+  sensitivity(
+    req: { modelId: string; scheme: QuantScheme },
+    opts: JobOptions,
+  ): Promise<SensitivityRow[]>;
 }
 
 export interface JobOptions {
@@ -89,6 +95,10 @@ export function createEngineClient(
       ),
     quantize: (req, opts) =>
       asJob(api, opts, (jobId) => api.quantize(jobId, req.modelId, req.tensor, req.scheme)),
+    sensitivity: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.sensitivity(jobId, req.modelId, req.scheme, progress),
+      ),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

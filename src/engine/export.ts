@@ -6,10 +6,10 @@
 //   gguf         F16, Q8_0 or Q4_0 for float weights of rank ≥ 2 whose rows are whole 32-blocks,
 //                float32 for the rest (as llama.cpp keeps norms and biases)
 //   npy          one tensor, its original dtype where numpy has it, float32 otherwise
-import { DTYPES, isBlockDType, isDType, storageBytes, type DType } from '../core/dtype.ts';
+import { isDType, storageBytes, type DType } from '../core/dtype.ts';
 import { quantizeGgml, toF16Bytes } from '../core/ggml-quantize.ts';
 import { packInt4, quantizeInt, type IntQuantized } from '../core/intquant.ts';
-import type { ModelInfo, TensorInfo } from '../formats/model.ts';
+import { isFloatTensor, type ModelInfo, type TensorInfo } from '../formats/model.ts';
 import { partNames, QUANT_KEY, type QuantEntry } from '../formats/quantized-safetensors.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32 } from '../formats/tensor-data.ts';
@@ -36,14 +36,6 @@ function sourceOf(m: ExportSource, t: TensorInfo): ByteSource {
 function copyable(t: TensorInfo): boolean {
   return (
     isDType(t.dtype) && t.littleEndian && !t.varint && !t.zipEntry && !t.quant && !t.fortranOrder
-  );
-}
-
-function isFloat(t: TensorInfo): boolean {
-  return (
-    isBlockDType(t.dtype) ||
-    t.quant !== undefined ||
-    (isDType(t.dtype) && DTYPES[t.dtype].kind === 'float')
   );
 }
 
@@ -80,7 +72,7 @@ function safetensorsTensors(
   const out: OutTensor[] = [];
   const entries: Record<string, QuantEntry> = {};
   for (const t of m.info.tensors) {
-    if (quantize === 'none' || !isFloat(t) || t.shape.length < 2 || t.params === 0) {
+    if (quantize === 'none' || !isFloatTensor(t) || t.shape.length < 2 || t.params === 0) {
       out.push(asIs(m, t));
       continue;
     }
@@ -145,7 +137,7 @@ function ggufTensor(
   type: 'F32' | 'F16' | 'Q8_0' | 'Q4_0',
 ): OutTensor {
   const rows = t.shape.at(-1) ?? 1;
-  const fits = isFloat(t) && t.shape.length >= 2 && (type === 'F16' || rows % 32 === 0);
+  const fits = isFloatTensor(t) && t.shape.length >= 2 && (type === 'F16' || rows % 32 === 0);
   if (!fits || type === 'F32') {
     if (['I8', 'I16', 'I32'].includes(t.dtype) && copyable(t)) return asIs(m, t);
     return asF32(m, t);

@@ -5,6 +5,7 @@ import {
   type ModelInfo,
   type TensorInfo,
   type TensorRow,
+  isFloatTensor,
   tensorRow,
   totalBytes,
   totalParams,
@@ -47,6 +48,16 @@ interface OpenModel {
   info: ModelInfo;
   /** The model's files by name: its own, and shards or external-data companions. */
   sources: Map<string, ByteSource>;
+}
+
+export interface SensitivityRow {
+  name: string;
+  params: number;
+  mse: number;
+  sqnrDb: number;
+  clipped: number;
+  /** Part of the model's total squared error, 0..1. */
+  share: number;
 }
 
 export interface OpenOutcome {
@@ -169,6 +180,41 @@ export function createSession() {
           ms: performance.now() - t0,
         };
       });
+    },
+
+    /**
+     * The scheme applied to every float weight of rank ≥ 2, one tensor at a time: which layers lose
+     * the most. `share` is each tensor's part of the model's total squared error.
+     */
+    async sensitivity(
+      modelId: string,
+      scheme: QuantScheme,
+      opts: RunOptions = {},
+    ): Promise<SensitivityRow[]> {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      const weights = m.info.tensors.filter(
+        (t) => t.shape.length >= 2 && t.params > 0 && isFloatTensor(t),
+      );
+      const rows: SensitivityRow[] = [];
+      for (const [i, t] of weights.entries()) {
+        opts.signal?.throwIfAborted();
+        const r = await this.quantize(modelId, t.name, scheme);
+        rows.push({
+          name: t.name,
+          params: t.params,
+          mse: r.error.mse,
+          sqnrDb: r.error.sqnrDb,
+          clipped: r.error.clipped,
+          share: r.error.mse * r.error.count,
+        });
+        opts.onProgress?.((i + 1) / weights.length);
+        // Let a cancel message in between tensors.
+        await new Promise((res) => setTimeout(res, 0));
+      }
+      const total = rows.reduce((a, r) => a + (Number.isFinite(r.share) ? r.share : 0), 0);
+      for (const r of rows) r.share = total > 0 && Number.isFinite(r.share) ? r.share / total : 0;
+      return rows;
     },
 
     /** What a quantization scheme does to one tensor (on the CPU reference path). */

@@ -1,5 +1,5 @@
 // What a reader returns: a table of tensors with where their bytes lie, not the bytes themselves.
-import type { DType } from '../core/dtype.ts';
+import { DTYPES, isBlockDType, isDType, type DType } from '../core/dtype.ts';
 import type { ByteSource } from './source.ts';
 
 export interface TensorInfo {
@@ -89,4 +89,13 @@ export function tensorRow(t: TensorInfo): TensorRow {
     params: t.params,
     bytes: storedBytes(t),
   };
+}
+
+/** Floating-point values (block-quantized and integer-coded quantized tensors included). */
+export function isFloatTensor(t: TensorInfo): boolean {
+  return (
+    isBlockDType(t.dtype) ||
+    t.quant !== undefined ||
+    (isDType(t.dtype) && DTYPES[t.dtype].kind === 'float')
+  );
 }

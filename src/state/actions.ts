@@ -193,6 +193,18 @@ export async function quantizeSelected(): Promise<void> {
   if (r) useStore.setState({ quant: { ...r, tensor: selected } });
 }
 
+/** Ranks every weight of the model shown by its error under the current scheme. */
+export async function rankLayers(): Promise<void> {
+  const { model, quantScheme } = useStore.getState();
+  if (!model) return;
+  const rows = await runJob(
+    `Quantizing every weight of ${model.file}`,
+    { cancelled: 'Layer ranking cancelled', failed: (m) => `Layer ranking failed: ${m}` },
+    (opts) => client().sensitivity({ modelId: model.id, scheme: quantScheme }, opts),
+  );
+  if (rows) useStore.setState({ sensitivity: { modelId: model.id, scheme: quantScheme, rows } });
+}
+
 export async function setQuantScheme(change: Partial<QuantScheme>): Promise<void> {
   useStore.setState((s) => ({ quantScheme: { ...s.quantScheme, ...change } }));
   await quantizeSelected();

@@ -6,10 +6,12 @@ import type {
   ModelSummary,
   QuantReport,
   QuantScheme,
+  SensitivityRow,
   TensorAnalysis,
 } from '../bridge/client.ts';
 
 export type {
+  SensitivityRow,
   ExportOptions,
   QuantReport,
   QuantScheme,
@@ -48,6 +50,8 @@ export interface SlimState {
   quantScheme: QuantScheme;
   /** What quantScheme does to the selected tensor. */
   quant: (QuantReport & { tensor: string }) | null;
+  /** Every weight under quantScheme, for the model shown; null until asked for. */
+  sensitivity: { modelId: string; scheme: QuantScheme; rows: SensitivityRow[] } | null;
   job: Job | null;
   opening: boolean;
   notices: Notice[];
@@ -68,6 +72,7 @@ export const useStore = create<SlimState>()(() => ({
   analysis: null,
   quantScheme: { bits: 8, symmetric: true, granularity: 'channel', clipQuantile: 1 },
   quant: null,
+  sensitivity: null,
   job: null,
   opening: false,
   notices: [],

@@ -11,7 +11,12 @@ import {
 import { blobSource } from '../engine/blob-source.ts';
 import type { ExportOptions } from '../engine/export.ts';
 import type { QuantReport, QuantScheme } from '../engine/quantize.ts';
-import { createSession, type ModelSummary, type TensorAnalysis } from '../engine/session.ts';
+import {
+  createSession,
+  type ModelSummary,
+  type SensitivityRow,
+  type TensorAnalysis,
+} from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 
 export interface FileProblem {
@@ -30,6 +35,7 @@ export type {
   ModelSummary,
   QuantReport,
   QuantScheme,
+  SensitivityRow,
   TensorAnalysis,
 };
 export type { TensorRow } from '../engine/session.ts';
@@ -211,6 +217,18 @@ export function createEngineApi(gpu: GPU | undefined) {
       scheme: QuantScheme,
     ): Promise<QuantReport> {
       return runJob(jobId, () => session.quantize(modelId, tensor, scheme));
+    },
+
+    async sensitivity(
+      jobId: string,
+      modelId: string,
+      scheme: QuantScheme,
+      onProgress?: (fraction: number) => void,
+    ): Promise<SensitivityRow[]> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, (signal) =>
+        session.sensitivity(modelId, scheme, { signal, onProgress: progress }),
+      );
     },
 
     cancel(jobId: string): void {

@@ -90,3 +90,32 @@ describe('reading into one reused buffer', () => {
     await src.close();
   });
 });
+
+describe('sensitivity across the model', () => {
+  test('every float weight of rank ≥ 2, with shares of the total error that add up to 1', async () => {
+    const { quantizeForReport } = await import('../../src/engine/quantize.ts');
+    const w1 = normal(64 * 8, 31, 0.02);
+    const w2 = normal(32 * 8, 32, 0.5);
+    const bias = normal(8, 33);
+    const s = createSession();
+    const m = await s.open(
+      bytesSource(
+        'm.safetensors',
+        f32Safetensors({
+          w1: { shape: [64, 8], data: w1 },
+          w2: { shape: [32, 8], data: w2 },
+          bias,
+        }),
+      ),
+    );
+    const scheme = { bits: 4, symmetric: true, granularity: 'channel', clipQuantile: 1 } as const;
+    const seen: number[] = [];
+    const rows = await s.sensitivity(m.id, scheme, { onProgress: (f) => seen.push(f) });
+    expect(rows.map((r) => r.name)).toEqual(['w1', 'w2']);
+    expect(rows[0]!.mse).toBe(quantizeForReport(w1, [64, 8], scheme).error.mse);
+    expect(rows.reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
+    // The wide tensor holds most of the squared error.
+    expect(rows[1]!.share).toBeGreaterThan(0.9);
+    expect(seen.at(-1)).toBe(1);
+  });
+});

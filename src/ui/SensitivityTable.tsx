@@ -1,0 +1,107 @@
+// Which layers lose the most under the current scheme: every float weight quantized, sortable.
+import { useMemo, useState } from 'react';
+import { rankLayers, selectTensor } from '../state/actions.ts';
+import { useStore, type SensitivityRow } from '../state/store.ts';
+import { formatCount, formatValue } from './format.ts';
+
+type Key = 'name' | 'params' | 'mse' | 'sqnrDb' | 'share';
+const COLUMNS: Array<{ key: Key; label: string }> = [
+  { key: 'name', label: 'tensor' },
+  { key: 'params', label: 'params' },
+  { key: 'mse', label: 'MSE' },
+  { key: 'sqnrDb', label: 'SQNR dB' },
+  { key: 'share', label: 'share of error' },
+];
+
+export function SensitivityTable() {
+  const model = useStore((s) => s.model);
+  const scheme = useStore((s) => s.quantScheme);
+  const result = useStore((s) => s.sensitivity);
+  const busy = useStore((s) => s.job !== null);
+  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'share', desc: true });
+  const rows = useMemo(() => {
+    const r: SensitivityRow[] = result && result.modelId === model?.id ? [...result.rows] : [];
+    const dir = sort.desc ? -1 : 1;
+    return r.sort(
+      (a, b) =>
+        dir *
+        (sort.key === 'name'
+          ? a.name.localeCompare(b.name)
+          : (a[sort.key] as number) - (b[sort.key] as number)),
+    );
+  }, [result, model?.id, sort]);
+  if (!model) return null;
+  const stale =
+    result &&
+    result.modelId === model.id &&
+    JSON.stringify(result.scheme) !== JSON.stringify(scheme);
+  return (
+    <section className="sensitivity" aria-label="Layer sensitivity" data-testid="sensitivity">
+      <header>
+        <h2>Sensitivity</h2>
+        <p>
+          Every float weight quantized with the scheme chosen in the tensor panel; where does the
+          error go?
+        </p>
+        <button type="button" onClick={() => void rankLayers()} disabled={busy}>
+          {rows.length ? 'Rank again' : 'Rank layers by error'}
+        </button>
+        {stale && <span className="hint"> (ranked with another scheme)</span>}
+      </header>
+      {rows.length > 0 && (
+        <div className="scroll">
+          <table data-testid="sensitivity-table">
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.key}
+                    className={c.key === 'name' ? undefined : 'num'}
+                    aria-sort={
+                      sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
+                    }
+                  >
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setSort((s) => ({
+                          key: c.key,
+                          desc: s.key === c.key ? !s.desc : c.key !== 'name',
+                        }))
+                      }
+                    >
+                      {c.label}
+                      {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                    </button>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr
+                  key={r.name}
+                  tabIndex={0}
+                  onClick={() => void selectTensor(r.name)}
+                  onKeyDown={(e) => e.key === 'Enter' && void selectTensor(r.name)}
+                >
+                  <td className="name">{r.name}</td>
+                  <td className="num">{formatCount(r.params)}</td>
+                  <td className="num">{formatValue(r.mse)}</td>
+                  <td className="num">{formatValue(r.sqnrDb)}</td>
+                  <td className="num" data-share={r.share}>
+                    <span
+                      className="share-bar"
+                      style={{ width: `${Math.round(r.share * 60)}px` }}
+                    />{' '}
+                    {(r.share * 100).toFixed(1)}%
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
