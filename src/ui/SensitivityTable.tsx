@@ -3,14 +3,15 @@ import { useMemo, useState } from 'react';
 import { rankLayers, selectTensor } from '../state/actions.ts';
 import { useStore, type SensitivityRow } from '../state/store.ts';
 import { formatCount, formatValue } from './format.ts';
+import { onActivateKey, SortableHeader, type SortColumn } from './SortableHeader.tsx';
 
 type Key = 'name' | 'params' | 'mse' | 'sqnrDb' | 'share';
-const COLUMNS: Array<{ key: Key; label: string }> = [
+const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
   { key: 'name', label: 'tensor' },
-  { key: 'params', label: 'params' },
-  { key: 'mse', label: 'MSE' },
-  { key: 'sqnrDb', label: 'SQNR dB' },
-  { key: 'share', label: 'share of error' },
+  { key: 'params', label: 'params', numeric: true },
+  { key: 'mse', label: 'MSE', numeric: true },
+  { key: 'sqnrDb', label: 'SQNR dB', numeric: true },
+  { key: 'share', label: 'share of error', numeric: true },
 ];
 
 export function SensitivityTable() {
@@ -52,30 +53,13 @@ export function SensitivityTable() {
         <div className="scroll">
           <table data-testid="sensitivity-table">
             <thead>
-              <tr>
-                {COLUMNS.map((c) => (
-                  <th
-                    key={c.key}
-                    className={c.key === 'name' ? undefined : 'num'}
-                    aria-sort={
-                      sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
-                    }
-                  >
-                    <button
-                      type="button"
-                      onClick={() =>
-                        setSort((s) => ({
-                          key: c.key,
-                          desc: s.key === c.key ? !s.desc : c.key !== 'name',
-                        }))
-                      }
-                    >
-                      {c.label}
-                      {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-                    </button>
-                  </th>
-                ))}
-              </tr>
+              <SortableHeader
+                columns={COLUMNS}
+                sort={sort}
+                onSort={(key) =>
+                  setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))
+                }
+              />
             </thead>
             <tbody>
               {rows.map((r) => (
@@ -83,7 +67,7 @@ export function SensitivityTable() {
                   key={r.name}
                   tabIndex={0}
                   onClick={() => void selectTensor(r.name)}
-                  onKeyDown={(e) => e.key === 'Enter' && void selectTensor(r.name)}
+                  onKeyDown={onActivateKey(() => void selectTensor(r.name))}
                 >
                   <td className="name">{r.name}</td>
                   <td className="num">{formatCount(r.params)}</td>

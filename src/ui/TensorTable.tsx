@@ -5,8 +5,9 @@ import { formatBytes, formatCount, formatShape } from './format.ts';
 import { useVisibleTensors } from './hooks.ts';
 import { ExportDialog } from './ExportDialog.tsx';
 import { ModelMetadata } from './ModelMetadata.tsx';
+import { onActivateKey, SortableHeader, type SortColumn } from './SortableHeader.tsx';
 
-const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
+const COLUMNS: ReadonlyArray<SortColumn<SortKey>> = [
   { key: 'name', label: 'name' },
   { key: 'dtype', label: 'dtype' },
   { key: 'rank', label: 'shape' },
@@ -46,20 +47,7 @@ export function TensorTable() {
       <div className="scroll">
         <table data-testid="tensor-table">
           <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <th
-                  key={c.key}
-                  className={c.numeric ? 'num' : undefined}
-                  aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
-                >
-                  <button type="button" onClick={() => toggleSort(c.key)}>
-                    {c.label}
-                    {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-                  </button>
-                </th>
-              ))}
-            </tr>
+            <SortableHeader columns={COLUMNS} sort={sort} onSort={toggleSort} />
           </thead>
           <tbody>
             {rows.map((t) => (
@@ -69,12 +57,7 @@ export function TensorTable() {
                 aria-selected={t.name === selected}
                 tabIndex={0}
                 onClick={() => void selectTensor(t.name)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    void selectTensor(t.name);
-                  }
-                }}
+                onKeyDown={onActivateKey(() => void selectTensor(t.name))}
               >
                 <td className="name">{t.name}</td>
                 <td>{t.dtype}</td>
