@@ -1,0 +1,756 @@
+// Every quantization format of the lab applied to one tensor: the dequantized values, the codes
+// (integer formats and codebooks), and the error with its clipping / rounding split per block.
+//
+// A tensor is cut into blocks that share a scale (and zero point):
+//   tensor           one block
+//   channel(axis)    one block per index along `axis`
+//   group(size,axis) runs of `size` consecutive indices along `axis` (default the last), as ONNX
+//                    blocked quantization lays out its scales: block = (o · ⌈dim/size⌉ + ⌊c/size⌋) · inner + i
+//
+// Formats and their rules (y = float32(x / scale) unless noted):
+//   fp32, tf32, fp16, bf16   plain casts, round to nearest even; a finite value past the format's
+//                            largest finite one saturates to it (shown as clipping error)
+//   fp8e4m3fn, fp8e5m2,      scaled minifloats: scale = absmax / largest finite value, then the ONNX
+//   fp4e2m1                  saturating cast (round to nearest, ties to the even code)
+//   int (2–8, 16 bits)       ONNX QuantizeLinear: q = clamp(round_half_even(y) + zero_point).
+//                            symmetric restricted: q ∈ [−(2^(b−1)−1), 2^(b−1)−1], scale = absmax / qmax
+//                            symmetric full:       q ∈ [−2^(b−1), 2^(b−1)−1], scale = absmax / (2^(b−1) − ½)
+//                            asymmetric:           q ∈ [0, 2^b − 1] over [min(lo,0), max(hi,0)],
+//                                                  zero_point = clamp(round_half_even(−lo / scale))
+//   binary                   sign(x) · mean|x| of the block (XNOR-Net); sign(0) = +1
+//   ternary                  Ternary Weight Networks: Δ = 0.7 · mean|x|, α = mean of |x| over |x| > Δ,
+//                            x̂ = α · sign(x) where |x| > Δ, else 0
+//   log2                     levels 0 and ±2^−j (j < 2^(b−1) − 1) times a power-of-two scale,
+//                            2^round(log2 absmax); nearest level by value
+//   nf4                      the 16 NormalFloat levels of QLoRA / bitsandbytes, scale = absmax
+//   quantile                 2^b levels from the data: qᵢ = ½(Q(i/(2^b+1)) + Q((i+1)/(2^b+1))) of the
+//                            block-normalised values x / absmax (Dettmers' quantile quantization),
+//                            Q the linear-interpolation quantile (numpy's default)
+// A codebook value is the nearest level; at an exact midpoint the upper level wins.
+//
+// Stochastic rounding (integer and codebook formats) rounds to one of the two neighbouring levels
+// with probability proportional to closeness, drawing u ∈ [0, 1) from a counter-based hash of
+// (seed, flat index), so the GPU kernel draws the same numbers. Integer: q = floor(float32(y + u)).
+import { f16BitsToNumber, numberToF16Bits } from './f16.ts';
+import { roundHalfEven } from './intquant.ts';
+import type { QuantError } from './quant-error.ts';
+import { toFloatCode, type FloatCodeType } from './quantize-linear.ts';
+
+export const QUANT_FORMATS = [
+  'fp32',
+  'tf32',
+  'fp16',
+  'bf16',
+  'fp8e4m3fn',
+  'fp8e5m2',
+  'fp4e2m1',
+  'int',
+  'binary',
+  'ternary',
+  'log2',
+  'nf4',
+  'quantile',
+] as const;
+export type QuantFormat = (typeof QUANT_FORMATS)[number];
+
+export type Granularity =
+  | { kind: 'tensor' }
+  | { kind: 'channel'; axis: number }
+  | { kind: 'group'; size: number; axis?: number };
+
+export interface QuantSpec {
+  format: QuantFormat;
+  /** int: 2–8 or 16; log2 and quantile: 2–8; fixed by the format otherwise. */
+  bits: number;
+  /** int: absmax (true) or zero point (false). */
+  symmetric: boolean;
+  /** int, symmetric: the range without −2^(b−1), so that it is symmetric around zero. */
+  restricted: boolean;
+  granularity: Granularity;
+  rounding: 'nearest' | 'stochastic';
+  seed: number;
+  /** Clip every block's range at this quantile of |x| over the tensor (1 = no clipping). */
+  clipQuantile: number;
+  /** Scales stored (and used) as float16 or float32. */
+  scaleBits: 16 | 32;
+}
+
+export const DEFAULT_SPEC: QuantSpec = {
+  format: 'int',
+  bits: 8,
+  symmetric: true,
+  restricted: true,
+  granularity: { kind: 'channel', axis: 0 },
+  rounding: 'nearest',
+  seed: 0,
+  clipQuantile: 1,
+  scaleBits: 32,
+};
+
+const f = Math.fround;
+
+/** The 16 NormalFloat4 levels (bitsandbytes `get_4bit_type('nf4')`, QLoRA appendix E). */
+export const NF4_LEVELS: readonly number[] = [
+  -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+  -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+  0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+  0.7229568362236023, 1.0,
+];
+
+const MINIFLOAT_MAX: Record<FloatCodeType, number> = {
+  fp8e4m3fn: 448,
+  fp8e5m2: 57344,
+  fp4e2m1: 6,
+};
+const CAST_MAX = {
+  fp32: 3.4028234663852886e38,
+  tf32: 3.4011621342146535e38, // (2 − 2^−10) · 2^127
+  fp16: 65504,
+  bf16: 3.3895313892515355e38, // (2 − 2^−7) · 2^127
+} as const;
+type CastFormat = keyof typeof CAST_MAX;
+
+export function isCast(fmt: QuantFormat): fmt is CastFormat {
+  return fmt in CAST_MAX;
+}
+export function isMinifloat(fmt: QuantFormat): fmt is FloatCodeType {
+  return fmt in MINIFLOAT_MAX;
+}
+export function isCodebook(fmt: QuantFormat): boolean {
+  return fmt === 'binary' || fmt === 'log2' || fmt === 'nf4' || fmt === 'quantile';
+}
+/** Formats whose rounding can be stochastic. */
+export function allowsStochastic(fmt: QuantFormat): boolean {
+  return fmt === 'int' || isCodebook(fmt);
+}
+/** Formats with a per-block scale (the granularity matters). */
+export function isScaled(fmt: QuantFormat): boolean {
+  return !isCast(fmt);
+}
+
+/** The stored width of one code, in bits. */
+export function codeBits(spec: Pick<QuantSpec, 'format' | 'bits'>): number {
+  switch (spec.format) {
+    case 'fp32':
+    case 'tf32': // a compute format: stored in 32 bits
+      return 32;
+    case 'fp16':
+    case 'bf16':
+      return 16;
+    case 'fp8e4m3fn':
+    case 'fp8e5m2':
+      return 8;
+    case 'fp4e2m1':
+    case 'nf4':
+      return 4;
+    case 'binary':
+      return 1;
+    case 'ternary':
+      return 2; // packed four to a byte
+    default:
+      return spec.bits;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+export interface BlockLayout {
+  outer: number;
+  dim: number;
+  inner: number;
+  /** Blocks along `dim` per outer index (group granularity). */
+  perDim: number;
+  groupSize: number;
+  blocks: number;
+  kind: Granularity['kind'];
+  n: number;
+}
+
+export function blockLayout(shape: readonly number[], g: Granularity): BlockLayout {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (g.kind === 'tensor' || shape.length === 0)
+    return { outer: 1, dim: n, inner: 1, perDim: 1, groupSize: n, blocks: 1, kind: 'tensor', n };
+  const axis = g.kind === 'group' ? (g.axis ?? shape.length - 1) : g.axis;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= shape.length)
+    throw new RangeError(`axis ${axis} is outside a rank-${shape.length} shape`);
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const dim = shape[axis]!;
+  if (g.kind === 'channel')
+    return { outer, dim, inner, perDim: 1, groupSize: 1, blocks: dim, kind: 'channel', n };
+  if (!Number.isInteger(g.size) || g.size < 1)
+    throw new RangeError(`group size ${g.size} is not a positive integer`);
+  const perDim = Math.ceil(dim / g.size);
+  return {
+    outer,
+    dim,
+    inner,
+    perDim,
+    groupSize: g.size,
+    blocks: outer * perDim * inner,
+    kind: 'group',
+    n,
+  };
+}
+
+/**
+ * Visits every element as (flat index p, block b) in flat order. The body is inlined by hand in the
+ * hot loops below; this is the readable version, used where speed does not matter.
+ */
+export function forEachElement(L: BlockLayout, fn: (p: number, b: number) => void): void {
+  for (let o = 0, p = 0; o < L.outer; o++)
+    for (let c = 0; c < L.dim; c++) {
+      const base = blockBase(L, o, c);
+      const k = L.kind === 'group' ? 1 : 0;
+      for (let i = 0; i < L.inner; i++, p++) fn(p, base + i * k);
+    }
+}
+
+function blockBase(L: BlockLayout, o: number, c: number): number {
+  if (L.kind === 'tensor') return 0;
+  if (L.kind === 'channel') return c;
+  return (o * L.perDim + Math.floor(c / L.groupSize)) * L.inner;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counter-based random numbers (identical in WGSL: shaders/quant/quant_int.wgsl)
+
+/** PCG-RXS-M-XS 32-bit hash. */
+export function pcgHash(v: number): number {
+  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
+  const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
+  return ((word >>> 22) ^ word) >>> 0;
+}
+
+/** u ∈ [0, 1) for element `index` under `seed`, exact in float32 (24 random bits). */
+export function uniformAt(seedHash: number, index: number): number {
+  return (pcgHash((index ^ seedHash) >>> 0) >>> 8) * 2 ** -24;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element rounding
+
+const cvt = new Float32Array(1);
+const cvtU = new Uint32Array(cvt.buffer);
+
+/** float32 → tf32 (10-bit mantissa) or bf16 (7-bit), round to nearest even, saturating. */
+function roundMantissa(x: number, dropBits: number, max: number): number {
+  cvt[0] = x;
+  const u = cvtU[0]!;
+  if ((u & 0x7f800000) === 0x7f800000) return cvt[0]!; // Inf, NaN
+  const half = (1 << (dropBits - 1)) - 1;
+  const r = (u + half + ((u >>> dropBits) & 1)) >>> 0;
+  cvtU[0] = (r >>> dropBits) << dropBits;
+  const v = cvt[0]!;
+  return Number.isFinite(v) ? v : x < 0 ? -max : max;
+}
+
+export function castValue(x: number, fmt: CastFormat): number {
+  if (Number.isNaN(x) || !Number.isFinite(x)) return x;
+  const max = CAST_MAX[fmt];
+  switch (fmt) {
+    case 'fp32':
+      return f(x);
+    case 'tf32':
+      return roundMantissa(x, 13, max);
+    case 'bf16':
+      return roundMantissa(x, 16, max);
+    case 'fp16': {
+      if (x > max) return max;
+      if (x < -max) return -max;
+      return f16BitsToNumber(numberToF16Bits(x));
+    }
+  }
+}
+
+/** Index of the nearest level (sorted ascending); at a midpoint, the upper one. */
+export function nearestLevel(levels: Float32Array | readonly number[], y: number): number {
+  const n = levels.length;
+  if (!(y > levels[0]!)) return Number.isNaN(y) ? nearestLevel(levels, 0) : 0;
+  if (y >= levels[n - 1]!) return n - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (levels[mid]! <= y) lo = mid;
+    else hi = mid;
+  }
+  return y - levels[lo]! < levels[hi]! - y ? lo : hi;
+}
+
+/** Stochastic choice between the two levels around y: the upper one with probability (y − lo)/(hi − lo). */
+function stochasticLevel(levels: Float32Array, y: number, u: number): number {
+  const n = levels.length;
+  if (!(y > levels[0]!)) return Number.isNaN(y) ? nearestLevel(levels, 0) : 0;
+  if (y >= levels[n - 1]!) return n - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (levels[mid]! <= y) lo = mid;
+    else hi = mid;
+  }
+  return u < (y - levels[lo]!) / (levels[hi]! - levels[lo]!) ? hi : lo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codebooks
+
+/** numpy's default (linear) quantile of sorted values. */
+export function linearQuantile(sorted: Float32Array, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+export function log2Levels(bits: number): Float32Array {
+  const m = 2 ** (bits - 1) - 1;
+  const out: number[] = [0];
+  for (let j = 0; j < m; j++) out.push(2 ** -j, -(2 ** -j));
+  return Float32Array.from(out.sort((a, b) => a - b));
+}
+
+/** Dettmers' quantile levels of the sorted normalised values (2^bits of them). */
+export function quantileLevels(sorted: Float32Array, bits: number): Float32Array {
+  const k = 2 ** bits;
+  const out = new Float32Array(k);
+  if (sorted.length === 0) return out;
+  for (let i = 0; i < k; i++)
+    out[i] = (linearQuantile(sorted, i / (k + 1)) + linearQuantile(sorted, (i + 1) / (k + 1))) / 2;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The quantizer
+
+export interface BlockSums {
+  count: Float64Array;
+  sse: Float64Array;
+  clipSse: Float64Array;
+  clipped: Float64Array;
+  signal: Float64Array;
+  dot: Float64Array;
+  qq: Float64Array;
+  maxAbs: Float64Array;
+}
+
+export function newBlockSums(n: number): BlockSums {
+  return {
+    count: new Float64Array(n),
+    sse: new Float64Array(n),
+    clipSse: new Float64Array(n),
+    clipped: new Float64Array(n),
+    signal: new Float64Array(n),
+    dot: new Float64Array(n),
+    qq: new Float64Array(n),
+    maxAbs: new Float64Array(n),
+  };
+}
+
+export interface QuantOptions {
+  /** Keep the dequantized values (default true). */
+  dequantized?: boolean;
+  /** Keep integer codes / codebook indices (default false). */
+  codes?: boolean;
+  /** Mean squared error on a grid of at most rows × cols cells over the [shape[0], rest] view. */
+  errorMap?: { rows: number; cols: number };
+}
+
+export interface QuantOutcome {
+  spec: QuantSpec;
+  layout: BlockLayout;
+  error: QuantError;
+  sums: BlockSums;
+  /** Per block: scale (1 for casts), zero point (int asymmetric), representable range. */
+  scales: Float32Array;
+  zeroPoints: Int32Array | null;
+  lo: Float32Array;
+  hi: Float32Array;
+  /** Normalised codebook (codebook formats), the levels a code indexes before scaling. */
+  levels: Float32Array | null;
+  /** Integer range of the codes (int). */
+  qmin: number;
+  qmax: number;
+  codes: Int32Array | null;
+  xq: Float32Array | null;
+  /** The clipping threshold from clipQuantile, or null. */
+  clipAt: number | null;
+  bitsPerWeight: number;
+  errorMap: { rows: number; cols: number; mse: Float64Array } | null;
+}
+
+export function intRange(
+  spec: Pick<QuantSpec, 'bits' | 'symmetric' | 'restricted'>,
+): [number, number] {
+  const half = 2 ** (spec.bits - 1);
+  if (!spec.symmetric) return [0, 2 * half - 1];
+  return spec.restricted ? [-(half - 1), half - 1] : [-half, half - 1];
+}
+
+/** Bits per weight including the per-block scale (and zero point) overhead. */
+export function bitsPerWeight(spec: QuantSpec, layout: BlockLayout): number {
+  const cb = codeBits(spec);
+  if (isCast(spec.format) || layout.n === 0) return cb;
+  const perBlock = layout.n / layout.blocks;
+  let overhead = spec.format === 'log2' ? 8 : spec.scaleBits; // log2 scales are an exponent
+  if (spec.format === 'int' && !spec.symmetric) overhead += spec.bits;
+  let bpw = cb + overhead / perBlock;
+  if (spec.format === 'quantile') bpw += (2 ** spec.bits * 32) / layout.n; // the codebook
+  return bpw;
+}
+
+function validate(spec: QuantSpec): void {
+  const b = spec.bits;
+  if (spec.format === 'int' && !((Number.isInteger(b) && b >= 2 && b <= 8) || b === 16))
+    throw new RangeError(`int quantization takes 2 to 8 or 16 bits, not ${b}`);
+  if ((spec.format === 'log2' || spec.format === 'quantile') && !(b >= 2 && b <= 8))
+    throw new RangeError(`${spec.format} quantization takes 2 to 8 bits, not ${b}`);
+  if (!(spec.clipQuantile > 0 && spec.clipQuantile <= 1))
+    throw new RangeError(`clip quantile ${spec.clipQuantile} is not in (0, 1]`);
+}
+
+/** A scale as stored: float16 (clamped to its positive range) or float32. */
+function storedScale(s: number, bits: 16 | 32): number {
+  if (!(s > 0) || !Number.isFinite(s)) return 1;
+  if (bits === 32) return f(s) || 1;
+  const h = f16BitsToNumber(numberToF16Bits(Math.min(Math.max(s, 2 ** -24), 65504)));
+  return h > 0 ? h : 2 ** -24;
+}
+
+export function quantize(
+  x: Float32Array,
+  shape: readonly number[],
+  spec: QuantSpec,
+  opts: QuantOptions = {},
+): QuantOutcome {
+  validate(spec);
+  const L = blockLayout(shape, spec.granularity);
+  if (L.n !== x.length)
+    throw new RangeError(`${x.length} values do not fill shape [${shape.join(', ')}]`);
+  const B = L.blocks;
+  const fmt = spec.format;
+  const groupK = L.kind === 'group' ? 1 : 0;
+
+  // Pass 1: range, mean magnitude per block (finite values only).
+  const bmin = new Float64Array(B);
+  const bmax = new Float64Array(B);
+  const babs = new Float64Array(B);
+  const bcount = new Float64Array(B);
+  for (let o = 0, p = 0; o < L.outer; o++)
+    for (let c = 0; c < L.dim; c++) {
+      const base = blockBase(L, o, c);
+      for (let i = 0; i < L.inner; i++, p++) {
+        const v = x[p]!;
+        if (v - v !== 0) continue; // NaN or ±Inf
+        const b = base + i * groupK;
+        if (v < bmin[b]!) bmin[b] = v;
+        if (v > bmax[b]!) bmax[b] = v;
+        babs[b]! += Math.abs(v);
+        bcount[b]!++;
+      }
+    }
+
+  let clipAt: number | null = null;
+  if (spec.clipQuantile < 1 && isScaled(fmt) && fmt !== 'binary' && fmt !== 'ternary') {
+    clipAt = absQuantileOf(x, spec.clipQuantile);
+    for (let b = 0; b < B; b++) {
+      bmin[b] = Math.max(bmin[b]!, -clipAt);
+      bmax[b] = Math.min(bmax[b]!, clipAt);
+    }
+  }
+
+  const scales = new Float32Array(B).fill(1);
+  const lo = new Float32Array(B);
+  const hi = new Float32Array(B);
+  let zeroPoints: Int32Array | null = null;
+  let levels: Float32Array | null = null;
+  let qmin = 0;
+  let qmax = 0;
+  const absmax = (b: number) => Math.max(-bmin[b]!, bmax[b]!);
+
+  if (isCast(fmt)) {
+    lo.fill(-CAST_MAX[fmt]);
+    hi.fill(CAST_MAX[fmt]);
+  } else if (fmt === 'int') {
+    [qmin, qmax] = intRange(spec);
+    if (!spec.symmetric) zeroPoints = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      let s: number;
+      if (spec.symmetric) s = absmax(b) / (spec.restricted ? qmax : (qmax - qmin) / 2);
+      else s = (bmax[b]! - bmin[b]!) / (qmax - qmin);
+      const sc = storedScale(s, spec.scaleBits);
+      scales[b] = sc;
+      const zp = zeroPoints ? clampInt(roundHalfEven(qmin - f(bmin[b]! / sc)), qmin, qmax) : 0;
+      if (zeroPoints) zeroPoints[b] = zp;
+      lo[b] = f((qmin - zp) * sc);
+      hi[b] = f((qmax - zp) * sc);
+    }
+  } else if (isMinifloat(fmt)) {
+    const m = MINIFLOAT_MAX[fmt];
+    for (let b = 0; b < B; b++) {
+      const sc = storedScale(absmax(b) / m, spec.scaleBits);
+      scales[b] = sc;
+      lo[b] = f(-m * sc);
+      hi[b] = f(m * sc);
+    }
+  } else if (fmt === 'ternary') {
+    // α needs a second look at the block: the mean magnitude above Δ.
+    const delta = new Float64Array(B);
+    for (let b = 0; b < B; b++) delta[b] = bcount[b]! > 0 ? (0.7 * babs[b]!) / bcount[b]! : 0;
+    const sum = new Float64Array(B);
+    const cnt = new Float64Array(B);
+    for (let o = 0, p = 0; o < L.outer; o++)
+      for (let c = 0; c < L.dim; c++) {
+        const base = blockBase(L, o, c);
+        for (let i = 0; i < L.inner; i++, p++) {
+          const v = Math.abs(x[p]!);
+          const b = base + i * groupK;
+          if (v > delta[b]! && v !== Infinity) {
+            sum[b]! += v;
+            cnt[b]!++;
+          }
+        }
+      }
+    for (let b = 0; b < B; b++) {
+      const alpha = cnt[b]! > 0 ? f(sum[b]! / cnt[b]!) : 0;
+      scales[b] = alpha;
+      lo[b] = -alpha;
+      hi[b] = alpha;
+      bmin[b] = delta[b]!; // reused below as the threshold
+    }
+  } else {
+    // Codebooks.
+    if (fmt === 'nf4') levels = Float32Array.from(NF4_LEVELS);
+    else if (fmt === 'binary') levels = Float32Array.from([-1, 1]);
+    else if (fmt === 'log2') levels = log2Levels(spec.bits);
+    for (let b = 0; b < B; b++) {
+      let s: number;
+      if (fmt === 'binary') s = bcount[b]! > 0 ? babs[b]! / bcount[b]! : 0;
+      else if (fmt === 'log2') s = absmax(b) > 0 ? 2 ** Math.round(Math.log2(absmax(b))) : 1;
+      else s = absmax(b);
+      scales[b] = fmt === 'log2' ? s : storedScale(s, spec.scaleBits);
+    }
+    if (fmt === 'quantile') levels = quantileLevels(normalisedSorted(x, L, scales), spec.bits);
+    const l0 = levels![0]!;
+    const l1 = levels![levels!.length - 1]!;
+    for (let b = 0; b < B; b++) {
+      lo[b] = f(l0 * scales[b]!);
+      hi[b] = f(l1 * scales[b]!);
+    }
+  }
+
+  // Pass 2: quantize, dequantize, accumulate the error.
+  const keepX = opts.dequantized !== false;
+  const xq = keepX ? new Float32Array(L.n) : null;
+  const codes = opts.codes && (fmt === 'int' || levels) ? new Int32Array(L.n) : null;
+  const sums = newBlockSums(B);
+  const stochastic = spec.rounding === 'stochastic' && allowsStochastic(fmt);
+  const seedHash = pcgHash(spec.seed >>> 0);
+  const map = opts.errorMap ? errorGrid(shape, opts.errorMap) : null;
+  const { count, sse, clipSse, clipped, signal, dot, qq, maxAbs } = sums;
+
+  for (let o = 0, p = 0; o < L.outer; o++)
+    for (let c = 0; c < L.dim; c++) {
+      const base = blockBase(L, o, c);
+      for (let i = 0; i < L.inner; i++, p++) {
+        const b = base + i * groupK;
+        const v = x[p]!;
+        const sc = scales[b]!;
+        let q: number;
+        let code = 0;
+        if (fmt === 'int') {
+          const zp = zeroPoints ? zeroPoints[b]! : 0;
+          const y = f(v / sc);
+          if (Number.isNaN(v)) code = zp;
+          else {
+            const r = stochastic ? Math.floor(f(y + uniformAt(seedHash, p))) : roundHalfEven(y);
+            code = clampInt(r + zp, qmin, qmax);
+          }
+          q = f((code - zp) * sc);
+        } else if (levels) {
+          const y = f(v / sc);
+          code = stochastic
+            ? stochasticLevel(levels, y, uniformAt(seedHash, p))
+            : nearestLevel(levels, y);
+          q = f(levels[code]! * sc);
+        } else if (fmt === 'ternary') {
+          const a = Math.abs(v);
+          q = a > bmin[b]! ? (v < 0 ? -sc : sc) : 0;
+          if (Number.isNaN(v)) q = 0;
+        } else if (isMinifloat(fmt)) {
+          q = f(toFloatCode(f(v / sc), fmt, true) * sc);
+        } else q = castValue(v, fmt as CastFormat);
+        if (xq) xq[p] = q;
+        if (codes) codes[p] = code;
+        if (v - v !== 0 || q - q !== 0) continue;
+        const e = v - q;
+        const e2 = e * e;
+        count[b]!++;
+        if (v < lo[b]! || v > hi[b]!) {
+          clipped[b]!++;
+          clipSse[b]! += e2;
+        }
+        sse[b]! += e2;
+        signal[b]! += v * v;
+        dot[b]! += v * q;
+        qq[b]! += q * q;
+        const ae = e < 0 ? -e : e;
+        if (ae > maxAbs[b]!) maxAbs[b] = ae;
+        if (map) map.add(p, e2);
+      }
+    }
+
+  return {
+    spec,
+    layout: L,
+    error: totalError(sums),
+    sums,
+    scales,
+    zeroPoints,
+    lo,
+    hi,
+    levels,
+    qmin,
+    qmax,
+    codes,
+    xq,
+    clipAt,
+    bitsPerWeight: bitsPerWeight(spec, L),
+    errorMap: map ? map.result() : null,
+  };
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+function absQuantileOf(x: Float32Array, p: number): number {
+  let n = 0;
+  const a = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v === 0) a[n++] = Math.abs(v);
+  }
+  if (n === 0) return 0;
+  const s = a.subarray(0, n).sort();
+  return s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
+}
+
+/** The finite values divided by their block's scale, sorted (for the quantile codebook). */
+function normalisedSorted(x: Float32Array, L: BlockLayout, scales: Float32Array): Float32Array {
+  const out = new Float32Array(L.n);
+  let n = 0;
+  forEachElement(L, (p, b) => {
+    const v = x[p]!;
+    if (v - v === 0) out[n++] = f(v / scales[b]!);
+  });
+  return out.subarray(0, n).sort();
+}
+
+/** Sums of blocks folded into one error (the same formulas as core/quant-error.ts). */
+export function errorOf(sums: BlockSums, blocks: Iterable<number>): QuantError {
+  let n = 0;
+  let sse = 0;
+  let clip = 0;
+  let clipped = 0;
+  let signal = 0;
+  let dot = 0;
+  let qq = 0;
+  let maxAbs = 0;
+  for (const b of blocks) {
+    n += sums.count[b]!;
+    sse += sums.sse[b]!;
+    clip += sums.clipSse[b]!;
+    clipped += sums.clipped[b]!;
+    signal += sums.signal[b]!;
+    dot += sums.dot[b]!;
+    qq += sums.qq[b]!;
+    maxAbs = Math.max(maxAbs, sums.maxAbs[b]!);
+  }
+  return {
+    count: n,
+    mse: n ? sse / n : NaN,
+    clippingMse: n ? clip / n : NaN,
+    roundingMse: n ? (sse - clip) / n : NaN,
+    clipped,
+    sqnrDb: signal === 0 ? NaN : sse === 0 ? Infinity : 10 * Math.log10(signal / sse),
+    cosine: signal > 0 && qq > 0 ? dot / Math.sqrt(signal * qq) : NaN,
+    maxAbsError: maxAbs,
+  };
+}
+
+export function totalError(sums: BlockSums): QuantError {
+  return errorOf(sums, range(sums.count.length));
+}
+
+/** Errors of each block, in block order. */
+export function blockErrors(sums: BlockSums): QuantError[] {
+  return Array.from({ length: sums.count.length }, (_, b) => errorOf(sums, [b]));
+}
+
+function* range(n: number): Iterable<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+function errorGrid(shape: readonly number[], size: { rows: number; cols: number }) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const R = shape.length >= 2 ? shape[0]! : 1;
+  const C = R > 0 ? n / R : 0;
+  const rows = Math.max(1, Math.min(R, size.rows));
+  const cols = Math.max(1, Math.min(C, size.cols));
+  const sum = new Float64Array(rows * cols);
+  const cnt = new Float64Array(rows * cols);
+  return {
+    add(p: number, e2: number) {
+      const r = Math.floor(p / C);
+      const k = Math.floor((r * rows) / R) * cols + Math.floor(((p - r * C) * cols) / C);
+      sum[k]! += e2;
+      cnt[k]!++;
+    },
+    result() {
+      const mse = new Float64Array(rows * cols);
+      for (let k = 0; k < mse.length; k++) mse[k] = cnt[k]! ? sum[k]! / cnt[k]! : NaN;
+      return { rows, cols, mse };
+    },
+  };
+}
+
+/** The dequantized levels of one block (at most `cap` of them; null when there are more). */
+export function blockLevels(q: QuantOutcome, b: number, cap = 256): number[] | null {
+  const sc = q.scales[b]!;
+  if (q.levels) return Array.from(q.levels, (l) => f(l * sc));
+  if (q.spec.format === 'ternary') return [-sc, 0, sc];
+  if (q.spec.format === 'int') {
+    if (q.qmax - q.qmin + 1 > cap) return null;
+    const zp = q.zeroPoints ? q.zeroPoints[b]! : 0;
+    return Array.from({ length: q.qmax - q.qmin + 1 }, (_, k) => f((q.qmin + k - zp) * sc));
+  }
+  if (isMinifloat(q.spec.format)) {
+    const grid = minifloatGrid(q.spec.format as FloatCodeType);
+    if (grid.length * 2 - 1 > cap) return null;
+    return [
+      ...grid
+        .slice(1)
+        .map((g) => -g * sc)
+        .reverse(),
+      ...grid.map((g) => g * sc),
+    ];
+  }
+  return null;
+}
+
+/** The non-negative finite values of a small float format, ascending. */
+export function minifloatGrid(t: FloatCodeType): number[] {
+  const out = new Set<number>();
+  const max = MINIFLOAT_MAX[t];
+  // Every representable value is reached by rounding a value of the form m · 2^e.
+  for (let e = -20; e <= 16; e++)
+    for (let m = 0; m < 16; m++) {
+      const v = toFloatCode((1 + m / 16) * 2 ** e, t, true);
+      if (v <= max) out.add(v);
+    }
+  out.add(0);
+  return [...out].sort((a, b) => a - b);
+}
