@@ -74,7 +74,7 @@ describe('formats match the independent goldens', () => {
       rel(e.roundingMse, c.error.roundingMse!);
       expect(e.clipped).toBe(c.error.clipped);
       if (c.error.sqnrDb === null) expect(e.sqnrDb).toBe(Infinity);
-      else expect(e.sqnrDb).toBeCloseTo(c.error.sqnrDb, 8);
+      else expect(e.sqnrDb).toBeCloseTo(c.error.sqnrDb!, 8);
       expect(e.cosine).toBeCloseTo(c.error.cosine!, 10);
       expect(e.maxAbsError).toBeCloseTo(c.error.maxAbsError!, 9);
       expect(e.clippingMse + e.roundingMse).toBeCloseTo(e.mse, 12);
