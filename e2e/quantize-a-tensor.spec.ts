@@ -48,7 +48,10 @@ test('quantize a tensor and see its error split into clipping and rounding', asy
   expect(await value('clippingMse')).toBeCloseTo(want.clippingMse, 12);
   expect(await value('sqnrDb')).toBeCloseTo(want.sqnrDb, 9);
   await expect(page.getByRole('img', { name: /clipping \d+\.\d% of the error/ })).toBeVisible();
-  await expect(app.histogram.locator('.recharts-reference-line')).toHaveCount(2);
+  await expect(app.histogram.locator('.clip-marker')).toHaveCount(2);
+  // int4 symmetric restricted: 15 levels, drawn over the 64 bins; the clipped tails are shaded.
+  await expect(app.histogram.locator('figcaption')).toHaveAttribute('data-levels', '15');
+  await expect(app.histogram.locator('.recharts-reference-area')).toHaveCount(2);
   await info.attach('quantized', {
     body: await page.screenshot({ fullPage: true }),
     contentType: 'image/png',

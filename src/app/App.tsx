@@ -10,6 +10,8 @@ import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
 import { SensitivityTable } from '../ui/SensitivityTable.tsx';
+import { PlannerPanel } from '../ui/PlannerPanel.tsx';
+import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
 
@@ -40,6 +42,8 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <SensitivityTable />
+          <PlannerPanel />
+          <ZeroPointCard />
         </ErrorBoundary>
       </main>
     </DropZone>

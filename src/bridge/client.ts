@@ -8,8 +8,11 @@ import type {
   ExportResult,
   EngineEvent,
   OpenResult,
+  Comparison,
+  Int8Report,
+  PlanTensor,
   QuantReport,
-  QuantScheme,
+  QuantSpec,
   SensitivityRow,
   TensorAnalysis,
 } from '../worker/api.ts';
@@ -23,8 +26,12 @@ export type {
   FileProblem,
   ModelSummary,
   OpenResult,
+  CompareRow,
+  Comparison,
+  Int8Report,
+  PlanTensor,
   QuantReport,
-  QuantScheme,
+  QuantSpec,
   SensitivityRow,
   TensorAnalysis,
   TensorRow,
@@ -46,13 +53,22 @@ export interface EngineClient {
     opts: JobOptions,
   ): Promise<ExportResult>;
   quantize(
-    req: { modelId: string; tensor: string; scheme: QuantScheme },
+    req: { modelId: string; tensor: string; spec: QuantSpec },
     opts: JobOptions,
   ): Promise<QuantReport>;
+  compare(
+    req: { modelId: string; tensor: string; spec: QuantSpec },
+    opts: JobOptions,
+  ): Promise<Comparison>;
+  llmInt8(
+    req: { modelId: string; tensor: string; threshold: number },
+    opts: JobOptions,
+  ): Promise<Int8Report>;
   sensitivity(
-    req: { modelId: string; scheme: QuantScheme },
+    req: { modelId: string; spec: QuantSpec; filter: string },
     opts: JobOptions,
   ): Promise<SensitivityRow[]>;
+  planOptions(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<PlanTensor[]>;
 }
 
 export interface JobOptions {
@@ -94,10 +110,18 @@ export function createEngineClient(
         api.analyse(jobId, req.modelId, req.tensor, req.bins, progress),
       ),
     quantize: (req, opts) =>
-      asJob(api, opts, (jobId) => api.quantize(jobId, req.modelId, req.tensor, req.scheme)),
+      asJob(api, opts, (jobId) => api.quantize(jobId, req.modelId, req.tensor, req.spec)),
+    compare: (req, opts) =>
+      asJob(api, opts, (jobId) => api.compare(jobId, req.modelId, req.tensor, req.spec)),
+    llmInt8: (req, opts) =>
+      asJob(api, opts, (jobId) => api.llmInt8(jobId, req.modelId, req.tensor, req.threshold)),
     sensitivity: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
-        api.sensitivity(jobId, req.modelId, req.scheme, progress),
+        api.sensitivity(jobId, req.modelId, req.spec, req.filter, progress),
+      ),
+    planOptions: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.planOptions(jobId, req.modelId, req.spec, progress),
       ),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>

@@ -1,54 +1,224 @@
-// Quantizing one tensor to see what a scheme does to it: the error, split into clipping and rounding.
+// What a quantization spec does to one tensor, summarised for display: the error with its clipping /
+// rounding split, the levels of one block for the histogram, an error map, the size it takes.
+import { llmInt8, type Int8Decomposition } from '../core/llm-int8.ts';
 import {
-  absQuantile,
-  channelOf,
-  channelRanges,
-  dequantizeInt,
-  quantizeInt,
-} from '../core/intquant.ts';
-import { quantError, type QuantError } from '../core/quant-error.ts';
+  blockErrors,
+  blockLevels,
+  quantize,
+  type Granularity,
+  type QuantOutcome,
+  type QuantSpec,
+} from '../core/quant.ts';
+import type { QuantError } from '../core/quant-error.ts';
 
-export interface QuantScheme {
-  bits: 4 | 8;
-  symmetric: boolean;
-  granularity: 'tensor' | 'channel';
-  /** Clip at this quantile of |x| (1 = no clipping, the absmax / min-max range). */
-  clipQuantile: number;
-}
+export type { QuantSpec, Granularity };
 
 export interface QuantReport {
-  scheme: QuantScheme;
+  spec: QuantSpec;
+  /** The granularity actually used (a channel axis past the tensor's rank falls back to per tensor). */
+  granularity: Granularity;
+  note: string | null;
   error: QuantError;
-  /** Scales (per channel or one), zero points: summarised for display. */
-  channels: number;
+  blocks: number;
+  bitsPerWeight: number;
+  params: number;
+  /** Bytes of the quantized tensor at bitsPerWeight. */
+  bytesAfter: number;
   clipAt: number | null;
-  /** Quantization levels in use as values (per-tensor schemes only), for drawing on the histogram. */
+  /** The block whose levels are drawn (the one with the widest range), and its levels and range. */
+  shownBlock: number;
   levels: number[] | null;
+  range: [number, number];
+  /** Mean squared error per block (at most MAX_BLOCK_ROWS of them, evenly sampled) for a table. */
+  blockMse: Array<{ block: number; mse: number; sqnrDb: number; clipped: number }>;
+  /** Mean squared error over a rows × cols grid of the [shape[0], rest] view. */
+  errorMap: { rows: number; cols: number; mse: number[] } | null;
+  backend: 'cpu' | 'webgpu';
 }
 
-export function quantizeForReport(
+export const MAX_BLOCK_ROWS = 256;
+export const ERROR_MAP = { rows: 48, cols: 64 };
+
+/** The spec fitted to a tensor's rank. */
+export function fitSpec(
+  spec: QuantSpec,
+  shape: readonly number[],
+): { spec: QuantSpec; note: string | null } {
+  const g = spec.granularity;
+  if (g.kind === 'channel' && g.axis >= shape.length)
+    return {
+      spec: { ...spec, granularity: { kind: 'tensor' } },
+      note: `a rank-${shape.length} tensor has no axis ${g.axis}: quantized per tensor`,
+    };
+  if (g.kind === 'group' && g.axis !== undefined && g.axis >= shape.length)
+    return {
+      spec: { ...spec, granularity: { kind: 'group', size: g.size } },
+      note: `a rank-${shape.length} tensor has no axis ${g.axis}: groups along its last axis`,
+    };
+  return { spec, note: null };
+}
+
+export function summarizeOutcome(
+  q: QuantOutcome,
+  note: string | null,
+  original: QuantSpec,
+  backend: 'cpu' | 'webgpu' = 'cpu',
+): QuantReport {
+  const B = q.layout.blocks;
+  let widest = 0;
+  for (let b = 1; b < B; b++) if (q.hi[b]! - q.lo[b]! > q.hi[widest]! - q.lo[widest]!) widest = b;
+  const errs = blockErrors(q.sums);
+  const step = Math.max(1, Math.ceil(B / MAX_BLOCK_ROWS));
+  const blockMse = [];
+  for (let b = 0; b < B; b += step) {
+    const e = errs[b]!;
+    blockMse.push({ block: b, mse: e.mse, sqnrDb: e.sqnrDb, clipped: e.clipped });
+  }
+  return {
+    spec: original,
+    granularity: q.spec.granularity,
+    note,
+    error: q.error,
+    blocks: B,
+    bitsPerWeight: q.bitsPerWeight,
+    params: q.layout.n,
+    bytesAfter: Math.ceil((q.layout.n * q.bitsPerWeight) / 8),
+    clipAt: q.clipAt,
+    shownBlock: widest,
+    levels: B ? blockLevels(q, widest) : null,
+    range: B ? [q.lo[widest]!, q.hi[widest]!] : [0, 0],
+    blockMse,
+    errorMap: q.errorMap ? { ...q.errorMap, mse: Array.from(q.errorMap.mse) } : null,
+    backend,
+  };
+}
+
+export function quantizeForReport(x: Float32Array, shape: number[], spec: QuantSpec): QuantReport {
+  const fit = fitSpec(spec, shape);
+  const q = quantize(x, shape, fit.spec, { dequantized: false, errorMap: ERROR_MAP });
+  return summarizeOutcome(q, fit.note, spec);
+}
+
+export interface CompareRow {
+  label: string;
+  spec: QuantSpec;
+  error: QuantError;
+  bitsPerWeight: number;
+}
+
+/** Several specs on the same tensor (the side-by-side table and the error-vs-bits curve). */
+export function compareSpecs(
   x: Float32Array,
   shape: number[],
-  scheme: QuantScheme,
-): QuantReport {
-  const perChannel = scheme.granularity === 'channel' && shape.length >= 2;
-  const qshape = perChannel ? shape : [1, x.length];
-  const clip = scheme.clipQuantile < 1 ? absQuantile(x, scheme.clipQuantile) : undefined;
-  const q = quantizeInt(x, qshape, {
-    bits: scheme.bits,
-    symmetric: scheme.symmetric,
-    axis: 0,
-    ...(clip !== undefined ? { clip } : {}),
+  specs: Array<{ label: string; spec: QuantSpec }>,
+  signal?: AbortSignal,
+): CompareRow[] {
+  return specs.map(({ label, spec }) => {
+    signal?.throwIfAborted();
+    const fit = fitSpec(spec, shape);
+    const q = quantize(x, shape, fit.spec, { dequantized: false });
+    return { label, spec, error: q.error, bitsPerWeight: q.bitsPerWeight };
   });
-  const xq = dequantizeInt(q.codes, q.scales, q.zeroPoints, qshape, 0);
-  const ranges = channelRanges(q);
-  const ch = channelOf(qshape, 0);
-  const error = quantError(x, xq, (i) => ranges[ch(i)]!);
-  const levels =
-    q.scales.length === 1
-      ? Array.from({ length: q.qmax - q.qmin + 1 }, (_, k) =>
-          Math.fround((q.qmin + k - q.zeroPoints[0]!) * q.scales[0]!),
-        )
-      : null;
-  return { scheme, error, channels: q.scales.length, clipAt: clip ?? null, levels };
+}
+
+export type Int8Report = Omit<Int8Decomposition, 'columnAbsMax'> & {
+  /** Largest |x| per column, at most 512 of them (the largest of each run when there are more). */
+  columnAbsMax: number[];
+};
+
+export function llmInt8Report(x: Float32Array, shape: number[], threshold: number): Int8Report {
+  const d = llmInt8(x, shape, threshold);
+  const cols = d.columnAbsMax.length;
+  const step = Math.max(1, Math.ceil(cols / 512));
+  const colMax: number[] = [];
+  for (let c = 0; c < cols; c += step) {
+    let m = 0;
+    for (let k = c; k < Math.min(cols, c + step); k++) m = Math.max(m, d.columnAbsMax[k]!);
+    colMax.push(m);
+  }
+  return { ...d, outlierColumns: d.outlierColumns.slice(0, 1000), columnAbsMax: colMax };
+}
+
+type Labeled = Array<{ label: string; spec: QuantSpec }>;
+
+/** The formats compared side by side, each at the spec's granularity, clipping and rounding. */
+export function formatLineup(spec: QuantSpec): Labeled {
+  const at = (label: string, change: Partial<QuantSpec>) => ({
+    label,
+    spec: { ...spec, ...change },
+  });
+  const int = (bits: number, symmetric: boolean) =>
+    at(`int${bits} ${symmetric ? 'sym' : 'asym'}`, {
+      format: 'int',
+      bits,
+      symmetric,
+      restricted: true,
+    });
+  return [
+    at('fp16', { format: 'fp16' }),
+    at('bf16', { format: 'bf16' }),
+    at('fp8 e4m3fn', { format: 'fp8e4m3fn' }),
+    at('fp8 e5m2', { format: 'fp8e5m2' }),
+    int(8, true),
+    int(8, false),
+    at('fp4 e2m1', { format: 'fp4e2m1' }),
+    at('nf4', { format: 'nf4' }),
+    at('quantile 4-bit', { format: 'quantile', bits: 4 }),
+    at('log2 4-bit', { format: 'log2', bits: 4 }),
+    int(4, true),
+    int(4, false),
+    at('ternary', { format: 'ternary' }),
+    at('binary', { format: 'binary' }),
+  ];
+}
+
+/** The spec at 2 to 8 bits (its own format where it has a bit width, int otherwise). */
+export function bitsLineup(spec: QuantSpec): Labeled {
+  const format = spec.format === 'log2' || spec.format === 'quantile' ? spec.format : 'int';
+  return [2, 3, 4, 5, 6, 7, 8].map((bits) => ({
+    label: `${format}${bits}`,
+    spec: { ...spec, format, bits },
+  }));
+}
+
+export const CLIP_LINEUP = [1, 0.99999, 0.9999, 0.999, 0.995, 0.99, 0.98, 0.95, 0.9];
+
+/** The spec with its range clipped at a sweep of quantiles of |x|. */
+export function clipLineup(spec: QuantSpec): Labeled {
+  return CLIP_LINEUP.map((q) => ({
+    label: q === 1 ? 'none' : `${+(q * 100).toFixed(3)}%`,
+    spec: { ...spec, clipQuantile: q },
+  }));
+}
+
+/** Candidates the planner chooses between, per tensor: int 2–8 at the spec's scheme, and fp16. */
+export function planLineup(spec: QuantSpec): Labeled {
+  const base: QuantSpec = { ...spec, format: 'int', rounding: 'nearest' };
+  return [
+    ...[2, 3, 4, 5, 6, 8].map((bits) => ({ label: `int${bits}`, spec: { ...base, bits } })),
+    { label: 'fp16', spec: { ...spec, format: 'fp16' as const } },
+  ];
+}
+
+export interface Comparison {
+  formats: CompareRow[];
+  bits: CompareRow[];
+  clips: CompareRow[];
+}
+
+export function compareAll(
+  x: Float32Array,
+  shape: number[],
+  spec: QuantSpec,
+  signal?: AbortSignal,
+): Comparison {
+  return {
+    formats: compareSpecs(x, shape, formatLineup(spec), signal),
+    bits: compareSpecs(x, shape, bitsLineup(spec), signal),
+    clips: isClippable(spec) ? compareSpecs(x, shape, clipLineup(spec), signal) : [],
+  };
+}
+
+function isClippable(spec: QuantSpec): boolean {
+  return !['fp32', 'tf32', 'fp16', 'bf16', 'binary', 'ternary'].includes(spec.format);
 }

@@ -17,7 +17,19 @@ import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
-import { quantizeForReport, type QuantReport, type QuantScheme } from './quantize.ts';
+import {
+  compareAll,
+  fitSpec,
+  planLineup,
+  llmInt8Report,
+  quantizeForReport,
+  type Comparison,
+  type Int8Report,
+  type QuantReport,
+  type QuantSpec,
+} from './quantize.ts';
+import { quantize } from '../core/quant.ts';
+import type { PlanTensor } from '../core/planner.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
@@ -53,6 +65,10 @@ interface OpenModel {
 export interface SensitivityRow {
   name: string;
   params: number;
+  /** Bytes as stored now, and quantized at bitsPerWeight. */
+  bytes: number;
+  bytesAfter: number;
+  bitsPerWeight: number;
   mse: number;
   sqnrDb: number;
   clipped: number;
@@ -182,27 +198,35 @@ export function createSession() {
       });
     },
 
+    /** The float weights of rank ≥ 2: what the whole-model tools quantize. */
+    weights(modelId: string): TensorInfo[] {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      return m.info.tensors.filter((t) => t.shape.length >= 2 && t.params > 0 && isFloatTensor(t));
+    },
+
     /**
-     * The scheme applied to every float weight of rank ≥ 2, one tensor at a time: which layers lose
-     * the most. `share` is each tensor's part of the model's total squared error.
+     * The spec applied to every weight (or those whose name contains `filter`), one tensor at a time:
+     * which layers lose the most. `share` is each tensor's part of the total squared error.
      */
     async sensitivity(
       modelId: string,
-      scheme: QuantScheme,
-      opts: RunOptions = {},
+      spec: QuantSpec,
+      opts: RunOptions & { filter?: string } = {},
     ): Promise<SensitivityRow[]> {
-      const m = openModels.get(modelId);
-      if (!m) throw new Error(`model ${modelId} is not open`);
-      const weights = m.info.tensors.filter(
-        (t) => t.shape.length >= 2 && t.params > 0 && isFloatTensor(t),
+      const weights = this.weights(modelId).filter(
+        (t) => !opts.filter || t.name.includes(opts.filter),
       );
       const rows: SensitivityRow[] = [];
       for (const [i, t] of weights.entries()) {
         opts.signal?.throwIfAborted();
-        const r = await this.quantize(modelId, t.name, scheme);
+        const r = await this.quantize(modelId, t.name, spec);
         rows.push({
           name: t.name,
           params: t.params,
+          bytes: t.bytes,
+          bytesAfter: r.bytesAfter,
+          bitsPerWeight: r.bitsPerWeight,
           mse: r.error.mse,
           sqnrDb: r.error.sqnrDb,
           clipped: r.error.clipped,
@@ -217,9 +241,54 @@ export function createSession() {
       return rows;
     },
 
-    /** What a quantization scheme does to one tensor (on the CPU reference path). */
-    quantize(modelId: string, name: string, scheme: QuantScheme): Promise<QuantReport> {
-      return this.withTensor(modelId, name, async (x, t) => quantizeForReport(x, t.shape, scheme));
+    /** Each weight under each candidate: sizes and total squared errors for the planner. */
+    async planOptions(
+      modelId: string,
+      spec: QuantSpec,
+      opts: RunOptions = {},
+    ): Promise<PlanTensor[]> {
+      const candidates = planLineup(spec);
+      const weights = this.weights(modelId);
+      const out: PlanTensor[] = [];
+      for (const [i, t] of weights.entries()) {
+        opts.signal?.throwIfAborted();
+        const options = await this.withTensor(modelId, t.name, async (x) =>
+          candidates.map(({ label, spec }) => {
+            const q = quantize(x, t.shape, fitSpec(spec, t.shape).spec, { dequantized: false });
+            return {
+              label,
+              bytes: Math.ceil((t.params * q.bitsPerWeight) / 8),
+              sse: q.error.mse * q.error.count,
+            };
+          }),
+        );
+        out.push({ name: t.name, options });
+        opts.onProgress?.((i + 1) / weights.length);
+        await new Promise((res) => setTimeout(res, 0));
+      }
+      return out;
+    },
+
+    /** What a quantization spec does to one tensor (on the CPU reference path). */
+    quantize(modelId: string, name: string, spec: QuantSpec): Promise<QuantReport> {
+      return this.withTensor(modelId, name, async (x, t) => quantizeForReport(x, t.shape, spec));
+    },
+
+    /** Other formats, bit widths and clipping thresholds side by side on one tensor. */
+    compare(
+      modelId: string,
+      name: string,
+      spec: QuantSpec,
+      opts: RunOptions = {},
+    ): Promise<Comparison> {
+      return this.withTensor(modelId, name, async (x, t) =>
+        compareAll(x, t.shape, spec, opts.signal),
+      );
+    },
+
+    /** LLM.int8() decomposition of one tensor. */
+    llmInt8(modelId: string, name: string, threshold: number): Promise<Int8Report> {
+      return this.withTensor(modelId, name, async (x, t) => llmInt8Report(x, t.shape, threshold));
     },
   };
 }

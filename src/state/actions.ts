@@ -4,7 +4,7 @@ import type {
   ExportOptions,
   JobOptions,
   OpenResult,
-  QuantScheme,
+  QuantSpec,
 } from '../bridge/client.ts';
 import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
 
@@ -181,32 +181,68 @@ export async function analyseSelected(): Promise<void> {
   }
 }
 
-/** What the chosen quantization scheme does to the selected tensor. */
+/** What the chosen quantization spec does to the selected tensor, and how others compare. */
 export async function quantizeSelected(): Promise<void> {
-  const { model, selected, quantScheme } = useStore.getState();
+  const { model, selected, quantSpec: spec, int8Threshold } = useStore.getState();
   if (!model || !selected) return;
+  const req = { modelId: model.id, tensor: selected, spec };
   const r = await runJob(
     `Quantizing ${selected}`,
     { cancelled: `Quantization of ${selected} cancelled`, failed: (m) => m },
-    (opts) => client().quantize({ modelId: model.id, tensor: selected, scheme: quantScheme }, opts),
+    (opts) => client().quantize(req, opts),
   );
-  if (r) useStore.setState({ quant: { ...r, tensor: selected } });
+  if (!r) return;
+  useStore.setState({ quant: { ...r, tensor: selected } });
+  const c = await runJob(
+    `Comparing formats on ${selected}`,
+    { cancelled: `Comparison on ${selected} cancelled`, failed: (m) => m },
+    (opts) => client().compare(req, opts),
+  );
+  if (!c) return;
+  useStore.setState({ comparison: { ...c, tensor: selected, spec } });
+  const a = useStore.getState().analysis;
+  if (a && a.tensor === selected && a.shape.length >= 2) await decomposeSelected(int8Threshold);
 }
 
-/** Ranks every weight of the model shown by its error under the current scheme. */
+/** LLM.int8() decomposition of the selected tensor at a threshold. */
+export async function decomposeSelected(threshold: number): Promise<void> {
+  const { model, selected } = useStore.getState();
+  useStore.setState({ int8Threshold: threshold });
+  if (!model || !selected || !(threshold > 0)) return;
+  const r = await runJob(
+    `LLM.int8() on ${selected}`,
+    { cancelled: `Decomposition of ${selected} cancelled`, failed: (m) => m },
+    (opts) => client().llmInt8({ modelId: model.id, tensor: selected, threshold }, opts),
+  );
+  if (r) useStore.setState({ int8: { ...r, tensor: selected } });
+}
+
+/** Quantizes every weight of the model shown (those matching the table filter) and ranks them. */
 export async function rankLayers(): Promise<void> {
-  const { model, quantScheme } = useStore.getState();
+  const { model, quantSpec: spec, filter } = useStore.getState();
   if (!model) return;
   const rows = await runJob(
-    `Quantizing every weight of ${model.file}`,
+    `Quantizing ${filter ? `weights matching '${filter}'` : 'every weight'} of ${model.file}`,
     { cancelled: 'Layer ranking cancelled', failed: (m) => `Layer ranking failed: ${m}` },
-    (opts) => client().sensitivity({ modelId: model.id, scheme: quantScheme }, opts),
+    (opts) => client().sensitivity({ modelId: model.id, spec, filter }, opts),
   );
-  if (rows) useStore.setState({ sensitivity: { modelId: model.id, scheme: quantScheme, rows } });
+  if (rows) useStore.setState({ sensitivity: { modelId: model.id, spec, filter, rows } });
 }
 
-export async function setQuantScheme(change: Partial<QuantScheme>): Promise<void> {
-  useStore.setState((s) => ({ quantScheme: { ...s.quantScheme, ...change } }));
+/** Every weight under each of the planner's candidate bit widths. */
+export async function measurePlanOptions(): Promise<void> {
+  const { model, quantSpec: spec } = useStore.getState();
+  if (!model) return;
+  const tensors = await runJob(
+    `Measuring every weight at 2 to 8 bits`,
+    { cancelled: 'Planning cancelled', failed: (m) => `Planning failed: ${m}` },
+    (opts) => client().planOptions({ modelId: model.id, spec }, opts),
+  );
+  if (tensors) useStore.setState({ planOptions: { modelId: model.id, spec, tensors } });
+}
+
+export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {
+  useStore.setState((s) => ({ quantSpec: { ...s.quantSpec, ...change } }));
   await quantizeSelected();
 }
 

@@ -2,19 +2,26 @@
 import { create } from 'zustand';
 import type {
   BackendStatus,
+  Comparison,
   FileProblem,
+  Int8Report,
   ModelSummary,
+  PlanTensor,
   QuantReport,
-  QuantScheme,
+  QuantSpec,
   SensitivityRow,
   TensorAnalysis,
 } from '../bridge/client.ts';
 
 export type {
+  CompareRow,
+  Comparison,
+  Int8Report,
+  PlanTensor,
+  QuantSpec,
   SensitivityRow,
   ExportOptions,
   QuantReport,
-  QuantScheme,
   ModelSummary,
   TensorAnalysis,
   TensorRow,
@@ -47,17 +54,36 @@ export interface SlimState {
   filter: string;
   sort: { key: SortKey; desc: boolean };
   analysis: TensorAnalysis | null;
-  quantScheme: QuantScheme;
-  /** What quantScheme does to the selected tensor. */
+  quantSpec: QuantSpec;
+  /** What quantSpec does to the selected tensor. */
   quant: (QuantReport & { tensor: string }) | null;
-  /** Every weight under quantScheme, for the model shown; null until asked for. */
-  sensitivity: { modelId: string; scheme: QuantScheme; rows: SensitivityRow[] } | null;
+  /** Other formats, bit widths and clipping thresholds on the selected tensor. */
+  comparison: (Comparison & { tensor: string; spec: QuantSpec }) | null;
+  int8Threshold: number;
+  int8: (Int8Report & { tensor: string }) | null;
+  /** Every weight under quantSpec, for the model shown; null until asked for. */
+  sensitivity: { modelId: string; spec: QuantSpec; filter: string; rows: SensitivityRow[] } | null;
+  /** Each weight's size and error under the planner's candidates. */
+  planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
   job: Job | null;
   opening: boolean;
   notices: Notice[];
 }
 
 export const DEFAULT_BINS = 64;
+
+/** int8, absmax, one scale per output channel: what most tools do first. */
+export const DEFAULT_QUANT_SPEC: QuantSpec = {
+  format: 'int',
+  bits: 8,
+  symmetric: true,
+  restricted: true,
+  granularity: { kind: 'channel', axis: 0 },
+  rounding: 'nearest',
+  seed: 1,
+  clipQuantile: 1,
+  scaleBits: 32,
+};
 export const BIN_CHOICES = [16, 32, 64, 128, 256, 512, 1024] as const;
 
 export const useStore = create<SlimState>()(() => ({
@@ -70,9 +96,13 @@ export const useStore = create<SlimState>()(() => ({
   filter: '',
   sort: { key: 'name', desc: false },
   analysis: null,
-  quantScheme: { bits: 8, symmetric: true, granularity: 'channel', clipQuantile: 1 },
+  quantSpec: DEFAULT_QUANT_SPEC,
   quant: null,
+  comparison: null,
+  int8Threshold: 6,
+  int8: null,
   sensitivity: null,
+  planOptions: null,
   job: null,
   opening: false,
   notices: [],

@@ -2,13 +2,15 @@
 import { useMemo, useState } from 'react';
 import { rankLayers, selectTensor } from '../state/actions.ts';
 import { useStore, type SensitivityRow } from '../state/store.ts';
-import { formatCount, formatValue } from './format.ts';
+import { formatBytes, formatCount, formatValue } from './format.ts';
 import { onActivateKey, SortableHeader, type SortColumn } from './SortableHeader.tsx';
 
-type Key = 'name' | 'params' | 'mse' | 'sqnrDb' | 'share';
+type Key = 'name' | 'params' | 'bytes' | 'bytesAfter' | 'mse' | 'sqnrDb' | 'share';
 const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
   { key: 'name', label: 'tensor' },
   { key: 'params', label: 'params', numeric: true },
+  { key: 'bytes', label: 'size', numeric: true },
+  { key: 'bytesAfter', label: 'quantized', numeric: true },
   { key: 'mse', label: 'MSE', numeric: true },
   { key: 'sqnrDb', label: 'SQNR dB', numeric: true },
   { key: 'share', label: 'share of error', numeric: true },
@@ -16,7 +18,8 @@ const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
 
 export function SensitivityTable() {
   const model = useStore((s) => s.model);
-  const scheme = useStore((s) => s.quantScheme);
+  const spec = useStore((s) => s.quantSpec);
+  const filter = useStore((s) => s.filter);
   const result = useStore((s) => s.sensitivity);
   const busy = useStore((s) => s.job !== null);
   const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'share', desc: true });
@@ -35,20 +38,28 @@ export function SensitivityTable() {
   const stale =
     result &&
     result.modelId === model.id &&
-    JSON.stringify(result.scheme) !== JSON.stringify(scheme);
+    (JSON.stringify(result.spec) !== JSON.stringify(spec) || result.filter !== filter);
+  const before = rows.reduce((a, r) => a + r.bytes, 0);
+  const after = rows.reduce((a, r) => a + r.bytesAfter, 0);
   return (
     <section className="sensitivity" aria-label="Layer sensitivity" data-testid="sensitivity">
       <header>
         <h2>Sensitivity</h2>
         <p>
-          Every float weight quantized with the scheme chosen in the tensor panel; where does the
-          error go?
+          Every float weight (those matching the tensor filter, if any) quantized with the scheme
+          chosen in the tensor panel; where does the error go?
         </p>
         <button type="button" onClick={() => void rankLayers()} disabled={busy}>
           {rows.length ? 'Rank again' : 'Rank layers by error'}
         </button>
-        {stale && <span className="hint"> (ranked with another scheme)</span>}
+        {stale && <span className="hint"> (ranked with another scheme or filter)</span>}
       </header>
+      {rows.length > 0 && (
+        <p data-testid="model-size">
+          {rows.length} weights: {formatBytes(before)} → {formatBytes(after)}; the whole model{' '}
+          {formatBytes(model.bytes)} → {formatBytes(model.bytes - before + after)}
+        </p>
+      )}
       {rows.length > 0 && (
         <div className="scroll">
           <table data-testid="sensitivity-table">
@@ -71,6 +82,10 @@ export function SensitivityTable() {
                 >
                   <td className="name">{r.name}</td>
                   <td className="num">{formatCount(r.params)}</td>
+                  <td className="num">{formatBytes(r.bytes)}</td>
+                  <td className="num" data-bpw={r.bitsPerWeight}>
+                    {formatBytes(r.bytesAfter)}
+                  </td>
                   <td className="num">{formatValue(r.mse)}</td>
                   <td className="num">{formatValue(r.sqnrDb)}</td>
                   <td className="num" data-share={r.share}>

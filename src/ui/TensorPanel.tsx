@@ -3,6 +3,8 @@ import { setBins, setLogScale } from '../state/actions.ts';
 import { BIN_CHOICES, useStore } from '../state/store.ts';
 import { HistogramChart } from './charts/HistogramChart.tsx';
 import { formatShape } from './format.ts';
+import { ComparisonPanel } from './FormatTable.tsx';
+import { Int8Panel } from './Int8Panel.tsx';
 import { QuantPanel } from './QuantPanel.tsx';
 import { StatsTable } from './StatsTable.tsx';
 
@@ -12,7 +14,10 @@ export function TensorPanel() {
   const bins = useStore((s) => s.bins);
   const logScale = useStore((s) => s.logScale);
   const quant = useStore((s) => s.quant);
+  const model = useStore((s) => s.model);
   if (!selected) return null;
+  const q = quant && quant.tensor === selected ? quant : null;
+  const bytes = model?.tensors.find((t) => t.name === selected)?.bytes ?? 0;
   const current = analysis && analysis.tensor === selected ? analysis : null;
   return (
     <section className="tensor-panel" aria-label="Selected tensor">
@@ -57,14 +62,19 @@ export function TensorPanel() {
             lo={current.lo}
             hi={current.hi}
             logScale={logScale}
-            markers={
-              quant && quant.tensor === selected && quant.clipAt !== null
-                ? [-quant.clipAt, quant.clipAt]
-                : []
-            }
+            markers={q && q.clipAt !== null ? [-q.clipAt, q.clipAt] : []}
+            levels={q?.levels ?? null}
+            range={q ? q.range : null}
           />
+          {q && q.blocks > 1 && (
+            <p className="hint">
+              Levels and range drawn for block {q.shownBlock} of {q.blocks} (the widest).
+            </p>
+          )}
           <StatsTable stats={current.stats} />
-          <QuantPanel />
+          <QuantPanel rank={current.shape.length} bytes={bytes} />
+          <ComparisonPanel />
+          {current.shape.length >= 2 && <Int8Panel />}
         </div>
       )}
     </section>

@@ -10,7 +10,14 @@ import {
 } from '../engine/backend.ts';
 import { blobSource } from '../engine/blob-source.ts';
 import type { ExportOptions } from '../engine/export.ts';
-import type { QuantReport, QuantScheme } from '../engine/quantize.ts';
+import type {
+  CompareRow,
+  Comparison,
+  Int8Report,
+  QuantReport,
+  QuantSpec,
+} from '../engine/quantize.ts';
+import type { PlanTensor } from '../core/planner.ts';
 import {
   createSession,
   type ModelSummary,
@@ -33,8 +40,12 @@ export type {
   BackendStatus,
   ExportOptions,
   ModelSummary,
+  CompareRow,
+  Comparison,
+  Int8Report,
+  PlanTensor,
   QuantReport,
-  QuantScheme,
+  QuantSpec,
   SensitivityRow,
   TensorAnalysis,
 };
@@ -214,20 +225,51 @@ export function createEngineApi(gpu: GPU | undefined) {
       jobId: string,
       modelId: string,
       tensor: string,
-      scheme: QuantScheme,
+      spec: QuantSpec,
     ): Promise<QuantReport> {
-      return runJob(jobId, () => session.quantize(modelId, tensor, scheme));
+      return runJob(jobId, () => session.quantize(modelId, tensor, spec));
+    },
+
+    async compare(
+      jobId: string,
+      modelId: string,
+      tensor: string,
+      spec: QuantSpec,
+    ): Promise<Comparison> {
+      return runJob(jobId, (signal) => session.compare(modelId, tensor, spec, { signal }));
+    },
+
+    async llmInt8(
+      jobId: string,
+      modelId: string,
+      tensor: string,
+      threshold: number,
+    ): Promise<Int8Report> {
+      return runJob(jobId, () => session.llmInt8(modelId, tensor, threshold));
     },
 
     async sensitivity(
       jobId: string,
       modelId: string,
-      scheme: QuantScheme,
+      spec: QuantSpec,
+      filter: string,
       onProgress?: (fraction: number) => void,
     ): Promise<SensitivityRow[]> {
       const progress = throttled(onProgress);
       return runJob(jobId, (signal) =>
-        session.sensitivity(modelId, scheme, { signal, onProgress: progress }),
+        session.sensitivity(modelId, spec, { signal, onProgress: progress, filter }),
+      );
+    },
+
+    async planOptions(
+      jobId: string,
+      modelId: string,
+      spec: QuantSpec,
+      onProgress?: (fraction: number) => void,
+    ): Promise<PlanTensor[]> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, (signal) =>
+        session.planOptions(modelId, spec, { signal, onProgress: progress }),
       );
     },
 

@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeCpu } from '../../src/core/summary.ts';
 import { cpuBackend } from '../../src/engine/backend.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant.ts';
 import { createSession } from '../../src/engine/session.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
 import { f32Safetensors } from '../helpers/safetensors.ts';
@@ -108,14 +109,65 @@ describe('sensitivity across the model', () => {
         }),
       ),
     );
-    const scheme = { bits: 4, symmetric: true, granularity: 'channel', clipQuantile: 1 } as const;
+    const scheme = { ...DEFAULT_SPEC, bits: 4 };
     const seen: number[] = [];
     const rows = await s.sensitivity(m.id, scheme, { onProgress: (f) => seen.push(f) });
     expect(rows.map((r) => r.name)).toEqual(['w1', 'w2']);
     expect(rows[0]!.mse).toBe(quantizeForReport(w1, [64, 8], scheme).error.mse);
+    // int4 with one f32 scale per row of 8: 4 + 32/8 bits per weight.
+    expect(rows[0]!.bitsPerWeight).toBe(8);
+    expect(rows[0]!.bytes).toBe(64 * 8 * 4);
+    expect(rows[0]!.bytesAfter).toBe(64 * 8);
+    const only = await s.sensitivity(m.id, scheme, { filter: 'w2' });
+    expect(only.map((r) => r.name)).toEqual(['w2']);
+    expect(only[0]!.share).toBe(1);
     expect(rows.reduce((a, r) => a + r.share, 0)).toBeCloseTo(1, 12);
     // The wide tensor holds most of the squared error.
     expect(rows[1]!.share).toBeGreaterThan(0.9);
     expect(seen.at(-1)).toBe(1);
+  });
+
+  test('planner options: every weight at each candidate, sizes and squared errors', async () => {
+    const s = createSession();
+    const w = normal(16 * 32, 41, 0.1);
+    const m = await s.open(
+      bytesSource('p.safetensors', f32Safetensors({ w: { shape: [16, 32], data: w } })),
+    );
+    const [t] = await s.planOptions(m.id, {
+      ...DEFAULT_SPEC,
+      granularity: { kind: 'group', size: 32 },
+    });
+    expect(t!.options.map((o) => o.label)).toEqual([
+      'int2',
+      'int3',
+      'int4',
+      'int5',
+      'int6',
+      'int8',
+      'fp16',
+    ]);
+    // int4 in groups of 32 with f32 scales: 5 bits per weight.
+    expect(t!.options[2]!.bytes).toBe((16 * 32 * 5) / 8);
+    const sse = t!.options.map((o) => o.sse);
+    for (let i = 1; i < sse.length; i++) expect(sse[i]!).toBeLessThan(sse[i - 1]!);
+  });
+
+  test('comparison of formats, bit widths and clipping on one tensor', async () => {
+    const s = createSession();
+    const w = normal(8 * 64, 42, 1);
+    const m = await s.open(
+      bytesSource('c.safetensors', f32Safetensors({ w: { shape: [8, 64], data: w } })),
+    );
+    const c = await s.compare(m.id, 'w', DEFAULT_SPEC);
+    const sqnr = Object.fromEntries(c.formats.map((r) => [r.label, r.error.sqnrDb]));
+    expect(sqnr['fp16']!).toBeGreaterThan(sqnr['int8 sym']!);
+    expect(sqnr['int8 sym']!).toBeGreaterThan(sqnr['int4 sym']!);
+    expect(sqnr['int4 sym']!).toBeGreaterThan(sqnr['binary']!);
+    // About 6 dB a bit once rounding dominates.
+    const bits = c.bits.map((r) => r.error.sqnrDb);
+    expect(bits[6]! - bits[5]!).toBeGreaterThan(5);
+    expect(bits[6]! - bits[5]!).toBeLessThan(7);
+    expect(c.clips[0]!.error.clipped).toBe(0);
+    expect(c.clips.at(-1)!.error.clippingMse).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -21,6 +22,10 @@ export interface HistogramChartProps {
   logScale: boolean;
   /** Values to mark with a vertical line (clipping thresholds). */
   markers?: readonly number[];
+  /** Quantization levels to draw over the bars (drawn when they are sparser than the bins). */
+  levels?: readonly number[] | null;
+  /** The representable range: values outside it are clipped, and their tails are shaded. */
+  range?: readonly [number, number] | null;
 }
 
 interface Row {
@@ -30,7 +35,15 @@ interface Row {
   count: number;
 }
 
-export function HistogramChart({ counts, lo, hi, logScale, markers = [] }: HistogramChartProps) {
+export function HistogramChart({
+  counts,
+  lo,
+  hi,
+  logScale,
+  markers = [],
+  levels = null,
+  range = null,
+}: HistogramChartProps) {
   const bins = counts.length;
   const data = useMemo<Row[]>(() => {
     const w = (hi - lo) / bins;
@@ -43,6 +56,10 @@ export function HistogramChart({ counts, lo, hi, logScale, markers = [] }: Histo
   }, [counts, lo, hi, bins]);
   const max = useMemo(() => data.reduce((m, r) => Math.max(m, r.count), 0), [data]);
   const yScale = logScale ? scaleSymlog().constant(1) : scaleLinear();
+  const binOf = (v: number) =>
+    Math.max(0, Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo || 1)) * bins)));
+  const drawn = levels ? levels.filter((v) => v >= lo && v <= hi) : [];
+  const drawLevels = drawn.length > 0 && drawn.length <= Math.max(8, bins / 2);
   const ticks = Array.from(
     new Set([0, Math.floor(bins / 4), Math.floor(bins / 2), Math.floor((3 * bins) / 4), bins - 1]),
   );
@@ -73,12 +90,41 @@ export function HistogramChart({ counts, lo, hi, logScale, markers = [] }: Histo
                 : '';
             }}
           />
+          {range && range[0] > lo && (
+            <ReferenceArea
+              x1={0}
+              x2={binOf(range[0])}
+              fill="#c2410c"
+              fillOpacity={0.15}
+              ifOverflow="hidden"
+            />
+          )}
+          {range && range[1] < hi && (
+            <ReferenceArea
+              x1={binOf(range[1])}
+              x2={bins - 1}
+              fill="#c2410c"
+              fillOpacity={0.15}
+              ifOverflow="hidden"
+            />
+          )}
           <Bar dataKey="count" fill="#3b6fd8" isAnimationActive={false} />
+          {drawLevels &&
+            drawn.map((v, k) => (
+              <ReferenceLine
+                key={`l${k}`}
+                className="level-line"
+                x={binOf(v)}
+                stroke="#0f766e"
+                strokeOpacity={0.7}
+              />
+            ))}
           {markers
             .filter((m) => m >= lo && m <= hi)
             .map((m) => (
               <ReferenceLine
                 key={m}
+                className="clip-marker"
                 x={Math.min(bins - 1, Math.floor(((m - lo) / (hi - lo)) * bins))}
                 stroke="#c2410c"
                 strokeDasharray="4 3"
@@ -92,9 +138,17 @@ export function HistogramChart({ counts, lo, hi, logScale, markers = [] }: Histo
             ))}
         </BarChart>
       </ResponsiveContainer>
-      <figcaption>
+      <figcaption
+        data-levels={levels?.length ?? 0}
+        data-levels-drawn={drawLevels ? drawn.length : 0}
+      >
         {bins} bins over [{formatValue(lo)}, {formatValue(hi)}],{' '}
         {logScale ? 'symmetric-log' : 'linear'} count axis
+        {levels &&
+          (drawLevels
+            ? `; green lines: the ${drawn.length} quantization levels in view`
+            : `; ${levels.length} quantization levels (too dense to draw at ${bins} bins)`)}
+        {range && (range[0] > lo || range[1] < hi) && '; shaded: clipped tails'}
       </figcaption>
     </figure>
   );
