@@ -12,6 +12,7 @@ import os
 import sys
 
 import gguf
+import ml_dtypes  # noqa: F401  (registers bfloat16, which safetensors' numpy loader needs)
 import numpy as np
 from safetensors import safe_open
 
@@ -54,9 +55,23 @@ for file in sorted(os.listdir(root)):
                 raw = f.get_tensor(f"{name}.qweight")
                 q = unpack4(raw, n, e["signed"]) if e["packed"] else raw.astype(np.int64)
                 scale = f.get_tensor(f"{name}.scale").astype(np.float32)
-                zp = f.get_tensor(f"{name}.zero_point").astype(np.int64) if not e["signed"] else np.zeros(len(scale), np.int64)
-                q = q.reshape(e["shape"][0], -1)
-                x = ((q - zp[:, None]).astype(np.float32) * scale[:, None]).astype(np.float32)
+                zp = f.get_tensor(f"{name}.zero_point").astype(np.int64) if not e["signed"] else np.zeros(scale.shape, np.int64)
+                shape = e["shape"]
+                if e.get("view2d"):  # groups along the rows of the [shape[0], rest] view
+                    shape = [shape[0], n // shape[0]]
+                q = q.reshape(shape)
+                axis = e["axis"]
+                if axis is None:  # one scale
+                    s_full, z_full = scale.reshape(()), zp.reshape(())
+                elif "block_size" not in e:  # per channel: broadcast along axis
+                    bshape = [1] * len(shape)
+                    bshape[axis] = shape[axis]
+                    s_full, z_full = scale.reshape(bshape), zp.reshape(bshape)
+                else:  # ONNX blocked: repeat each scale block_size times along axis, then trim
+                    b = e["block_size"]
+                    s_full = np.repeat(scale, b, axis=axis).take(range(shape[axis]), axis=axis)
+                    z_full = np.repeat(zp, b, axis=axis).take(range(shape[axis]), axis=axis)
+                x = ((q - z_full).astype(np.float32) * s_full).astype(np.float32)
                 expect(file, name, x)
     elif file.endswith(".npy"):
         expect(file, os.path.splitext(file)[0], np.load(path))

@@ -3,6 +3,8 @@ import { isFormatError } from '../formats/errors.ts';
 import { MAX_BINS } from '../core/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
 import { runQdq } from './qdq.ts';
+import { modelBytes, QUANTIZE_FLAGS, quantizeAll, specFromFlags } from './quantize.ts';
+import { storable } from '../engine/export.ts';
 import { summarizeAll } from './stats.ts';
 import { inspectFiles, inspectJson, inspectTable, withOpenFiles } from './inspect.ts';
 
@@ -10,6 +12,9 @@ const USAGE = `usage: slimlab inspect FILE... [--json]
        slimlab quantize-linear --x X.npy --scale S.npy [--zero-point Z.npy] [--axis A] [--block-size B]
                                [--saturate 0|1] --dtype TYPE --out Y.npy
        slimlab dequantize-linear --x Y.npy --scale S.npy [--zero-point Z.npy] [--axis A] [--block-size B] --out X.npy
+       slimlab quantize FILE... --dtype T [--scheme sym|sym-full|asym] [--granularity tensor|channel|group:N]
+                        [--axis A] [--clip Q] [--rounding nearest|stochastic] [--seed S]
+                        [--scale-dtype f32|f16] [--filter TEXT] [--json] [--memory] [--out FILE]
        slimlab stats FILE... [--json] [--bins N] [--memory]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
@@ -18,6 +23,12 @@ commands:
             ONNX QuantizeLinear / DequantizeLinear (TYPE: int8 uint8 int16 uint16 int4 uint4 int2
             uint2 fp8e4m3fn fp8e5m2); codes are saved in the smallest numpy integer dtype that
             holds them, float8 codes as their float32 values
+  quantize  every float weight of rank ≥ 2 quantized with one scheme: SQNR, MSE split into
+            clipping and rounding, max error, cosine, bits per weight and bytes before / after
+            (T: int2..int8, int16, uint2..uint16, fp32, tf32, fp16, bf16, fp8e4m3fn, fp8e5m2,
+            fp4e2m1, nf4, binary, ternary, log2:B, quantile:B; default per channel on axis 0,
+            nf4 in groups of 64); --out writes integer codes with scales (or fp16/bf16) as
+            .safetensors; --json prints one object a tensor, then a total
   stats     histogram and statistics of every tensor (one JSON object a line with --json);
             --memory adds the peak resident memory of the process
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
@@ -33,6 +44,12 @@ export interface Io {
   err: (s: string) => void;
 }
 
+// A reader that goes away (`slimlab … | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const stdio: Io = {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
@@ -46,6 +63,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
   if (cmd === 'convert') return convert(rest, io);
   if (cmd === 'stats') return stats(rest, io);
+  if (cmd === 'quantize') return quantizeCmd(rest, io);
   if (cmd === 'quantize-linear' || cmd === 'dequantize-linear')
     return qdq(cmd === 'quantize-linear' ? 'quantize' : 'dequantize', rest, io);
   if (cmd !== 'inspect') {
@@ -129,6 +147,58 @@ async function convert(args: string[], io: Io): Promise<number> {
     io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
     return 2;
   }
+}
+
+async function quantizeCmd(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, [...QUANTIZE_FLAGS]);
+  const known = [...QUANTIZE_FLAGS, 'json', 'memory'] as string[];
+  const unknown = [...flags.keys()].filter((k) => !known.includes(k));
+  let spec;
+  try {
+    if (unknown.length) throw new Error(`unknown option --${unknown[0]}`);
+    if (positional.length === 0) throw new Error('quantize needs FILE...');
+    spec = specFromFlags(flags);
+    const out = flags.get('out');
+    if (out !== undefined && !out.toLowerCase().endsWith('.safetensors'))
+      throw new Error('--out writes .safetensors');
+    if (out !== undefined && !storable(spec))
+      throw new Error(`--out cannot store ${spec.format} yet: use an integer dtype, fp16 or bf16`);
+  } catch (e) {
+    io.err(`slimlab: ${(e as Error).message}`);
+    return 1;
+  }
+  const json = flags.has('json');
+  try {
+    await withOpenFiles(positional, async (m) => {
+      const before = modelBytes(m);
+      let after = before;
+      if (!json) io.out(`${m.info.file}:`);
+      for await (const r of quantizeAll(m, spec, flags.get('filter'))) {
+        after += r.bytes_after - r.bytes_before;
+        if (json) io.out(JSON.stringify(r));
+        else {
+          const share = r.mse ? ((r.clip_mse ?? 0) / r.mse) * 100 : 0;
+          io.out(
+            `  ${r.name}  [${r.shape.join(', ')}]  SQNR ${r.sqnr_db === null ? 'inf' : r.sqnr_db.toFixed(2)} dB  MSE ${r.mse}  clipping ${share.toFixed(1)}%  max|err| ${r.max_abs_err}  cosine ${r.cosine}  ${r.bits_per_weight.toFixed(3)} bits/weight  ${r.bytes_before} → ${r.bytes_after} bytes`,
+          );
+        }
+      }
+      const total = { file: m.info.file, bytes_before: before, bytes_after: after };
+      if (json) io.out(JSON.stringify(total));
+      else io.out(`  model: ${before} → ${after} bytes`);
+      const out = flags.get('out');
+      if (out !== undefined) {
+        const bytes = await convertTo(m, out, { format: 'safetensors', spec });
+        if (!json) io.out(`${out}: ${bytes} bytes`);
+      }
+    });
+  } catch (e) {
+    io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
+    return 2;
+  }
+  if (flags.has('memory'))
+    io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  return 0;
 }
 
 async function stats(args: string[], io: Io): Promise<number> {

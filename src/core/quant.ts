@@ -4,8 +4,9 @@
 // A tensor is cut into blocks that share a scale (and zero point):
 //   tensor           one block
 //   channel(axis)    one block per index along `axis`
-//   group(size,axis) runs of `size` consecutive indices along `axis` (default the last), as ONNX
-//                    blocked quantization lays out its scales: block = (o · ⌈dim/size⌉ + ⌊c/size⌋) · inner + i
+//   group(size,axis) runs of `size` consecutive indices along `axis`, as ONNX blocked quantization
+//                    lays out its scales: block = (o · ⌈dim/size⌉ + ⌊c/size⌋) · inner + i; without an
+//                    axis, runs along the rows of the [shape[0], rest] view
 //
 // Formats and their rules (y = float32(x / scale) unless noted):
 //   fp32, tf32, fp16, bf16   plain casts, round to nearest even; a finite value past the format's
@@ -56,6 +57,7 @@ export type QuantFormat = (typeof QUANT_FORMATS)[number];
 export type Granularity =
   | { kind: 'tensor' }
   | { kind: 'channel'; axis: number }
+  /** Without `axis`: along the rows of the tensor viewed as [shape[0], rest]. */
   | { kind: 'group'; size: number; axis?: number };
 
 export interface QuantSpec {
@@ -171,7 +173,26 @@ export function blockLayout(shape: readonly number[], g: Granularity): BlockLayo
   const n = shape.reduce((a, b) => a * b, 1);
   if (g.kind === 'tensor' || shape.length === 0)
     return { outer: 1, dim: n, inner: 1, perDim: 1, groupSize: n, blocks: 1, kind: 'tensor', n };
-  const axis = g.kind === 'group' ? (g.axis ?? shape.length - 1) : g.axis;
+  if (g.kind === 'group' && g.axis === undefined) {
+    // Groups run along the rows of the [shape[0], rest] view (a linear layer's inputs, a conv
+    // filter's inputs and taps together), as GPTQ-style group quantization does.
+    if (!Number.isInteger(g.size) || g.size < 1)
+      throw new RangeError(`group size ${g.size} is not a positive integer`);
+    const rows = shape.length >= 2 ? shape[0]! : 1;
+    const dim = rows > 0 ? n / rows : 0;
+    const perDim = Math.ceil(dim / g.size);
+    return {
+      outer: rows,
+      dim,
+      inner: 1,
+      perDim,
+      groupSize: g.size,
+      blocks: rows * perDim,
+      kind: 'group',
+      n,
+    };
+  }
+  const axis = g.kind === 'group' ? g.axis! : g.axis;
   if (!Number.isInteger(axis) || axis < 0 || axis >= shape.length)
     throw new RangeError(`axis ${axis} is outside a rank-${shape.length} shape`);
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
@@ -401,7 +422,7 @@ export function bitsPerWeight(spec: QuantSpec, layout: BlockLayout): number {
   return bpw;
 }
 
-function validate(spec: QuantSpec): void {
+export function validateSpec(spec: QuantSpec): void {
   const b = spec.bits;
   if (spec.format === 'int' && !((Number.isInteger(b) && b >= 2 && b <= 8) || b === 16))
     throw new RangeError(`int quantization takes 2 to 8 or 16 bits, not ${b}`);
@@ -425,7 +446,7 @@ export function quantize(
   spec: QuantSpec,
   opts: QuantOptions = {},
 ): QuantOutcome {
-  validate(spec);
+  validateSpec(spec);
   const L = blockLayout(shape, spec.granularity);
   if (L.n !== x.length)
     throw new RangeError(`${x.length} values do not fill shape [${shape.join(', ')}]`);
@@ -715,6 +736,22 @@ function errorGrid(shape: readonly number[], size: { rows: number; cols: number 
       return { rows, cols, mse };
     },
   };
+}
+
+/** float32((q − zero_point) · scale) with one scale (and zero point) per block. */
+export function dequantizeBlocks(
+  codes: ArrayLike<number>,
+  scales: ArrayLike<number>,
+  zeroPoints: ArrayLike<number> | null,
+  shape: readonly number[],
+  g: Granularity,
+): Float32Array {
+  const L = blockLayout(shape, g);
+  const out = new Float32Array(L.n);
+  forEachElement(L, (p, b) => {
+    out[p] = f((codes[p]! - (zeroPoints ? zeroPoints[b]! : 0)) * scales[b]!);
+  });
+  return out;
 }
 
 /** The dequantized levels of one block (at most `cap` of them; null when there are more). */

@@ -1,16 +1,31 @@
 // Export of an open model: tensors are read, converted and written one at a time, so a file of any
 // size streams out with memory bounded by its largest tensor.
 //   safetensors  original dtypes where the bytes can be copied as they are, float32 otherwise
-//                (quantized GGUF blocks, varint ONNX fields, big-endian .npy), or per-channel int8 /
-//                int4 codes for the float weights of rank ≥ 2 (layout in formats/quantized-safetensors.ts)
+//                (quantized GGUF blocks, varint ONNX fields, big-endian .npy); or, for the float
+//                weights of rank ≥ 2, integer codes with scales under any scheme (layout in
+//                formats/quantized-safetensors.ts), or fp16 / bf16
 //   gguf         F16, Q8_0 or Q4_0 for float weights of rank ≥ 2 whose rows are whole 32-blocks,
 //                float32 for the rest (as llama.cpp keeps norms and biases)
 //   npy          one tensor, its original dtype where numpy has it, float32 otherwise
 import { isDType, storageBytes, type DType } from '../core/dtype.ts';
 import { quantizeGgml, toF16Bytes } from '../core/ggml-quantize.ts';
-import { packInt4, quantizeInt, type IntQuantized } from '../core/intquant.ts';
+import { packInt4 } from '../core/intquant.ts';
+import {
+  blockLayout,
+  castValue,
+  DEFAULT_SPEC,
+  quantize,
+  type QuantOutcome,
+  type QuantSpec,
+} from '../core/quant.ts';
+import { fitSpec } from './quantize.ts';
 import { isFloatTensor, type ModelInfo, type TensorInfo } from '../formats/model.ts';
-import { partNames, QUANT_KEY, type QuantEntry } from '../formats/quantized-safetensors.ts';
+import {
+  codesDtype,
+  partNames,
+  QUANT_KEY,
+  type QuantEntry,
+} from '../formats/quantized-safetensors.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32 } from '../formats/tensor-data.ts';
 import { writeGguf } from '../formats/write/gguf.ts';
@@ -19,7 +34,14 @@ import { writeSafetensors } from '../formats/write/safetensors.ts';
 import type { OutFile, OutTensor } from '../formats/write/types.ts';
 
 export type ExportOptions =
-  | { format: 'safetensors'; quantize?: 'none' | 'int8' | 'int4'; symmetric?: boolean }
+  | {
+      format: 'safetensors';
+      /** Per-channel int8 / int4 (axis 0, f32 scales); `spec` overrides it. */
+      quantize?: 'none' | 'int8' | 'int4';
+      symmetric?: boolean;
+      /** Any integer scheme, or fp16 / bf16, for the float weights of rank ≥ 2. */
+      spec?: QuantSpec;
+    }
   | { format: 'gguf'; type: 'F32' | 'F16' | 'Q8_0' | 'Q4_0' }
   | { format: 'npy'; tensor: string };
 
@@ -64,71 +86,139 @@ function asF32(m: ExportSource, t: TensorInfo, name = t.name): OutTensor {
   };
 }
 
-function safetensorsTensors(
-  m: ExportSource,
-  quantize: 'none' | 'int8' | 'int4',
-  symmetric: boolean,
-) {
+/** What the legacy int8 / int4 export choices mean: per channel along axis 0, f32 scales. */
+export function exportSpec(o: Extract<ExportOptions, { format: 'safetensors' }>): QuantSpec | null {
+  if (o.spec) return o.spec;
+  const q = o.quantize ?? 'none';
+  if (q === 'none') return null;
+  return {
+    ...DEFAULT_SPEC,
+    bits: q === 'int8' ? 8 : 4,
+    symmetric: o.symmetric ?? true,
+    granularity: { kind: 'channel', axis: 0 },
+  };
+}
+
+/** Formats the safetensors export can store. */
+export function storable(spec: QuantSpec): boolean {
+  return spec.format === 'int' || spec.format === 'fp16' || spec.format === 'bf16';
+}
+
+function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
   const out: OutTensor[] = [];
   const entries: Record<string, QuantEntry> = {};
+  if (spec && !storable(spec))
+    throw new Error(
+      `${spec.format} cannot be stored in safetensors yet: choose an integer format, fp16 or bf16`,
+    );
   for (const t of m.info.tensors) {
-    if (quantize === 'none' || !isFloatTensor(t) || t.shape.length < 2 || t.params === 0) {
+    if (!spec || !isFloatTensor(t) || t.shape.length < 2 || t.params === 0) {
       out.push(asIs(m, t));
       continue;
     }
-    const bits = quantize === 'int8' ? 8 : 4;
+    if (spec.format === 'fp16' || spec.format === 'bf16') {
+      const fmt = spec.format;
+      out.push({
+        name: t.name,
+        dtype: fmt === 'fp16' ? 'F16' : 'BF16',
+        shape: t.shape,
+        bytes: t.params * 2,
+        data: async () => {
+          const x = await readTensorF32(sourceOf(m, t), t);
+          return fmt === 'fp16' ? toF16Bytes(x) : toBf16Bytes(x);
+        },
+      });
+      continue;
+    }
+    const { spec: fit } = fitSpec(spec, t.shape);
+    const L = blockLayout(t.shape, fit.granularity);
+    const bits = fit.bits;
     const packed = bits === 4;
-    const channels = t.shape[0]!;
+    const g = fit.granularity;
+    const rows = t.shape[0]!;
+    const entry: QuantEntry = {
+      shape: t.shape,
+      bits,
+      signed: fit.symmetric,
+      axis: g.kind === 'tensor' ? null : g.kind === 'channel' ? g.axis : (g.axis ?? 1),
+      ...(g.kind === 'group' ? { block_size: g.size } : {}),
+      ...(g.kind === 'group' && g.axis === undefined && t.shape.length > 2 ? { view2d: true } : {}),
+      packed,
+    };
+    const scaleShape =
+      g.kind === 'tensor'
+        ? [1]
+        : g.kind === 'channel'
+          ? [t.shape[g.axis]!]
+          : g.axis === undefined
+            ? [rows, L.blocks / Math.max(1, rows)]
+            : t.shape.map((d, i) => (i === g.axis ? Math.ceil(d / g.size) : d));
     // The codes, scales and zero points come from one quantization, kept until its last part is written.
-    let memo: Promise<IntQuantized> | null = null;
+    let memo: Promise<QuantOutcome> | null = null;
     const q = () =>
       (memo ??= readTensorF32(sourceOf(m, t), t).then((x) =>
-        quantizeInt(x, t.shape, { bits, symmetric, axis: 0 }),
+        quantize(x, t.shape, fit, { codes: true, dequantized: false }),
       ));
     const done = () => (memo = null);
     const p = partNames(t.name);
-    const codesDtype: DType = packed || !symmetric ? 'U8' : 'I8';
+    const dtype = codesDtype(entry);
+    const width = dtype === 'I16' || dtype === 'U16' ? 2 : 1;
     out.push({
       name: p.codes,
-      dtype: codesDtype,
+      dtype,
       shape: [packed ? Math.ceil(t.params / 2) : t.params],
-      bytes: packed ? Math.ceil(t.params / 2) : t.params,
+      bytes: packed ? Math.ceil(t.params / 2) : t.params * width,
       data: async () => {
         const { codes } = await q();
-        return packed
-          ? packInt4(codes)
-          : symmetric
-            ? new Uint8Array(Int8Array.from(codes).buffer)
-            : Uint8Array.from(codes);
+        if (packed) return packInt4(codes!);
+        const typed =
+          dtype === 'I8'
+            ? Int8Array.from(codes!)
+            : dtype === 'U8'
+              ? Uint8Array.from(codes!)
+              : dtype === 'I16'
+                ? Int16Array.from(codes!)
+                : Uint16Array.from(codes!);
+        return new Uint8Array(typed.buffer);
       },
     });
+    const f16 = fit.scaleBits === 16;
     out.push({
       name: p.scale,
-      dtype: 'F32',
-      shape: [channels],
-      bytes: channels * 4,
+      dtype: f16 ? 'F16' : 'F32',
+      shape: scaleShape,
+      bytes: L.blocks * (f16 ? 2 : 4),
       data: async () => {
         const { scales } = await q();
-        if (symmetric) done();
-        return f32Bytes(scales);
+        if (fit.symmetric) done();
+        return f16 ? toF16Bytes(scales) : f32Bytes(scales);
       },
     });
-    if (!symmetric) {
+    if (!fit.symmetric) {
       out.push({
         name: p.zeroPoint,
         dtype: 'I32',
-        shape: [channels],
-        bytes: channels * 4,
+        shape: scaleShape,
+        bytes: L.blocks * 4,
         data: async () => {
           const { zeroPoints } = await q();
           done();
-          return new Uint8Array(zeroPoints.buffer);
+          return new Uint8Array(zeroPoints!.buffer);
         },
       });
     }
-    entries[t.name] = { shape: t.shape, bits, signed: symmetric, axis: 0, packed };
+    entries[t.name] = entry;
   }
   return { out, entries };
+}
+
+function toBf16Bytes(x: Float32Array): Uint8Array {
+  const out = new Uint16Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = castValue(x[i]!, 'bf16');
+    out[i] = new Uint32Array(Float32Array.of(v).buffer)[0]! >>> 16;
+  }
+  return new Uint8Array(out.buffer);
 }
 
 function ggufTensor(
@@ -173,12 +263,11 @@ export function exportModel(m: ExportSource, o: ExportOptions): OutFile {
       { 'general.name': source, 'slimlab.tensor_type': o.type },
     );
   }
-  const quantize = o.quantize ?? 'none';
-  const { out, entries } = safetensorsTensors(m, quantize, o.symmetric ?? true);
+  const { out, entries } = safetensorsTensors(m, exportSpec(o));
   const metadata: Record<string, string> = { 'slimlab.source': source };
   for (const [k, v] of Object.entries(m.info.metadata))
     if (k !== QUANT_KEY && !k.startsWith('slimlab.')) metadata[k] = v;
   if (Object.keys(entries).length)
-    metadata[QUANT_KEY] = JSON.stringify({ format: 1, tensors: entries });
+    metadata[QUANT_KEY] = JSON.stringify({ format: 2, tensors: entries });
   return writeSafetensors(out, metadata);
 }

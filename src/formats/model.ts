@@ -26,9 +26,14 @@ export interface TensorInfo {
   zipEntry?: { path: string; at: number; offset: number };
   /** Integer codes (this tensor's bytes) that dequantize with per-channel scales (quantized-safetensors.ts). */
   quant?: {
-    bits: 4 | 8;
+    bits: number;
     signed: boolean;
-    axis: number;
+    /** null: one scale for the tensor. */
+    axis: number | null;
+    /** Groups of this many along `axis` (ONNX blocked layout); absent: one scale per channel. */
+    blockSize?: number;
+    /** Groups run along the rows of the [shape[0], rest] view. */
+    view2d?: boolean;
     packed: boolean;
     scale: TensorInfo;
     zeroPoint?: TensorInfo;
@@ -64,7 +69,9 @@ export function totalBytes(m: ModelInfo): number {
 /** How a tensor's storage is described to a person (quantized tensors name their scheme). */
 export function dtypeLabel(t: TensorInfo): string {
   if (!t.quant) return t.dtype;
-  return `${t.quant.signed ? 'INT' : 'UINT'}${t.quant.bits} per-channel`;
+  const q = t.quant;
+  const g = q.axis === null ? 'per-tensor' : q.blockSize ? `group-${q.blockSize}` : 'per-channel';
+  return `${q.signed ? 'INT' : 'UINT'}${q.bits} ${g}`;
 }
 
 /** Bytes on disk, the scales and zero points of quantized tensors included. */

@@ -1,6 +1,7 @@
 // Reading one tensor's values: its bytes from the file that holds them, decoded to float32.
 import { decodeToFloat32 } from '../core/dtype.ts';
-import { dequantizeInt, unpackInt4 } from '../core/intquant.ts';
+import { unpackInt4 } from '../core/intquant.ts';
+import { dequantizeBlocks } from '../core/quant.ts';
 import type { TensorInfo } from './model.ts';
 import { readZipEntryTensor } from './npz.ts';
 import type { ByteSource } from './source.ts';
@@ -66,5 +67,17 @@ async function readQuantized(source: ByteSource, t: TensorInfo): Promise<Float32
     : decodeToFloat32(raw, t.dtype, t.params);
   const scales = await readTensorF32(source, q.scale);
   const zps = q.zeroPoint ? await readTensorF32(source, q.zeroPoint) : null;
-  return dequantizeInt(codes, scales, zps, t.shape, q.axis);
+  return dequantizeBlocks(
+    codes,
+    scales,
+    zps,
+    t.shape,
+    q.axis === null
+      ? { kind: 'tensor' }
+      : q.blockSize
+        ? q.view2d
+          ? { kind: 'group', size: q.blockSize }
+          : { kind: 'group', size: q.blockSize, axis: q.axis }
+        : { kind: 'channel', axis: q.axis },
+  );
 }

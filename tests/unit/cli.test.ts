@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { DEFAULT_SPEC, quantize } from '../../src/core/quant.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
 import { npyHeader } from '../../src/formats/write/npy.ts';
 import { manifest, ORACLE_DIR } from '../helpers/fixtures.ts';
+import { f32Safetensors } from '../helpers/safetensors.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/slimlab.mjs', import.meta.url).pathname;
@@ -210,5 +212,104 @@ describe('slimlab quantize-linear and dequantize-linear', () => {
     const r = await cli(['quantize-linear', '--x', 'a.npy', '--scale', 's.npy', '--out', 'y.npy']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/--dtype is required/);
+  });
+});
+
+describe('slimlab quantize', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slimlab-quantize-'));
+  const w = Float32Array.from({ length: 24 * 64 }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+  const bias = Float32Array.from({ length: 24 }, (_, i) => i / 10);
+  const file = join(dir, 'm.safetensors');
+  writeFileSync(
+    file,
+    f32Safetensors({ 'fc.weight': { shape: [24, 64], data: w }, 'fc.bias': bias }),
+  );
+
+  test('--json: per-tensor error and bytes, then the model total, equal to the core', async () => {
+    const { code, out } = await cli([
+      'quantize',
+      file,
+      '--dtype',
+      'int4',
+      '--granularity',
+      'group:32',
+      '--scale-dtype',
+      'f16',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const [t, total] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const want = quantize(w, [24, 64], {
+      ...DEFAULT_SPEC,
+      bits: 4,
+      granularity: { kind: 'group', size: 32 },
+      scaleBits: 16,
+    });
+    expect(t.name).toBe('fc.weight');
+    expect(t.mse).toBe(want.error.mse);
+    expect(t.clip_mse + t.round_mse).toBeCloseTo(t.mse, 15);
+    expect(t.sqnr_db).toBe(want.error.sqnrDb);
+    expect(t.bits_per_weight).toBe(4.5);
+    expect(t.bytes_before).toBe(24 * 64 * 4);
+    expect(t.bytes_after).toBe((24 * 64 * 4.5) / 8);
+    expect(total.bytes_before - total.bytes_after).toBe(t.bytes_before - t.bytes_after);
+  });
+
+  test('--out writes codes and scales that read back to the reported error', async () => {
+    const out = join(dir, 'q.safetensors');
+    const r = await cli([
+      'quantize',
+      file,
+      '--dtype',
+      'uint3',
+      '--granularity',
+      'channel',
+      '--axis',
+      '1',
+      '--json',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.out.split('\n')[0]!);
+    const bytes = readFileSync(out);
+    const m = await openModel(bytesSource('q.safetensors', new Uint8Array(bytes)));
+    const info = m.tensors.find((x) => x.name === 'fc.weight')!;
+    expect(info.quant).toMatchObject({ bits: 3, signed: false, axis: 1 });
+    const back = await readTensorF32(bytesSource('q.safetensors', new Uint8Array(bytes)), info);
+    let sse = 0;
+    for (let i = 0; i < w.length; i++) sse += (w[i]! - back[i]!) ** 2;
+    expect(sse / w.length).toBeCloseTo(t.mse, 12);
+    // The bias is not a weight: kept as it was.
+    const b = m.tensors.find((x) => x.name === 'fc.bias')!;
+    expect(b.dtype).toBe('F32');
+  });
+
+  test('bad options exit 1 with one line; a bad file exits 2', async () => {
+    for (const [args, msg] of [
+      [['quantize', file], /--dtype is required/],
+      [['quantize', file, '--dtype', 'int9'], /2 to 8 or 16 bits/],
+      [['quantize', file, '--dtype', 'int5x'], /--dtype 'int5x' is not one of/],
+      [['quantize', file, '--dtype', 'int8', '--granularity', 'rows'], /--granularity must be/],
+      [['quantize', file, '--dtype', 'int8', '--clip', '2'], /--clip must be/],
+      [
+        ['quantize', file, '--dtype', 'nf4', '--out', join(dir, 'x.safetensors')],
+        /cannot store nf4/,
+      ],
+      [['quantize', file, '--dtype', 'int8', '--bogus'], /unknown option --bogus/],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.code).toBe(1);
+    }
+    const bad = join(dir, 'bad.safetensors');
+    writeFileSync(bad, new Uint8Array([1, 2, 3]));
+    const r = await cli(['quantize', bad, '--dtype', 'int8']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^slimlab: .*bad\.safetensors/);
   });
 });

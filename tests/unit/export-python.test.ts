@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SPEC } from '../../src/core/quant.ts';
 import { describe, expect, test } from 'vitest';
 import { exportModel, type ExportOptions } from '../../src/engine/export.ts';
 import { openGroup, type OpenedModel } from '../../src/formats/group.ts';
@@ -31,11 +32,12 @@ async function bytesOf(m: OpenedModel, o: ExportOptions): Promise<Uint8Array> {
 }
 
 describe.skipIf(!available)('exports read by the reference implementations', () => {
-  test('GGUF (F16, Q8_0, Q4_0), safetensors (int8/int4, symmetric/asymmetric) and .npy', async () => {
+  test('GGUF (F16, Q8_0, Q4_0), safetensors (int2–16 per tensor/channel/group, fp16, bf16) and .npy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slimlab-export-'));
     const src = f32Safetensors({
       'blk.w': { shape: [16, 96], data: normal(1536, 4, 0.05) },
       'blk.b': normal(16, 5),
+      'conv.w': { shape: [4, 3, 3, 3], data: normal(108, 6, 0.2) },
     });
     const { models } = await openGroup([bytesSource('m.safetensors', src)]);
     const m = models[0]!;
@@ -48,6 +50,58 @@ describe.skipIf(!available)('exports read by the reference implementations', () 
       ['i4.safetensors', { format: 'safetensors', quantize: 'int4', symmetric: true }],
       ['u4.safetensors', { format: 'safetensors', quantize: 'int4', symmetric: false }],
       ['blk.w.npy', { format: 'npy', tensor: 'blk.w' }],
+      [
+        'g32.safetensors',
+        {
+          format: 'safetensors',
+          spec: {
+            ...DEFAULT_SPEC,
+            bits: 4,
+            scaleBits: 16,
+            granularity: { kind: 'group', size: 32 },
+          },
+        },
+      ],
+      [
+        'u3t.safetensors',
+        {
+          format: 'safetensors',
+          spec: { ...DEFAULT_SPEC, bits: 3, symmetric: false, granularity: { kind: 'tensor' } },
+        },
+      ],
+      [
+        'i16c1.safetensors',
+        {
+          format: 'safetensors',
+          spec: { ...DEFAULT_SPEC, bits: 16, granularity: { kind: 'channel', axis: 1 } },
+        },
+      ],
+      [
+        'u6g.safetensors',
+        {
+          format: 'safetensors',
+          spec: {
+            ...DEFAULT_SPEC,
+            bits: 6,
+            symmetric: false,
+            granularity: { kind: 'group', size: 40, axis: 1 },
+          },
+        },
+      ],
+      ['bf16.safetensors', { format: 'safetensors', spec: { ...DEFAULT_SPEC, format: 'bf16' } }],
+      [
+        'g8conv.safetensors',
+        {
+          format: 'safetensors',
+          spec: {
+            ...DEFAULT_SPEC,
+            bits: 5,
+            symmetric: false,
+            granularity: { kind: 'group', size: 8 },
+          },
+        },
+      ],
+      ['fp16.safetensors', { format: 'safetensors', spec: { ...DEFAULT_SPEC, format: 'fp16' } }],
     ];
     for (const [file, o] of outputs) {
       const out = await bytesOf(m, o);
