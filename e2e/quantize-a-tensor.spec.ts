@@ -44,9 +44,13 @@ test('quantize a tensor and see its error split into clipping and rounding', asy
   );
   await expect.poll(() => value('clipped')).toBe(want.clipped);
   expect(want.clipped).toBeGreaterThan(0);
-  expect(await value('mse')).toBeCloseTo(want.mse, 12);
-  expect(await value('clippingMse')).toBeCloseTo(want.clippingMse, 12);
-  expect(await value('sqnrDb')).toBeCloseTo(want.sqnrDb, 9);
+  // Integer formats run on the WebGPU kernel here (SwiftShader): float32 sums, so a relative match.
+  await expect(panel.getByTestId('quant-on')).toHaveText('WebGPU');
+  const close = (got: number, ref: number) =>
+    expect(Math.abs(got - ref)).toBeLessThanOrEqual(1e-5 * Math.abs(ref));
+  close(await value('mse'), want.mse);
+  close(await value('clippingMse'), want.clippingMse);
+  expect(await value('sqnrDb')).toBeCloseTo(want.sqnrDb, 4);
   await expect(page.getByRole('img', { name: /clipping \d+\.\d% of the error/ })).toBeVisible();
   await expect(app.histogram.locator('.clip-marker')).toHaveCount(2);
   // int4 symmetric restricted: 15 levels, drawn over the 64 bins; the clipped tails are shaded.

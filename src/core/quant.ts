@@ -440,12 +440,24 @@ function storedScale(s: number, bits: 16 | 32): number {
   return h > 0 ? h : 2 ** -24;
 }
 
-export function quantize(
-  x: Float32Array,
-  shape: readonly number[],
-  spec: QuantSpec,
-  opts: QuantOptions = {},
-): QuantOutcome {
+/** What pass 2 needs: the blocks, their scales, zero points, ranges and the codebook. */
+export interface QuantPlan {
+  spec: QuantSpec;
+  layout: BlockLayout;
+  scales: Float32Array;
+  zeroPoints: Int32Array | null;
+  lo: Float32Array;
+  hi: Float32Array;
+  levels: Float32Array | null;
+  qmin: number;
+  qmax: number;
+  clipAt: number | null;
+  /** Ternary: the threshold Δ of each block. */
+  thresholds: Float64Array | null;
+}
+
+/** Pass 1: each block's range and scale (and zero point / codebook). */
+export function planQuant(x: Float32Array, shape: readonly number[], spec: QuantSpec): QuantPlan {
   validateSpec(spec);
   const L = blockLayout(shape, spec.granularity);
   if (L.n !== x.length)
@@ -489,6 +501,7 @@ export function quantize(
   let levels: Float32Array | null = null;
   let qmin = 0;
   let qmax = 0;
+  let thresholds: Float64Array | null = null;
   const absmax = (b: number) => Math.max(-bmin[b]!, bmax[b]!);
 
   if (isCast(fmt)) {
@@ -539,8 +552,8 @@ export function quantize(
       scales[b] = alpha;
       lo[b] = -alpha;
       hi[b] = alpha;
-      bmin[b] = delta[b]!; // reused below as the threshold
     }
+    thresholds = delta;
   } else {
     // Codebooks.
     if (fmt === 'nf4') levels = Float32Array.from(NF4_LEVELS);
@@ -562,6 +575,20 @@ export function quantize(
     }
   }
 
+  return { spec, layout: L, scales, zeroPoints, lo, hi, levels, qmin, qmax, clipAt, thresholds };
+}
+
+export function quantize(
+  x: Float32Array,
+  shape: readonly number[],
+  spec: QuantSpec,
+  opts: QuantOptions = {},
+): QuantOutcome {
+  const plan = planQuant(x, shape, spec);
+  const { layout: L, scales, zeroPoints, lo, hi, levels, qmin, qmax, clipAt, thresholds } = plan;
+  const fmt = spec.format;
+  const B = L.blocks;
+  const groupK = L.kind === 'group' ? 1 : 0;
   // Pass 2: quantize, dequantize, accumulate the error.
   const keepX = opts.dequantized !== false;
   const xq = keepX ? new Float32Array(L.n) : null;
@@ -598,7 +625,7 @@ export function quantize(
           q = f(levels[code]! * sc);
         } else if (fmt === 'ternary') {
           const a = Math.abs(v);
-          q = a > bmin[b]! ? (v < 0 ? -sc : sc) : 0;
+          q = a > thresholds![b]! ? (v < 0 ? -sc : sc) : 0;
           if (Number.isNaN(v)) q = 0;
         } else if (isMinifloat(fmt)) {
           q = f(toFloatCode(f(v / sc), fmt, true) * sc);
@@ -715,25 +742,44 @@ function* range(n: number): Iterable<number> {
   for (let i = 0; i < n; i++) yield i;
 }
 
-function errorGrid(shape: readonly number[], size: { rows: number; cols: number }) {
+/** The error map's grid over the [shape[0], rest] view: cell of an element, and where its run ends. */
+export function errorGridGeometry(shape: readonly number[], size: { rows: number; cols: number }) {
   const n = shape.reduce((a, b) => a * b, 1);
   const R = shape.length >= 2 ? shape[0]! : 1;
   const C = R > 0 ? n / R : 0;
   const rows = Math.max(1, Math.min(R, size.rows));
   const cols = Math.max(1, Math.min(C, size.cols));
-  const sum = new Float64Array(rows * cols);
-  const cnt = new Float64Array(rows * cols);
+  const cellOf = (p: number) => {
+    const r = Math.floor(p / C);
+    return Math.floor((r * rows) / R) * cols + Math.floor(((p - r * C) * cols) / C);
+  };
+  return {
+    rows,
+    cols,
+    cellOf,
+    /** The cell of p, and the first index after p that lies in another cell. */
+    cellEnd(p: number): { index: number; end: number } {
+      const r = Math.floor(p / C);
+      const k = Math.floor(((p - r * C) * cols) / C);
+      return { index: cellOf(p), end: r * C + Math.min(C, Math.ceil(((k + 1) * C) / cols)) };
+    },
+  };
+}
+
+function errorGrid(shape: readonly number[], size: { rows: number; cols: number }) {
+  const g = errorGridGeometry(shape, size);
+  const sum = new Float64Array(g.rows * g.cols);
+  const cnt = new Float64Array(g.rows * g.cols);
   return {
     add(p: number, e2: number) {
-      const r = Math.floor(p / C);
-      const k = Math.floor((r * rows) / R) * cols + Math.floor(((p - r * C) * cols) / C);
+      const k = g.cellOf(p);
       sum[k]! += e2;
       cnt[k]!++;
     },
     result() {
-      const mse = new Float64Array(rows * cols);
+      const mse = new Float64Array(g.rows * g.cols);
       for (let k = 0; k < mse.length; k++) mse[k] = cnt[k]! ? sum[k]! / cnt[k]! : NaN;
-      return { rows, cols, mse };
+      return { rows: g.rows, cols: g.cols, mse };
     },
   };
 }

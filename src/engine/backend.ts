@@ -3,6 +3,8 @@
 import { summarizeCpuSliced, type Summary } from '../core/summary.ts';
 import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/device.ts';
 import { summarizeGpu } from '../gpu/summarize.ts';
+import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant.ts';
+import { quantizeIntGpu } from '../gpu/quantize.ts';
 
 export interface RunOptions {
   signal?: AbortSignal | undefined;
@@ -13,6 +15,13 @@ export interface AnalysisBackend {
   kind: 'webgpu' | 'cpu';
   label: string;
   summarize(x: Float32Array, bins: number, opts: RunOptions): Promise<Summary>;
+  /** Quantization with its error; `on` says where it ran (the GPU covers integer formats). */
+  quantize(
+    x: Float32Array,
+    shape: readonly number[],
+    spec: QuantSpec,
+    opts: QuantOptions & RunOptions,
+  ): Promise<{ outcome: QuantOutcome; on: 'webgpu' | 'cpu' }>;
 }
 
 /** What the status area shows: the backend in use and, on the CPU, why. */
@@ -36,6 +45,10 @@ export function cpuBackend(): AnalysisBackend {
         await yieldToEvents();
         opts.signal?.throwIfAborted();
       }),
+    quantize: async (x, shape, spec, opts) => ({
+      outcome: quantize(x, shape, spec, opts),
+      on: 'cpu',
+    }),
   };
 }
 
@@ -44,5 +57,11 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
     kind: 'webgpu',
     label: adapterLabel(ctx.summary),
     summarize: (x, bins, opts) => summarizeGpu(ctx, x, bins, opts),
+    quantize: async (x, shape, spec, opts) => {
+      const g = await quantizeIntGpu(ctx, x, shape, spec, opts);
+      return g
+        ? { outcome: g, on: 'webgpu' }
+        : { outcome: quantize(x, shape, spec, opts), on: 'cpu' };
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
   type QuantSpec,
 } from '../core/quant.ts';
 import type { QuantError } from '../core/quant-error.ts';
+import type { AnalysisBackend, RunOptions } from './backend.ts';
 
 export type { QuantSpec, Granularity };
 
@@ -97,6 +98,23 @@ export function quantizeForReport(x: Float32Array, shape: number[], spec: QuantS
   const fit = fitSpec(spec, shape);
   const q = quantize(x, shape, fit.spec, { dequantized: false, errorMap: ERROR_MAP });
   return summarizeOutcome(q, fit.note, spec);
+}
+
+/** The same report, computed by a backend (the GPU for integer formats where it has one). */
+export async function quantizeOn(
+  backend: AnalysisBackend,
+  x: Float32Array,
+  shape: number[],
+  spec: QuantSpec,
+  opts: RunOptions = {},
+): Promise<QuantReport> {
+  const fit = fitSpec(spec, shape);
+  const r = await backend.quantize(x, shape, fit.spec, {
+    ...opts,
+    dequantized: false,
+    errorMap: ERROR_MAP,
+  });
+  return summarizeOutcome(r.outcome, fit.note, spec, r.on);
 }
 
 export interface CompareRow {

@@ -15,14 +15,14 @@ export type { TensorRow };
 import { openGroup } from '../formats/group.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
-import type { AnalysisBackend, RunOptions } from './backend.ts';
+import { cpuBackend, type AnalysisBackend, type RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
 import {
   compareAll,
   fitSpec,
   planLineup,
   llmInt8Report,
-  quantizeForReport,
+  quantizeOn,
   type Comparison,
   type Int8Report,
   type QuantReport,
@@ -212,7 +212,7 @@ export function createSession() {
     async sensitivity(
       modelId: string,
       spec: QuantSpec,
-      opts: RunOptions & { filter?: string } = {},
+      opts: RunOptions & { filter?: string; backend?: AnalysisBackend } = {},
     ): Promise<SensitivityRow[]> {
       const weights = this.weights(modelId).filter(
         (t) => !opts.filter || t.name.includes(opts.filter),
@@ -220,7 +220,7 @@ export function createSession() {
       const rows: SensitivityRow[] = [];
       for (const [i, t] of weights.entries()) {
         opts.signal?.throwIfAborted();
-        const r = await this.quantize(modelId, t.name, spec);
+        const r = await this.quantize(modelId, t.name, spec, opts.backend);
         rows.push({
           name: t.name,
           params: t.params,
@@ -269,9 +269,15 @@ export function createSession() {
       return out;
     },
 
-    /** What a quantization spec does to one tensor (on the CPU reference path). */
-    quantize(modelId: string, name: string, spec: QuantSpec): Promise<QuantReport> {
-      return this.withTensor(modelId, name, async (x, t) => quantizeForReport(x, t.shape, spec));
+    /** What a quantization spec does to one tensor (on the CPU reference path by default). */
+    quantize(
+      modelId: string,
+      name: string,
+      spec: QuantSpec,
+      backend: AnalysisBackend = cpuBackend(),
+      opts: RunOptions = {},
+    ): Promise<QuantReport> {
+      return this.withTensor(modelId, name, (x, t) => quantizeOn(backend, x, t.shape, spec, opts));
     },
 
     /** Other formats, bit widths and clipping thresholds side by side on one tensor. */

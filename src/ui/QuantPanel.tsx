@@ -228,6 +228,8 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
               {current.bitsPerWeight.toFixed(current.bitsPerWeight % 1 ? 3 : 0)} bits per weight
             </strong>{' '}
             (codes plus {formatCount(current.blocks)} scale{current.blocks === 1 ? '' : 's'}) ·{' '}
+            computed on{' '}
+            <span data-testid="quant-on">{current.backend === 'webgpu' ? 'WebGPU' : 'CPU'}</span> ·{' '}
             {formatBytes(bytes)} →{' '}
             <span data-bytes-after={current.bytesAfter}>{formatBytes(current.bytesAfter)}</span>
           </p>

@@ -227,7 +227,9 @@ export function createEngineApi(gpu: GPU | undefined) {
       tensor: string,
       spec: QuantSpec,
     ): Promise<QuantReport> {
-      return runJob(jobId, () => session.quantize(modelId, tensor, spec));
+      return runJob(jobId, (signal) =>
+        session.quantize(modelId, tensor, spec, backend, { signal }),
+      );
     },
 
     async compare(
@@ -257,7 +259,7 @@ export function createEngineApi(gpu: GPU | undefined) {
     ): Promise<SensitivityRow[]> {
       const progress = throttled(onProgress);
       return runJob(jobId, (signal) =>
-        session.sensitivity(modelId, spec, { signal, onProgress: progress, filter }),
+        session.sensitivity(modelId, spec, { signal, onProgress: progress, filter, backend }),
       );
     },
 

@@ -39,3 +39,14 @@ export function statsMismatches(gpu: TensorStats, cpu: TensorStats): string[] {
   }
   return bad;
 }
+
+/**
+ * Integer quantization kernel: codes equal the core's except where x / scale is within WGSL's
+ * division error (2.5 ULP) of a rounding tie, at most this fraction of elements; sums are float32 on
+ * the GPU (per segment of ≤ 2048) against float64 on the CPU.
+ */
+export const QUANT_TOLERANCE = {
+  offByOneFraction: 1e-3,
+  sums: 1e-5,
+  withTies: 1e-3,
+} as const;
