@@ -7,7 +7,7 @@
 //   gguf         F16, Q8_0 or Q4_0 for float weights of rank ≥ 2 whose rows are whole 32-blocks,
 //                float32 for the rest (as llama.cpp keeps norms and biases)
 //   npy          one tensor, its original dtype where numpy has it, float32 otherwise
-import { isDType, storageBytes, type DType } from '../core/dtype.ts';
+import { isDType, storageBytes } from '../core/dtype.ts';
 import { quantizeGgml, toF16Bytes } from '../core/ggml-quantize.ts';
 import { packInt4 } from '../core/intquant.ts';
 import {
