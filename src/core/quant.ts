@@ -471,19 +471,27 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
   const bmax = new Float64Array(B);
   const babs = new Float64Array(B);
   const bcount = new Float64Array(B);
-  for (let o = 0, p = 0; o < L.outer; o++)
-    for (let c = 0; c < L.dim; c++) {
-      const base = blockBase(L, o, c);
-      for (let i = 0; i < L.inner; i++, p++) {
-        const v = x[p]!;
-        if (v - v !== 0) continue; // NaN or ±Inf
-        const b = base + i * groupK;
-        if (v < bmin[b]!) bmin[b] = v;
-        if (v > bmax[b]!) bmax[b] = v;
-        babs[b]! += Math.abs(v);
-        bcount[b]!++;
-      }
+  const scan = (s: number, e: number, b: number) => {
+    let mn = bmin[b]!;
+    let mx = bmax[b]!;
+    let ab = 0;
+    let n = 0;
+    for (let p = s; p < e; p++) {
+      const v = x[p]!;
+      if (v - v !== 0) continue; // NaN or ±Inf
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+      ab += v < 0 ? -v : v;
+      n++;
     }
+    bmin[b] = mn;
+    bmax[b] = mx;
+    babs[b]! += ab;
+    bcount[b]! += n;
+  };
+  forEachRun(L, (s, e, b) => {
+    for (let p = s; p < e; p += MAX_RUN) scan(p, Math.min(e, p + MAX_RUN), b);
+  });
 
   let clipAt: number | null = null;
   if (spec.clipQuantile < 1 && isScaled(fmt) && fmt !== 'binary' && fmt !== 'ternary') {
@@ -585,70 +593,59 @@ export function quantize(
   opts: QuantOptions = {},
 ): QuantOutcome {
   const plan = planQuant(x, shape, spec);
-  const { layout: L, scales, zeroPoints, lo, hi, levels, qmin, qmax, clipAt, thresholds } = plan;
+  const { layout: L, scales, zeroPoints, lo, hi, levels, qmin, qmax, clipAt } = plan;
   const fmt = spec.format;
   const B = L.blocks;
-  const groupK = L.kind === 'group' ? 1 : 0;
-  // Pass 2: quantize, dequantize, accumulate the error.
+  // Pass 2: quantize, dequantize, accumulate the error: run by run (consecutive elements of one
+  // block and one error-map cell), with the sums in locals, added to the block's at the end of a run.
   const keepX = opts.dequantized !== false;
   const xq = keepX ? new Float32Array(L.n) : null;
   const codes = opts.codes && (fmt === 'int' || levels) ? new Int32Array(L.n) : null;
   const sums = newBlockSums(B);
   const stochastic = spec.rounding === 'stochastic' && allowsStochastic(fmt);
   const seedHash = pcgHash(spec.seed >>> 0);
-  const map = opts.errorMap ? errorGrid(shape, opts.errorMap) : null;
-  const { count, sse, clipSse, clipped, signal, dot, qq, maxAbs } = sums;
-
-  for (let o = 0, p = 0; o < L.outer; o++)
-    for (let c = 0; c < L.dim; c++) {
-      const base = blockBase(L, o, c);
-      for (let i = 0; i < L.inner; i++, p++) {
-        const b = base + i * groupK;
-        const v = x[p]!;
-        const sc = scales[b]!;
-        let q: number;
-        let code = 0;
-        if (fmt === 'int') {
-          const zp = zeroPoints ? zeroPoints[b]! : 0;
-          const y = f(v / sc);
-          if (Number.isNaN(v)) code = zp;
-          else {
-            const r = stochastic ? Math.floor(f(y + uniformAt(seedHash, p))) : roundHalfEven(y);
-            code = clampInt(r + zp, qmin, qmax);
+  const grid = opts.errorMap ? errorGridGeometry(shape, opts.errorMap) : null;
+  const mapSum = grid ? new Float64Array(grid.rows * grid.cols) : null;
+  const mapCnt = grid ? new Float64Array(grid.rows * grid.cols) : null;
+  const isInt = fmt === 'int';
+  const k: RunContext = {
+    x,
+    xq,
+    codes,
+    scales,
+    zeroPoints,
+    lo,
+    hi,
+    qmin,
+    qmax,
+    isInt,
+    stochastic,
+    seedHash,
+    elem: isInt ? null : elementRule(plan, stochastic, seedHash, codes),
+    sums,
+    mapSum,
+    mapCnt,
+  };
+  const run =
+    isInt && !stochastic && !xq
+      ? (s: number, e: number, b: number, cell: number) => runIntNearest(k, s, e, b, cell)
+      : (s: number, e: number, b: number, cell: number) => runBlock(k, s, e, b, cell);
+  // Long runs are cut too: many short calls of `run` optimise better than one loop over a tensor.
+  forEachRun(
+    L,
+    grid
+      ? (s, e, b) => {
+          for (let p = s; p < e;) {
+            const c = grid.cellEnd(p);
+            const end = Math.min(e, c.end, p + MAX_RUN);
+            run(p, end, b, c.index);
+            p = end;
           }
-          q = f((code - zp) * sc);
-        } else if (levels) {
-          const y = f(v / sc);
-          code = stochastic
-            ? stochasticLevel(levels, y, uniformAt(seedHash, p))
-            : nearestLevel(levels, y);
-          q = f(levels[code]! * sc);
-        } else if (fmt === 'ternary') {
-          const a = Math.abs(v);
-          q = a > thresholds![b]! ? (v < 0 ? -sc : sc) : 0;
-          if (Number.isNaN(v)) q = 0;
-        } else if (isMinifloat(fmt)) {
-          q = f(toFloatCode(f(v / sc), fmt, true) * sc);
-        } else q = castValue(v, fmt as CastFormat);
-        if (xq) xq[p] = q;
-        if (codes) codes[p] = code;
-        if (v - v !== 0 || q - q !== 0) continue;
-        const e = v - q;
-        const e2 = e * e;
-        count[b]!++;
-        if (v < lo[b]! || v > hi[b]!) {
-          clipped[b]!++;
-          clipSse[b]! += e2;
         }
-        sse[b]! += e2;
-        signal[b]! += v * v;
-        dot[b]! += v * q;
-        qq[b]! += q * q;
-        const ae = e < 0 ? -e : e;
-        if (ae > maxAbs[b]!) maxAbs[b] = ae;
-        if (map) map.add(p, e2);
-      }
-    }
+      : (s, e, b) => {
+          for (let p = s; p < e; p += MAX_RUN) run(p, Math.min(e, p + MAX_RUN), b, -1);
+        },
+  );
 
   return {
     spec,
@@ -666,8 +663,220 @@ export function quantize(
     xq,
     clipAt,
     bitsPerWeight: bitsPerWeight(spec, L),
-    errorMap: map ? map.result() : null,
+    errorMap:
+      grid && mapSum
+        ? {
+            rows: grid.rows,
+            cols: grid.cols,
+            mse: mapSum.map((v, c) => (mapCnt![c] ? v / mapCnt![c]! : NaN)),
+          }
+        : null,
   };
+}
+
+interface RunContext {
+  x: Float32Array;
+  xq: Float32Array | null;
+  codes: Int32Array | null;
+  scales: Float32Array;
+  zeroPoints: Int32Array | null;
+  lo: Float32Array;
+  hi: Float32Array;
+  qmin: number;
+  qmax: number;
+  isInt: boolean;
+  stochastic: boolean;
+  seedHash: number;
+  elem: ((v: number, b: number, p: number) => number) | null;
+  sums: BlockSums;
+  mapSum: Float64Array | null;
+  mapCnt: Float64Array | null;
+}
+
+const MAX_RUN = 1 << 14;
+
+/** 1.5 · 2^52: adding and subtracting it rounds a float64 below 2^51 to an integer, ties to even. */
+const RNE_MAGIC = 6755399441055744;
+
+/** Adds one run's sums (kept in locals while it ran) to its block, and to its error-map cell. */
+function flush(
+  k: RunContext,
+  b: number,
+  cell: number,
+  n: number,
+  sq: number,
+  csq: number,
+  nc: number,
+  sig: number,
+  d: number,
+  qs: number,
+  mx: number,
+): void {
+  const t = k.sums;
+  t.count[b]! += n;
+  t.sse[b]! += sq;
+  t.clipSse[b]! += csq;
+  t.clipped[b]! += nc;
+  t.signal[b]! += sig;
+  t.dot[b]! += d;
+  t.qq[b]! += qs;
+  if (mx > t.maxAbs[b]!) t.maxAbs[b] = mx;
+  if (cell >= 0) {
+    k.mapSum![cell]! += sq;
+    k.mapCnt![cell]! += n;
+  }
+}
+
+/** Quantizes x[s, e) (one block, one error-map cell) and adds its error to the block's sums. */
+function runBlock(k: RunContext, s: number, e: number, b: number, cell: number): void {
+  const { x, xq, codes, qmin, qmax, isInt, stochastic, seedHash, elem } = k;
+  const sc = k.scales[b]!;
+  const zp = k.zeroPoints ? k.zeroPoints[b]! : 0;
+  const l = k.lo[b]!;
+  const h = k.hi[b]!;
+  let n = 0;
+  let sq = 0;
+  let csq = 0;
+  let nc = 0;
+  let sig = 0;
+  let d = 0;
+  let qs = 0;
+  let mx = 0;
+  for (let p = s; p < e; p++) {
+    const v = x[p]!;
+    let q: number;
+    if (isInt) {
+      let code: number;
+      if (v !== v)
+        code = zp; // NaN has no code: the zero point (value 0)
+      else {
+        const y = f(v / sc);
+        const r = stochastic ? Math.floor(f(y + uniformAt(seedHash, p))) : roundHalfEven(y);
+        code = clampInt(r + zp, qmin, qmax);
+      }
+      if (codes) codes[p] = code;
+      q = f((code - zp) * sc);
+    } else q = elem!(v, b, p);
+    if (xq) xq[p] = q;
+    if (v - v !== 0 || q - q !== 0) continue;
+    const err = v - q;
+    const e2 = err * err;
+    n++;
+    if (v < l || v > h) {
+      nc++;
+      csq += e2;
+    }
+    sq += e2;
+    sig += v * v;
+    d += v * q;
+    qs += q * q;
+    const ae = err < 0 ? -err : err;
+    if (ae > mx) mx = ae;
+  }
+  flush(k, b, cell, n, sq, csq, nc, sig, d, qs, mx);
+}
+
+/** runBlock for the commonest case, int rounded to nearest without dequantized output, kept lean. */
+function runIntNearest(k: RunContext, s: number, e: number, b: number, cell: number): void {
+  const x = k.x;
+  const codes = k.codes;
+  const sc = k.scales[b]!;
+  const zp = k.zeroPoints ? k.zeroPoints[b]! : 0;
+  const l = k.lo[b]!;
+  const h = k.hi[b]!;
+  // Codes are clamped as values relative to the zero point.
+  const rmin = k.qmin - zp;
+  const rmax = k.qmax - zp;
+  let n = 0;
+  let sq = 0;
+  let csq = 0;
+  let nc = 0;
+  let sig = 0;
+  let d = 0;
+  let qs = 0;
+  let mx = 0;
+  for (let p = s; p < e; p++) {
+    const v = x[p]!;
+    const y = f(v / sc);
+    // Round half to even in float64 (exact below 2^51; beyond, the value is clamped anyway).
+    let r = y + RNE_MAGIC - RNE_MAGIC;
+    // NaN → the zero point; ±Inf (NaN after the trick) and values past the range clamp.
+    if (!(r >= rmin)) r = v !== v ? 0 : v > 0 ? rmax : rmin;
+    else if (r > rmax) r = rmax;
+    if (codes) codes[p] = r + zp;
+    const q = f(r * sc);
+    if (v - v !== 0) continue;
+    const err = v - q;
+    const e2 = err * err;
+    n++;
+    if (v < l || v > h) {
+      nc++;
+      csq += e2;
+    }
+    sq += e2;
+    sig += v * v;
+    d += v * q;
+    qs += q * q;
+    const ae = err < 0 ? -err : err;
+    if (ae > mx) mx = ae;
+  }
+  flush(k, b, cell, n, sq, csq, nc, sig, d, qs, mx);
+}
+
+/** Calls fn(start, end, block) for runs of consecutive elements of one block, in flat order. */
+export function forEachRun(L: BlockLayout, fn: (s: number, e: number, b: number) => void): void {
+  if (L.n === 0) return;
+  if (L.kind === 'tensor') return fn(0, L.n, 0);
+  if (L.kind === 'channel') {
+    for (let o = 0; o < L.outer; o++)
+      for (let c = 0; c < L.dim; c++) {
+        const p = (o * L.dim + c) * L.inner;
+        if (L.inner) fn(p, p + L.inner, c);
+      }
+    return;
+  }
+  if (L.inner === 1) {
+    for (let o = 0; o < L.outer; o++)
+      for (let k = 0; k < L.perDim; k++) {
+        const p = o * L.dim + k * L.groupSize;
+        fn(p, o * L.dim + Math.min(L.dim, (k + 1) * L.groupSize), o * L.perDim + k);
+      }
+    return;
+  }
+  forEachElement(L, (p, b) => fn(p, p + 1, b));
+}
+
+/** The value one element quantizes to, for the formats other than int. */
+function elementRule(
+  plan: QuantPlan,
+  stochastic: boolean,
+  seedHash: number,
+  codes: Int32Array | null,
+): (v: number, b: number, p: number) => number {
+  const { scales, levels, thresholds, spec } = plan;
+  const fmt = spec.format;
+  if (levels)
+    return (v, b, p) => {
+      const sc = scales[b]!;
+      const y = f(v / sc);
+      const k = stochastic
+        ? stochasticLevel(levels, y, uniformAt(seedHash, p))
+        : nearestLevel(levels, y);
+      if (codes) codes[p] = k;
+      return f(levels[k]! * sc);
+    };
+  if (fmt === 'ternary')
+    return (v, b) => {
+      if (v !== v) return 0;
+      const sc = scales[b]!;
+      return Math.abs(v) > thresholds![b]! ? (v < 0 ? -sc : sc) : 0;
+    };
+  if (isMinifloat(fmt))
+    return (v, b) => {
+      const sc = scales[b]!;
+      return f(toFloatCode(f(v / sc), fmt, true) * sc);
+    };
+  return (v) => castValue(v, fmt as CastFormat);
 }
 
 function clampInt(v: number, lo: number, hi: number): number {
@@ -762,24 +971,6 @@ export function errorGridGeometry(shape: readonly number[], size: { rows: number
       const r = Math.floor(p / C);
       const k = Math.floor(((p - r * C) * cols) / C);
       return { index: cellOf(p), end: r * C + Math.min(C, Math.ceil(((k + 1) * C) / cols)) };
-    },
-  };
-}
-
-function errorGrid(shape: readonly number[], size: { rows: number; cols: number }) {
-  const g = errorGridGeometry(shape, size);
-  const sum = new Float64Array(g.rows * g.cols);
-  const cnt = new Float64Array(g.rows * g.cols);
-  return {
-    add(p: number, e2: number) {
-      const k = g.cellOf(p);
-      sum[k]! += e2;
-      cnt[k]!++;
-    },
-    result() {
-      const mse = new Float64Array(g.rows * g.cols);
-      for (let k = 0; k < mse.length; k++) mse[k] = cnt[k]! ? sum[k]! / cnt[k]! : NaN;
-      return { rows: g.rows, cols: g.cols, mse };
     },
   };
 }
