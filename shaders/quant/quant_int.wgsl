@@ -64,7 +64,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var p = start; p < start + len; p++) {
       let v = x[p];
       var code = zp;
-      if (!is_nan(v)) {
+      if (!is_finite(v) && !is_nan(v)) {
+        // ±Inf saturate (explicitly: rounding an infinity is not defined on every GPU).
+        code = select(params.qmin, params.qmax, v > 0.0);
+      } else if (!is_nan(v)) {
         let y = v / scale;
         var r: f32;
         if (STOCHASTIC) {

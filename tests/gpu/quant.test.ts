@@ -41,7 +41,7 @@ async function expectParity(x: Float32Array, shape: number[], spec: QuantSpec, c
   const gb = blockErrors(gpu.sums);
   blockErrors(cpu.sums).forEach((b, k) => rel(gb[k]!.mse, b.mse, QUANT_TOLERANCE.withTies));
   gpu.errorMap!.mse.forEach((v, k) => rel(v, cpu.errorMap!.mse[k]!, QUANT_TOLERANCE.withTies));
-  return { off };
+  return { off, cpu, gpu };
 }
 
 describe('integer quantization kernel matches the CPU twin', () => {
@@ -85,7 +85,10 @@ describe('integer quantization kernel matches the CPU twin', () => {
     x[71] = -Infinity;
     x.fill(0, 128, 192);
     x.fill(2.5, 192, 256);
-    await expectParity(x, [4, 64], DEFAULT_SPEC);
+    const { cpu, gpu } = await expectParity(x, [4, 64], DEFAULT_SPEC);
+    // NaN has no code (the zero point); ±Inf saturate.
+    for (const r of [cpu, gpu])
+      expect([r.codes![3], r.codes![70], r.codes![71]]).toEqual([0, 127, -127]);
   });
 
   test('chunked past a small binding limit gives the same answer', async () => {
