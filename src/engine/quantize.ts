@@ -46,6 +46,11 @@ export function fitSpec(
   shape: readonly number[],
 ): { spec: QuantSpec; note: string | null } {
   const g = spec.granularity;
+  if (g.kind === 'channel' && shape.length < 2)
+    return {
+      spec: { ...spec, granularity: { kind: 'tensor' } },
+      note: 'a vector would get one scale per element: quantized per tensor',
+    };
   if (g.kind === 'channel' && g.axis >= shape.length)
     return {
       spec: { ...spec, granularity: { kind: 'tensor' } },
@@ -222,6 +227,30 @@ export interface Comparison {
   formats: CompareRow[];
   bits: CompareRow[];
   clips: CompareRow[];
+  /** Set when the comparison ran on a sample of the tensor. */
+  sampled: { values: number; of: number } | null;
+}
+
+/** Past this many values the comparison runs on evenly spaced rows (or a leading slice). */
+export const COMPARE_SAMPLE = 1 << 20;
+
+/** Whole rows of the [shape[0], rest] view, evenly spaced, at most `cap` values; or a leading slice. */
+export function sampleRows(
+  x: Float32Array,
+  shape: number[],
+  cap: number,
+): { x: Float32Array; shape: number[] } {
+  if (x.length <= cap) return { x, shape };
+  const rows = shape.length >= 2 ? shape[0]! : 1;
+  const cols = x.length / rows;
+  const keep = Math.floor(cap / cols);
+  if (keep < 1) return { x: x.slice(0, cap), shape: [cap] };
+  const out = new Float32Array(keep * cols);
+  for (let k = 0; k < keep; k++) {
+    const r = Math.floor((k * rows) / keep);
+    out.set(x.subarray(r * cols, (r + 1) * cols), k * cols);
+  }
+  return { x: out, shape: [keep, ...shape.slice(1)] };
 }
 
 export function compareAll(
@@ -230,10 +259,12 @@ export function compareAll(
   spec: QuantSpec,
   signal?: AbortSignal,
 ): Comparison {
+  const s = sampleRows(x, shape, COMPARE_SAMPLE);
   return {
-    formats: compareSpecs(x, shape, formatLineup(spec), signal),
-    bits: compareSpecs(x, shape, bitsLineup(spec), signal),
-    clips: isClippable(spec) ? compareSpecs(x, shape, clipLineup(spec), signal) : [],
+    formats: compareSpecs(s.x, s.shape, formatLineup(spec), signal),
+    bits: compareSpecs(s.x, s.shape, bitsLineup(spec), signal),
+    clips: isClippable(spec) ? compareSpecs(s.x, s.shape, clipLineup(spec), signal) : [],
+    sampled: s.x.length < x.length ? { values: s.x.length, of: x.length } : null,
   };
 }
 

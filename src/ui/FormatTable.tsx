@@ -1,7 +1,7 @@
 // Every format side by side on the selected tensor, at the current granularity and clipping.
 import { useStore } from '../state/store.ts';
 import { BitsCurve, ClipRoundChart } from './charts/ComparisonCharts.tsx';
-import { formatValue } from './format.ts';
+import { formatCount, formatValue } from './format.ts';
 
 export function ComparisonPanel() {
   const selected = useStore((s) => s.selected);
@@ -14,6 +14,12 @@ export function ComparisonPanel() {
   return (
     <section className="comparison" aria-label="Formats compared" data-testid="comparison">
       <h3>Formats side by side</h3>
+      {c.sampled && (
+        <p className="hint" data-testid="comparison-sampled">
+          Estimated on {formatCount(c.sampled.values)} of {formatCount(c.sampled.of)} values (evenly
+          spaced rows), to stay quick.
+        </p>
+      )}
       <div className="scroll">
         <table data-testid="format-table">
           <thead>

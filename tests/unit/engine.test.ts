@@ -170,4 +170,14 @@ describe('sensitivity across the model', () => {
     expect(c.clips[0]!.error.clipped).toBe(0);
     expect(c.clips.at(-1)!.error.clippingMse).toBeGreaterThan(0);
   });
+
+  test('big tensors are compared on evenly spaced whole rows', async () => {
+    const { sampleRows } = await import('../../src/engine/quantize.ts');
+    const x = Float32Array.from({ length: 100 * 30 }, (_, i) => i);
+    const s = sampleRows(x, [100, 30], 1000);
+    expect(s.shape).toEqual([33, 30]);
+    expect(s.x[30]).toBe(3 * 30); // row 3 is the second kept
+    expect(sampleRows(x, [3000], 500).shape).toEqual([500]);
+    expect(sampleRows(x, [100, 30], 5000).x).toBe(x);
+  });
 });
