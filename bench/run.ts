@@ -39,6 +39,19 @@ try {
       'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
     })),
   );
+  console.log(
+    'per-channel int8 quantize + error sums ([n/4096, 4096]): the core on the CPU, and quant_int.wgsl (scales from the core) on the GPU',
+  );
+  console.table(
+    report.quant.map((r) => ({
+      elements: r.elements,
+      'baseline ms': +r.baselineMs.toFixed(2),
+      'CPU ms': +r.cpuMs.toFixed(2),
+      'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
+      'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
+      'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
+    })),
+  );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/summary.json',

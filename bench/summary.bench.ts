@@ -5,6 +5,8 @@ import { summarizeCpu } from '../src/core/summary.ts';
 import { acquireGpu, adapterLabel } from '../src/gpu/device.ts';
 import { summarizeGpu } from '../src/gpu/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
+import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
+import { quantizeIntGpu } from '../src/gpu/quantize.ts';
 
 export interface BenchRow {
   elements: number;
@@ -17,6 +19,8 @@ export interface BenchReport {
   adapter: string;
   bins: number;
   rows: BenchRow[];
+  /** Per-channel int8 quantize + error sums, [n / 4096, 4096], CPU core vs quant_int.wgsl. */
+  quant: BenchRow[];
 }
 
 const BINS = 256;
@@ -64,8 +68,23 @@ async function run(): Promise<BenchReport> {
     }
     rows.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }
+  const quant: BenchRow[] = [];
+  for (const n of SIZES) {
+    const x = normal(n, n + 1, 0.02);
+    const shape = [Math.max(1, n / 4096), Math.min(n, 4096)];
+    const baselineMs = await best(() => (sink += baselinePass(x)));
+    const cpuMs = await best(
+      () => (sink += quantize(x, shape, DEFAULT_SPEC, { dequantized: false }).error.mse),
+    );
+    let gpuMs: number | null = null;
+    if (got.ok) {
+      await quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC); // compile outside the timing
+      gpuMs = await best(() => quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC));
+    }
+    quant.push({ elements: n, baselineMs, cpuMs, gpuMs });
+  }
   if (sink === 42.5) console.log('');
-  return { adapter, bins: BINS, rows };
+  return { adapter, bins: BINS, rows, quant };
 }
 
 function render(r: BenchReport) {
