@@ -254,11 +254,20 @@ export function exportFileName(options: ExportOptions): string {
     .replace(/(\.safetensors\.index\.json|\.[^.]+)$/, '');
   if (options.format === 'npy') return `${options.tensor.replace(/[^\w.-]+/g, '_')}.npy`;
   if (options.format === 'gguf') return `${base}.${options.type.toLowerCase()}.gguf`;
+  if (options.spec) return `${base}.${specTag(options.spec)}.safetensors`;
   const q =
     options.quantize && options.quantize !== 'none'
       ? `.${options.quantize}${options.symmetric === false ? '-asym' : ''}`
       : '';
   return `${base}${q}.safetensors`;
+}
+
+/** A short tag for a scheme in a file name: int4-g32-asym, int8-ch, fp16… */
+export function specTag(spec: QuantSpec): string {
+  if (spec.format !== 'int') return spec.format;
+  const g = spec.granularity;
+  const gran = g.kind === 'tensor' ? 't' : g.kind === 'channel' ? `ch${g.axis}` : `g${g.size}`;
+  return `int${spec.bits}-${gran}${spec.symmetric ? '' : '-asym'}`;
 }
 
 /** Above this size an export asks for a file to stream into rather than building a download. */

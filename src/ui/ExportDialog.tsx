@@ -1,6 +1,6 @@
 // Export the open model: format and compression choices, then a streamed write with progress.
 import { useRef, useState } from 'react';
-import type { ExportOptions } from '../state/store.ts';
+import type { ExportOptions, QuantSpec } from '../state/store.ts';
 import { exportFileName, exportModel } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
 
@@ -8,6 +8,7 @@ type Choice =
   | 'safetensors'
   | 'safetensors-int8'
   | 'safetensors-int4'
+  | 'safetensors-scheme'
   | 'gguf-F16'
   | 'gguf-Q8_0'
   | 'gguf-Q4_0'
@@ -17,14 +18,21 @@ const CHOICES: Array<{ value: Choice; label: string }> = [
   { value: 'safetensors', label: 'safetensors, original dtypes' },
   { value: 'safetensors-int8', label: 'safetensors, int8 per-channel codes + scales' },
   { value: 'safetensors-int4', label: 'safetensors, int4 per-channel codes + scales' },
+  { value: 'safetensors-scheme', label: "safetensors, the tensor panel's scheme" },
   { value: 'gguf-F16', label: 'GGUF, F16 weights' },
   { value: 'gguf-Q8_0', label: 'GGUF, Q8_0 weights' },
   { value: 'gguf-Q4_0', label: 'GGUF, Q4_0 weights' },
   { value: 'npy', label: '.npy, the selected tensor' },
 ];
 
-function optionsFor(choice: Choice, symmetric: boolean, tensor: string | null): ExportOptions {
+function optionsFor(
+  choice: Choice,
+  symmetric: boolean,
+  tensor: string | null,
+  spec: QuantSpec,
+): ExportOptions {
   if (choice === 'npy') return { format: 'npy', tensor: tensor ?? '' };
+  if (choice === 'safetensors-scheme') return { format: 'safetensors', spec };
   if (choice.startsWith('gguf-'))
     return { format: 'gguf', type: choice.slice(5) as 'F16' | 'Q8_0' | 'Q4_0' };
   const quantize = choice === 'safetensors' ? 'none' : (choice.slice(12) as 'int8' | 'int4');
@@ -38,8 +46,11 @@ export function ExportDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
   const [choice, setChoice] = useState<Choice>('safetensors');
   const [symmetric, setSymmetric] = useState(true);
+  const spec = useStore((s) => s.quantSpec);
   if (!model) return null;
-  const options = optionsFor(choice, symmetric, selected);
+  // The stored layout holds integer codes with scales, or plain fp16 / bf16.
+  const schemeStorable = ['int', 'fp16', 'bf16'].includes(spec.format);
+  const options = optionsFor(choice, symmetric, selected, spec);
   const quantized = choice === 'safetensors-int8' || choice === 'safetensors-int4';
   return (
     <>
@@ -62,7 +73,14 @@ export function ExportDialog() {
               aria-label="Export format"
             >
               {CHOICES.map((c) => (
-                <option key={c.value} value={c.value} disabled={c.value === 'npy' && !selected}>
+                <option
+                  key={c.value}
+                  value={c.value}
+                  disabled={
+                    (c.value === 'npy' && !selected) ||
+                    (c.value === 'safetensors-scheme' && !schemeStorable)
+                  }
+                >
                   {c.label}
                 </option>
               ))}
@@ -79,12 +97,20 @@ export function ExportDialog() {
             </label>
           )}
           <p className="hint">
-            {quantized
-              ? 'Float weights of rank ≥ 2 become codes with a scale per output channel; Slimlab reads the file back exactly.'
-              : choice.startsWith('gguf')
-                ? 'Weights whose rows are whole 32-blocks take the chosen type; the rest stay float32, as llama.cpp does.'
-                : 'Tensors keep their dtype where the format has it, float32 otherwise.'}
+            {choice === 'safetensors-scheme'
+              ? 'Float weights of rank ≥ 2 are stored with the scheme chosen in the tensor panel (integer codes with per-tensor, per-channel or per-group scales, or fp16 / bf16); Slimlab reads the file back exactly.'
+              : quantized
+                ? 'Float weights of rank ≥ 2 become codes with a scale per output channel; Slimlab reads the file back exactly.'
+                : choice.startsWith('gguf')
+                  ? 'Weights whose rows are whole 32-blocks take the chosen type; the rest stay float32, as llama.cpp does.'
+                  : 'Tensors keep their dtype where the format has it, float32 otherwise.'}
           </p>
+          {!schemeStorable && (
+            <p className="hint">
+              The tensor panel&apos;s {spec.format} cannot be stored yet: choose an integer format,
+              fp16 or bf16 there to export it.
+            </p>
+          )}
           <p>
             saves as <code data-testid="export-name">{exportFileName(options)}</code>
           </p>

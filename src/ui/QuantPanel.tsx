@@ -2,7 +2,7 @@
 // from clipping (values beyond the range) and the part from rounding (values inside it), its size,
 // and where in the tensor the error sits.
 import { setQuantSpec } from '../state/actions.ts';
-import { useStore, type QuantSpec } from '../state/store.ts';
+import { useStore, type QuantSpec, type SlimState } from '../state/store.ts';
 import { ErrorHeatmap } from './charts/ErrorHeatmap.tsx';
 import { formatBytes, formatCount, formatValue } from './format.ts';
 
@@ -279,6 +279,7 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
               </tr>
             </tbody>
           </table>
+          {current.blocks > 1 && <WorstBlocks report={current} />}
           {current.errorMap && (
             <ErrorHeatmap
               map={current.errorMap}
@@ -288,5 +289,51 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
         </>
       )}
     </section>
+  );
+}
+
+/** The blocks (channels or groups) with the most error: where a scheme hurts. */
+function WorstBlocks({ report }: { report: NonNullable<SlimState['quant']> }) {
+  const g = report.granularity;
+  const what =
+    g.kind === 'channel' ? `channel (axis ${g.axis})` : g.kind === 'group' ? 'group' : 'block';
+  const worst = [...report.blockMse]
+    .filter((b) => Number.isFinite(b.mse))
+    .sort((a, b) => b.mse - a.mse)
+    .slice(0, 8);
+  const sampled = report.blockMse.length < report.blocks;
+  return (
+    <details className="worst-blocks">
+      <summary>
+        The {worst.length} {what}s with the most error
+        {sampled ? ` (of ${formatCount(report.blockMse.length)} sampled)` : ''}
+      </summary>
+      <table data-testid="worst-blocks">
+        <thead>
+          <tr>
+            <th scope="col">{what}</th>
+            <th scope="col" className="num">
+              MSE
+            </th>
+            <th scope="col" className="num">
+              SQNR dB
+            </th>
+            <th scope="col" className="num">
+              clipped
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {worst.map((b) => (
+            <tr key={b.block}>
+              <td>{b.block}</td>
+              <td className="num">{formatValue(b.mse)}</td>
+              <td className="num">{formatValue(b.sqnrDb)}</td>
+              <td className="num">{formatCount(b.clipped)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
