@@ -30,7 +30,7 @@ export interface QuantReport {
   shownBlock: number;
   levels: number[] | null;
   range: [number, number];
-  /** Mean squared error per block (at most MAX_BLOCK_ROWS of them, evenly sampled) for a table. */
+  /** The blocks with the most error, worst first (at most MAX_BLOCK_ROWS). */
   blockMse: Array<{ block: number; mse: number; sqnrDb: number; clipped: number }>;
   /** Mean squared error over a rows × cols grid of the [shape[0], rest] view. */
   errorMap: { rows: number; cols: number; mse: number[] } | null;
@@ -73,13 +73,12 @@ export function summarizeOutcome(
   const B = q.layout.blocks;
   let widest = 0;
   for (let b = 1; b < B; b++) if (q.hi[b]! - q.lo[b]! > q.hi[widest]! - q.lo[widest]!) widest = b;
-  const errs = blockErrors(q.sums);
-  const step = Math.max(1, Math.ceil(B / MAX_BLOCK_ROWS));
-  const blockMse = [];
-  for (let b = 0; b < B; b += step) {
-    const e = errs[b]!;
-    blockMse.push({ block: b, mse: e.mse, sqnrDb: e.sqnrDb, clipped: e.clipped });
-  }
+  // The blocks with the most error (all of them when there are few).
+  const blockMse = blockErrors(q.sums)
+    .map((e, block) => ({ block, mse: e.mse, sqnrDb: e.sqnrDb, clipped: e.clipped }))
+    .filter((b) => Number.isFinite(b.mse))
+    .sort((a, b) => b.mse - a.mse)
+    .slice(0, MAX_BLOCK_ROWS);
   return {
     spec: original,
     granularity: q.spec.granularity,
