@@ -78,8 +78,9 @@ async function run(): Promise<BenchReport> {
     );
     let gpuMs: number | null = null;
     if (got.ok) {
-      await quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC); // compile outside the timing
-      gpuMs = await best(() => quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC));
+      const o = { dequantized: false };
+      await quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC, o); // compile outside the timing
+      gpuMs = await best(() => quantizeIntGpu(got.ctx, x, shape, DEFAULT_SPEC, o));
     }
     quant.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }

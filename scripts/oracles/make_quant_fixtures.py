@@ -80,6 +80,29 @@ CAST_MAX = {"fp32": 3.4028234663852886e38, "tf32": 3.4011621342146535e38, "fp16"
 MINI = {"fp8e4m3fn": (ml_dtypes.float8_e4m3fn, 448.0), "fp8e5m2": (ml_dtypes.float8_e5m2, 57344.0), "fp4e2m1": (ml_dtypes.float4_e2m1fn, 6.0)}
 
 
+def top_step(dtype):
+    """The gap between a float format's largest finite value and the one below it: one unit in the
+    last place of max's binade (ml_dtypes.finfo gives max and the mantissa width)."""
+    fi = ml_dtypes.finfo(dtype)
+    return 2.0 ** (np.floor(np.log2(float(fi.max))) - fi.nmant)
+
+
+CAST_STEP = {
+    "fp32": float(np.finfo(np.float32).max) - float(np.nextafter(np.finfo(np.float32).max, np.float32(0))),
+    "tf32": 2.0 ** (127 - 10),
+    "fp16": float(np.finfo(np.float16).max) - float(np.nextafter(np.finfo(np.float16).max, np.float16(0))),
+    "bf16": top_step(ml_dtypes.bfloat16),
+}
+MINI_STEP = {k: top_step(v[0]) for k, v in MINI.items()}
+
+
+def bounds(bottom, top, step_lo, step_hi, scales):
+    """Beyond these a value is clipped: the end levels widened by half the next step, as float32."""
+    s = scales.astype(np.float64)
+    with np.errstate(over="ignore"):  # fp32's upper bound is past float32: +Inf, nothing clips
+        return ((bottom - step_lo / 2) * s).astype(F), ((top + step_hi / 2) * s).astype(F)
+
+
 def quantize(x, shape, spec):
     x = x.astype(F)
     blk, B = blocks_of(shape, spec["granularity"])
@@ -99,7 +122,7 @@ def quantize(x, shape, spec):
     codes = None
     if fmt in CAST_MAX:
         m = CAST_MAX[fmt]
-        lo, hi = np.full(B, -m), np.full(B, m)
+        lo, hi = bounds(-m, m, CAST_STEP[fmt], CAST_STEP[fmt], np.ones(B))
         xs = np.clip(x.astype(np.float64), -m, m)
         if fmt == "fp32":
             q = x.copy()
@@ -124,22 +147,21 @@ def quantize(x, shape, spec):
         y = (x / scales[blk]).astype(F)
         codes = np.clip(np.rint(y) + zp[blk], qmin, qmax)
         q = ((codes - zp[blk]) * scales[blk]).astype(F)
-        lo = ((qmin - zp) * scales).astype(F)
-        hi = ((qmax - zp) * scales).astype(F)
+        lo, hi = bounds(qmin - zp, qmax - zp, 1.0, 1.0, scales)
         torch_check(x, shape, spec, scales, zp, qmin, qmax, q, blk)
     elif fmt in MINI:
         dt, m = MINI[fmt]
         scales = stored_scale(absmax / m, spec["scaleBits"])
         y = np.clip((x / scales[blk]).astype(F), -m, m)
         q = (y.astype(dt).astype(F) * scales[blk]).astype(F)
-        lo, hi = (-m * scales).astype(F), (m * scales).astype(F)
+        lo, hi = bounds(-m, m, MINI_STEP[fmt], MINI_STEP[fmt], scales)
     elif fmt == "ternary":
         delta = np.where(cnt > 0, 0.7 * absum / np.maximum(cnt, 1), 0)
         above = np.abs(x) > delta[blk]
         alpha = (np.bincount(blk, np.where(above, np.abs(x), 0).astype(np.float64), B) / np.maximum(np.bincount(blk, above, B), 1)).astype(F)
         q = np.where(above, np.sign(x) * alpha[blk], 0).astype(F)
         scales = alpha
-        lo, hi = -alpha, alpha
+        lo, hi = bounds(-1.0, 1.0, 1.0, 1.0, alpha)
     else:
         if fmt == "binary":
             levels = np.array([-1, 1], F)
@@ -158,12 +180,13 @@ def quantize(x, shape, spec):
             levels = NF4_BNB
         elif fmt == "quantile":
             k = 2 ** spec["bits"]
-            ys = np.sort(y).astype(np.float64)
+            ys = np.sort(np.clip(y, -1, 1) if spec["clipQuantile"] < 1 else y).astype(np.float64)
             levels = np.array([(np.quantile(ys, i / (k + 1)) + np.quantile(ys, (i + 1) / (k + 1))) / 2 for i in range(k)], F)
         mids = (levels[1:].astype(np.float64) + levels[:-1]) / 2
         codes = np.searchsorted(mids, y, side="right")
         q = (levels[codes] * scales[blk]).astype(F)
-        lo, hi = (levels[0] * scales).astype(F), (levels[-1] * scales).astype(F)
+        lv = levels.astype(np.float64)
+        lo, hi = bounds(lv[0], lv[-1], lv[1] - lv[0], lv[-1] - lv[-2], scales)
     return q, codes, scales, lo, hi, blk, B
 
 
@@ -182,6 +205,7 @@ def torch_check(x, shape, spec, scales, zp, qmin, qmax, q, blk):
 
 
 def errors(x, q, lo, hi, blk, B):
+    # lo, hi: the clipping bounds of each block (see bounds()).
     x64, q64 = x.astype(np.float64), q.astype(np.float64)
     e2 = (x64 - q64) ** 2
     out = (x64 < lo[blk]) | (x64 > hi[blk])

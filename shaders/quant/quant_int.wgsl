@@ -22,7 +22,7 @@ struct Params {
 }
 
 // x of this chunk; segments as (start, length, local block) triplets; per local block
-// (scale, zero point, lo, hi).
+// (scale, zero point, clip low, clip high): the bounds beyond which a value is clipped.
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> segments: array<u32>;
 @group(0) @binding(2) var<storage, read> blocks: array<vec4<f32>>;
@@ -64,9 +64,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var p = start; p < start + len; p++) {
       let v = x[p];
       var code = zp;
-      if (!is_finite(v) && !is_nan(v)) {
-        // ±Inf saturate (explicitly: rounding an infinity is not defined on every GPU).
-        code = select(params.qmin, params.qmax, v > 0.0);
+      // Past the clipping bounds (half a step beyond the end codes) a value saturates without a
+      // division, which could overflow; ±Inf land here too.
+      if (v > blk.w) {
+        code = params.qmax;
+      } else if (v < blk.z) {
+        code = params.qmin;
       } else if (!is_nan(v)) {
         let y = v / scale;
         var r: f32;

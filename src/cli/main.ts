@@ -172,20 +172,27 @@ async function quantizeCmd(args: string[], io: Io): Promise<number> {
     await withOpenFiles(positional, async (m) => {
       const before = modelBytes(m);
       let after = before;
+      let stored = before;
       if (!json) io.out(`${m.info.file}:`);
       for await (const r of quantizeAll(m, spec, flags.get('filter'))) {
         after += r.bytes_after - r.bytes_before;
+        stored += r.bytes_stored - r.bytes_before;
         if (json) io.out(JSON.stringify(r));
         else {
           const share = r.mse ? ((r.clip_mse ?? 0) / r.mse) * 100 : 0;
           io.out(
-            `  ${r.name}  [${r.shape.join(', ')}]  SQNR ${r.sqnr_db === null ? 'inf' : r.sqnr_db.toFixed(2)} dB  MSE ${r.mse}  clipping ${share.toFixed(1)}%  max|err| ${r.max_abs_err}  cosine ${r.cosine}  ${r.bits_per_weight.toFixed(3)} bits/weight  ${r.bytes_before} → ${r.bytes_after} bytes`,
+            `  ${r.name}  [${r.shape.join(', ')}]  SQNR ${r.sqnr_db === null ? 'inf' : r.sqnr_db.toFixed(2)} dB  MSE ${r.mse}  clipping ${share.toFixed(1)}%  max|err| ${r.max_abs_err}  cosine ${r.cosine}  ${r.bits_per_weight.toFixed(3)} bits/weight  ${r.bytes_before} → ${r.bytes_after} bytes packed (${r.bytes_stored} as --out stores it)`,
           );
         }
       }
-      const total = { file: m.info.file, bytes_before: before, bytes_after: after };
+      const total = {
+        file: m.info.file,
+        bytes_before: before,
+        bytes_after: after,
+        bytes_stored: stored,
+      };
       if (json) io.out(JSON.stringify(total));
-      else io.out(`  model: ${before} → ${after} bytes`);
+      else io.out(`  model: ${before} → ${after} bytes packed (${stored} as --out stores it)`);
       const out = flags.get('out');
       if (out !== undefined) {
         const bytes = await convertTo(m, out, { format: 'safetensors', spec });

@@ -2,6 +2,7 @@
 // its error and size; `--out` writes the compressed model. Tensors are read one at a time into one
 // reused buffer, so memory stays near the largest tensor.
 import {
+  codeBits,
   DEFAULT_SPEC,
   quantize,
   validateSpec,
@@ -10,7 +11,7 @@ import {
 } from '../core/quant.ts';
 import { fitSpec } from '../engine/quantize.ts';
 import type { OpenedModel } from '../formats/group.ts';
-import { isFloatTensor, totalBytes } from '../formats/model.ts';
+import { isFloatTensor, storedBytes, totalBytes } from '../formats/model.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 
 export const QUANTIZE_FLAGS = [
@@ -32,6 +33,7 @@ export function specFromFlags(flags: Map<string, string>): QuantSpec {
   if (!dtype) throw new Error('--dtype is required');
   const spec: QuantSpec = { ...DEFAULT_SPEC, scaleBits: 32 };
   const m = /^(u?)int(\d+)$/.exec(dtype);
+  const scheme = flags.get('scheme');
   const coded = /^(log2|quantile):(\d)$/.exec(dtype);
   if (m) {
     spec.format = 'int';
@@ -60,16 +62,16 @@ export function specFromFlags(flags: Map<string, string>): QuantSpec {
     throw new Error(
       `--dtype '${dtype}' is not one of int2..int8, int16, uint2..uint8, uint16, fp32, tf32, fp16, bf16, fp8e4m3fn, fp8e5m2, fp4e2m1, nf4, binary, ternary, log2:B, quantile:B`,
     );
-  const scheme = flags.get('scheme');
   if (scheme !== undefined) {
     if (!['sym', 'sym-full', 'asym'].includes(scheme))
       throw new Error(`--scheme must be sym, sym-full or asym, not '${scheme}'`);
+    if (spec.format !== 'int') throw new Error(`--scheme applies to integer dtypes, not ${dtype}`);
+    if (m?.[1] && scheme !== 'asym')
+      throw new Error(`--dtype ${dtype} is unsigned: it takes --scheme asym (or use int${m[2]})`);
     spec.symmetric = scheme !== 'asym';
     spec.restricted = scheme === 'sym';
   }
-  const axis = flags.has('axis') ? Number(flags.get('axis')) : undefined;
-  if (axis !== undefined && !(Number.isInteger(axis) && axis >= 0))
-    throw new Error(`--axis must be a non-negative integer, not '${flags.get('axis')}'`);
+  const axis = flags.has('axis') ? whole(flags.get('axis')!, '--axis') : undefined;
   const g = flags.get('granularity');
   if (g !== undefined) spec.granularity = granularityOf(g, axis);
   else if (axis !== undefined && spec.granularity.kind !== 'tensor')
@@ -88,9 +90,8 @@ export function specFromFlags(flags: Map<string, string>): QuantSpec {
   }
   const seed = flags.get('seed');
   if (seed !== undefined) {
-    spec.seed = Number(seed);
-    if (!(Number.isInteger(spec.seed) && spec.seed >= 0 && spec.seed < 2 ** 32))
-      throw new Error(`--seed must be an integer in [0, 2^32), not '${seed}'`);
+    spec.seed = whole(seed, '--seed');
+    if (spec.seed >= 2 ** 32) throw new Error(`--seed must be below 2^32, not '${seed}'`);
   }
   const sd = flags.get('scale-dtype');
   if (sd !== undefined) {
@@ -102,10 +103,17 @@ export function specFromFlags(flags: Map<string, string>): QuantSpec {
   return spec;
 }
 
+/** A non-negative integer written in decimal digits (not '', '0x10' or '1e3'). */
+function whole(text: string, flag: string): number {
+  if (!/^\d{1,15}$/.test(text))
+    throw new Error(`${flag} must be a non-negative integer, not '${text}'`);
+  return Number(text);
+}
+
 function granularityOf(g: string, axis: number | undefined): Granularity {
   if (g === 'tensor') return { kind: 'tensor' };
   if (g === 'channel') return { kind: 'channel', axis: axis ?? 0 };
-  const m = /^group:(\d+)$/.exec(g);
+  const m = /^group:(\d{1,9})$/.exec(g);
   if (m && Number(m[1]) > 0)
     return { kind: 'group', size: Number(m[1]), ...(axis !== undefined ? { axis } : {}) };
   throw new Error(`--granularity must be tensor, channel or group:N, not '${g}'`);
@@ -123,7 +131,10 @@ export interface TensorQuantJson {
   clipped: number;
   bits_per_weight: number;
   bytes_before: number;
+  /** At bits_per_weight, codes packed. */
   bytes_after: number;
+  /** In the layout `--out` writes (codes of 2–8 bits take a byte, 4-bit ones half; I32 zero points). */
+  bytes_stored: number;
 }
 
 const num = (v: number) => (Number.isFinite(v) ? v : null);
@@ -159,10 +170,19 @@ export async function* quantizeAll(
       cosine: num(e.cosine),
       clipped: e.clipped,
       bits_per_weight: q.bitsPerWeight,
-      bytes_before: t.bytes,
+      bytes_before: storedBytes(t),
       bytes_after: Math.ceil((t.params * q.bitsPerWeight) / 8),
+      bytes_stored: layoutBytes(q.spec, t.params, q.layout.blocks),
     };
   }
+}
+
+/** Bytes a tensor takes in the safetensors layout the export writes. */
+export function layoutBytes(spec: QuantSpec, params: number, blocks: number): number {
+  if (spec.format === 'fp16' || spec.format === 'bf16') return params * 2;
+  if (spec.format !== 'int') return Math.ceil((params * codeBits(spec)) / 8);
+  const codes = spec.bits === 4 ? Math.ceil(params / 2) : params * (spec.bits > 8 ? 2 : 1);
+  return codes + blocks * (spec.scaleBits / 8) + (spec.symmetric ? 0 : blocks * 4);
 }
 
 export function modelBytes(m: OpenedModel): number {

@@ -29,6 +29,10 @@
 //                            Q the linear-interpolation quantile (numpy's default)
 // A codebook value is the nearest level; at an exact midpoint the upper level wins.
 //
+// Clipping vs rounding: a value is clipped when it lies beyond a block's end level by more than half
+// the step next to that level, i.e. where saturation, not rounding, decides its value. (With absmax
+// scales nothing is clipped, even when the float32 scale rounds the end level a hair below absmax.)
+//
 // Stochastic rounding (integer and codebook formats) rounds to one of the two neighbouring levels
 // with probability proportional to closeness, drawing u ∈ [0, 1) from a counter-based hash of
 // (seed, flat index), so the GPU kernel draws the same numbers. Integer: q = floor(float32(y + u)).
@@ -111,6 +115,25 @@ const CAST_MAX = {
   bf16: 3.3895313892515355e38, // (2 − 2^−7) · 2^127
 } as const;
 type CastFormat = keyof typeof CAST_MAX;
+/** The gap below each format's largest finite value (half of it decides rounding vs clipping). */
+const CAST_TOP_STEP: Record<CastFormat, number> = {
+  fp32: 2 ** 104,
+  tf32: 2 ** 117,
+  fp16: 32,
+  bf16: 2 ** 120,
+};
+const MINIFLOAT_TOP_STEP: Record<FloatCodeType, number> = {
+  fp8e4m3fn: 32,
+  fp8e5m2: 8192,
+  fp4e2m1: 2,
+};
+
+/** The largest float32 scale ≤ sc for which `reach · scale` is still finite. */
+function finiteScale(sc: number, reach: number): number {
+  let s = sc;
+  while (s > 0 && !Number.isFinite(f(reach * s))) s = f(s * (1 - 2 ** -23));
+  return s;
+}
 
 export function isCast(fmt: QuantFormat): fmt is CastFormat {
   return fmt in CAST_MAX;
@@ -389,6 +412,9 @@ export interface QuantOutcome {
   zeroPoints: Int32Array | null;
   lo: Float32Array;
   hi: Float32Array;
+  /** Beyond these a value is clipped (the range widened by half a step at each end). */
+  clipLo: Float32Array;
+  clipHi: Float32Array;
   /** Normalised codebook (codebook formats), the levels a code indexes before scaling. */
   levels: Float32Array | null;
   /** Integer range of the codes (int). */
@@ -426,7 +452,10 @@ export function validateSpec(spec: QuantSpec): void {
   const b = spec.bits;
   if (spec.format === 'int' && !((Number.isInteger(b) && b >= 2 && b <= 8) || b === 16))
     throw new RangeError(`int quantization takes 2 to 8 or 16 bits, not ${b}`);
-  if ((spec.format === 'log2' || spec.format === 'quantile') && !(b >= 2 && b <= 8))
+  if (
+    (spec.format === 'log2' || spec.format === 'quantile') &&
+    !(Number.isInteger(b) && b >= 2 && b <= 8)
+  )
     throw new RangeError(`${spec.format} quantization takes 2 to 8 bits, not ${b}`);
   if (!(spec.clipQuantile > 0 && spec.clipQuantile <= 1))
     throw new RangeError(`clip quantile ${spec.clipQuantile} is not in (0, 1]`);
@@ -448,6 +477,9 @@ export interface QuantPlan {
   zeroPoints: Int32Array | null;
   lo: Float32Array;
   hi: Float32Array;
+  /** Beyond these an element is clipped: the range widened by half the step at each end. */
+  clipLo: Float32Array;
+  clipHi: Float32Array;
   levels: Float32Array | null;
   qmin: number;
   qmax: number;
@@ -464,7 +496,6 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
     throw new RangeError(`${x.length} values do not fill shape [${shape.join(', ')}]`);
   const B = L.blocks;
   const fmt = spec.format;
-  const groupK = L.kind === 'group' ? 1 : 0;
 
   // Pass 1: range, mean magnitude per block (finite values only).
   const bmin = new Float64Array(B);
@@ -505,16 +536,30 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
   const scales = new Float32Array(B).fill(1);
   const lo = new Float32Array(B);
   const hi = new Float32Array(B);
+  const clipLo = new Float32Array(B);
+  const clipHi = new Float32Array(B);
   let zeroPoints: Int32Array | null = null;
   let levels: Float32Array | null = null;
   let qmin = 0;
   let qmax = 0;
   let thresholds: Float64Array | null = null;
   const absmax = (b: number) => Math.max(-bmin[b]!, bmax[b]!);
+  /**
+   * A block's range from its lowest and highest level (in units of the scale) and the steps next to
+   * them: a value is clipped when it lies beyond an end level by more than half that step, i.e. when
+   * saturation, not rounding, decides where it goes.
+   */
+  const setRange = (b: number, bottom: number, top: number, stepLo: number, stepHi: number) => {
+    const sc = scales[b]!;
+    lo[b] = f(bottom * sc);
+    hi[b] = f(top * sc);
+    clipLo[b] = f((bottom - stepLo / 2) * sc);
+    clipHi[b] = f((top + stepHi / 2) * sc);
+  };
 
   if (isCast(fmt)) {
-    lo.fill(-CAST_MAX[fmt]);
-    hi.fill(CAST_MAX[fmt]);
+    const m = CAST_MAX[fmt];
+    for (let b = 0; b < B; b++) setRange(b, -m, m, CAST_TOP_STEP[fmt], CAST_TOP_STEP[fmt]);
   } else if (fmt === 'int') {
     [qmin, qmax] = intRange(spec);
     if (!spec.symmetric) zeroPoints = new Int32Array(B);
@@ -522,20 +567,19 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
       let s: number;
       if (spec.symmetric) s = absmax(b) / (spec.restricted ? qmax : (qmax - qmin) / 2);
       else s = (bmax[b]! - bmin[b]!) / (qmax - qmin);
-      const sc = storedScale(s, spec.scaleBits);
-      scales[b] = sc;
+      let sc = storedScale(s, spec.scaleBits);
       const zp = zeroPoints ? clampInt(roundHalfEven(qmin - f(bmin[b]! / sc)), qmin, qmax) : 0;
+      sc = finiteScale(sc, Math.max(qmax - zp, zp - qmin) + 0.5);
+      scales[b] = sc;
       if (zeroPoints) zeroPoints[b] = zp;
-      lo[b] = f((qmin - zp) * sc);
-      hi[b] = f((qmax - zp) * sc);
+      setRange(b, qmin - zp, qmax - zp, 1, 1);
     }
   } else if (isMinifloat(fmt)) {
     const m = MINIFLOAT_MAX[fmt];
+    const step = MINIFLOAT_TOP_STEP[fmt];
     for (let b = 0; b < B; b++) {
-      const sc = storedScale(absmax(b) / m, spec.scaleBits);
-      scales[b] = sc;
-      lo[b] = f(-m * sc);
-      hi[b] = f(m * sc);
+      scales[b] = finiteScale(storedScale(absmax(b) / m, spec.scaleBits), m + step / 2);
+      setRange(b, -m, m, step, step);
     }
   } else if (fmt === 'ternary') {
     // α needs a second look at the block: the mean magnitude above Δ.
@@ -543,23 +587,16 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
     for (let b = 0; b < B; b++) delta[b] = bcount[b]! > 0 ? (0.7 * babs[b]!) / bcount[b]! : 0;
     const sum = new Float64Array(B);
     const cnt = new Float64Array(B);
-    for (let o = 0, p = 0; o < L.outer; o++)
-      for (let c = 0; c < L.dim; c++) {
-        const base = blockBase(L, o, c);
-        for (let i = 0; i < L.inner; i++, p++) {
-          const v = Math.abs(x[p]!);
-          const b = base + i * groupK;
-          if (v > delta[b]! && v !== Infinity) {
-            sum[b]! += v;
-            cnt[b]!++;
-          }
-        }
+    forEachElement(L, (p, b) => {
+      const v = Math.abs(x[p]!);
+      if (v > delta[b]! && v !== Infinity) {
+        sum[b]! += v;
+        cnt[b]!++;
       }
+    });
     for (let b = 0; b < B; b++) {
-      const alpha = cnt[b]! > 0 ? f(sum[b]! / cnt[b]!) : 0;
-      scales[b] = alpha;
-      lo[b] = -alpha;
-      hi[b] = alpha;
+      scales[b] = cnt[b]! > 0 ? storedScale(sum[b]! / cnt[b]!, spec.scaleBits) : 0;
+      setRange(b, -1, 1, 1, 1);
     }
     thresholds = delta;
   } else {
@@ -570,20 +607,38 @@ export function planQuant(x: Float32Array, shape: readonly number[], spec: Quant
     for (let b = 0; b < B; b++) {
       let s: number;
       if (fmt === 'binary') s = bcount[b]! > 0 ? babs[b]! / bcount[b]! : 0;
-      else if (fmt === 'log2') s = absmax(b) > 0 ? 2 ** Math.round(Math.log2(absmax(b))) : 1;
+      else if (fmt === 'log2')
+        // A power of two whose exponent stays within float32's (so the scale is finite).
+        s =
+          absmax(b) > 0 ? 2 ** Math.min(127, Math.max(-149, Math.round(Math.log2(absmax(b))))) : 1;
       else s = absmax(b);
-      scales[b] = fmt === 'log2' ? s : storedScale(s, spec.scaleBits);
+      scales[b] = fmt === 'log2' ? s : finiteScale(storedScale(s, spec.scaleBits), 1.5);
     }
-    if (fmt === 'quantile') levels = quantileLevels(normalisedSorted(x, L, scales), spec.bits);
+    if (fmt === 'quantile')
+      levels = quantileLevels(normalisedSorted(x, L, scales, clipAt !== null), spec.bits);
+    const n = levels!.length;
     const l0 = levels![0]!;
-    const l1 = levels![levels!.length - 1]!;
-    for (let b = 0; b < B; b++) {
-      lo[b] = f(l0 * scales[b]!);
-      hi[b] = f(l1 * scales[b]!);
-    }
+    const l1 = levels![n - 1]!;
+    const stepLo = n > 1 ? levels![1]! - l0 : 0;
+    const stepHi = n > 1 ? l1 - levels![n - 2]! : 0;
+    for (let b = 0; b < B; b++) setRange(b, l0, l1, stepLo, stepHi);
   }
 
-  return { spec, layout: L, scales, zeroPoints, lo, hi, levels, qmin, qmax, clipAt, thresholds };
+  return {
+    spec,
+    layout: L,
+    scales,
+    zeroPoints,
+    lo,
+    hi,
+    clipLo,
+    clipHi,
+    levels,
+    qmin,
+    qmax,
+    clipAt,
+    thresholds,
+  };
 }
 
 export function quantize(
@@ -614,8 +669,8 @@ export function quantize(
     codes,
     scales,
     zeroPoints,
-    lo,
-    hi,
+    clipLo: plan.clipLo,
+    clipHi: plan.clipHi,
     qmin,
     qmax,
     isInt,
@@ -656,6 +711,8 @@ export function quantize(
     zeroPoints,
     lo,
     hi,
+    clipLo: plan.clipLo,
+    clipHi: plan.clipHi,
     levels,
     qmin,
     qmax,
@@ -680,8 +737,8 @@ interface RunContext {
   codes: Int32Array | null;
   scales: Float32Array;
   zeroPoints: Int32Array | null;
-  lo: Float32Array;
-  hi: Float32Array;
+  clipLo: Float32Array;
+  clipHi: Float32Array;
   qmin: number;
   qmax: number;
   isInt: boolean;
@@ -732,8 +789,8 @@ function runBlock(k: RunContext, s: number, e: number, b: number, cell: number):
   const { x, xq, codes, qmin, qmax, isInt, stochastic, seedHash, elem } = k;
   const sc = k.scales[b]!;
   const zp = k.zeroPoints ? k.zeroPoints[b]! : 0;
-  const l = k.lo[b]!;
-  const h = k.hi[b]!;
+  const l = k.clipLo[b]!;
+  const h = k.clipHi[b]!;
   let n = 0;
   let sq = 0;
   let csq = 0;
@@ -782,8 +839,8 @@ function runIntNearest(k: RunContext, s: number, e: number, b: number, cell: num
   const codes = k.codes;
   const sc = k.scales[b]!;
   const zp = k.zeroPoints ? k.zeroPoints[b]! : 0;
-  const l = k.lo[b]!;
-  const h = k.hi[b]!;
+  const l = k.clipLo[b]!;
+  const h = k.clipHi[b]!;
   // Codes are clamped as values relative to the zero point.
   const rmin = k.qmin - zp;
   const rmax = k.qmax - zp;
@@ -805,7 +862,7 @@ function runIntNearest(k: RunContext, s: number, e: number, b: number, cell: num
     else if (r > rmax) r = rmax;
     if (codes) codes[p] = r + zp;
     const q = f(r * sc);
-    if (v - v !== 0) continue;
+    if (v - v !== 0 || q - q !== 0) continue;
     const err = v - q;
     const e2 = err * err;
     n++;
@@ -895,13 +952,23 @@ function absQuantileOf(x: Float32Array, p: number): number {
   return s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
 }
 
-/** The finite values divided by their block's scale, sorted (for the quantile codebook). */
-function normalisedSorted(x: Float32Array, L: BlockLayout, scales: Float32Array): Float32Array {
+/**
+ * The finite values divided by their block's scale, sorted (for the quantile codebook); with
+ * clipping, clamped to ±1 so that the levels stay inside the clipped range.
+ */
+function normalisedSorted(
+  x: Float32Array,
+  L: BlockLayout,
+  scales: Float32Array,
+  clamp: boolean,
+): Float32Array {
   const out = new Float32Array(L.n);
   let n = 0;
   forEachElement(L, (p, b) => {
     const v = x[p]!;
-    if (v - v === 0) out[n++] = f(v / scales[b]!);
+    if (v - v !== 0) return;
+    const y = f(v / scales[b]!);
+    out[n++] = clamp ? Math.max(-1, Math.min(1, y)) : y;
   });
   return out.subarray(0, n).sort();
 }

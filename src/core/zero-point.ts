@@ -1,5 +1,6 @@
 // The worked example of symmetric int8 and its unsigned twin: the scale maps the largest magnitude to
-// the end of the int8 range on its side (−128 for a negative value, 127 for a positive one), zero maps
+// the end of the int8 range on its side (−128 for a negative value, 127 for a positive one; the side
+// that needs the larger scale sets it), zero maps
 // to zero, and adding 128 moves every code to uint8 with zero point 128. Arithmetic as ONNX
 // QuantizeLinear: q = saturate(round_half_even(float32(x / scale))).
 import { roundHalfEven } from './intquant.ts';
@@ -44,10 +45,20 @@ export function parseMatrix(text: string): number[][] | string {
 }
 
 export function workedExample(m: readonly (readonly number[])[]): WorkedExample {
-  let extreme = 0;
-  for (const r of m) for (const v of r) if (Math.abs(v) > Math.abs(extreme)) extreme = v;
+  // Each side maps its largest magnitude to its end of the int8 range (−128 or 127); the scale is
+  // the larger of the two, so that neither side saturates.
+  let maxPos = 0;
+  let minNeg = 0;
+  for (const r of m)
+    for (const v of r) {
+      if (v > maxPos) maxPos = v;
+      if (v < minNeg) minNeg = v;
+    }
   const f = Math.fround;
-  const raw = extreme < 0 ? -extreme / 128 : extreme / 127;
+  const neg = -minNeg / 128;
+  const pos = maxPos / 127;
+  const extreme = neg >= pos ? minNeg : maxPos;
+  const raw = Math.max(neg, pos);
   const scale = raw > 0 ? f(raw) : 1;
   const cells = m.map((r) =>
     r.map((x) => {

@@ -9,6 +9,7 @@
 //   npy          one tensor, its original dtype where numpy has it, float32 otherwise
 import { isDType, storageBytes } from '../core/dtype.ts';
 import { quantizeGgml, toF16Bytes } from '../core/ggml-quantize.ts';
+import { numberToF16Bits } from '../core/f16.ts';
 import { packInt4 } from '../core/intquant.ts';
 import {
   blockLayout,
@@ -125,7 +126,7 @@ function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
         bytes: t.params * 2,
         data: async () => {
           const x = await readTensorF32(sourceOf(m, t), t);
-          return fmt === 'fp16' ? toF16Bytes(x) : toBf16Bytes(x);
+          return castBytes(x, fmt);
         },
       });
       continue;
@@ -212,11 +213,21 @@ function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
   return { out, entries };
 }
 
-function toBf16Bytes(x: Float32Array): Uint8Array {
+/**
+ * fp16 / bf16 bytes of the values as the lab casts them (round to nearest even, finite values past
+ * the largest saturating to it), so that the file holds what the report measured.
+ */
+function castBytes(x: Float32Array, fmt: 'fp16' | 'bf16'): Uint8Array {
   const out = new Uint16Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = castValue(x[i]!, 'bf16');
-    out[i] = new Uint32Array(Float32Array.of(v).buffer)[0]! >>> 16;
+  if (fmt === 'fp16') {
+    for (let i = 0; i < x.length; i++) out[i] = numberToF16Bits(castValue(x[i]!, 'fp16'));
+  } else {
+    const v = new Float32Array(1);
+    const u = new Uint32Array(v.buffer);
+    for (let i = 0; i < x.length; i++) {
+      v[0] = castValue(x[i]!, 'bf16');
+      out[i] = u[0]! >>> 16;
+    }
   }
   return new Uint8Array(out.buffer);
 }

@@ -2,8 +2,8 @@
 // rounding split, the levels of one block for the histogram, an error map, the size it takes.
 import { llmInt8, type Int8Decomposition } from '../core/llm-int8.ts';
 import {
-  blockErrors,
   blockLevels,
+  errorOf,
   quantize,
   type Granularity,
   type QuantOutcome,
@@ -26,7 +26,10 @@ export interface QuantReport {
   /** Bytes of the quantized tensor at bitsPerWeight. */
   bytesAfter: number;
   clipAt: number | null;
-  /** The block whose levels are drawn (the one with the widest range), and its levels and range. */
+  /**
+   * The block whose levels are drawn (the one with the widest range), its levels, and the bounds
+   * beyond which its values are clipped.
+   */
   shownBlock: number;
   levels: number[] | null;
   range: [number, number];
@@ -73,12 +76,7 @@ export function summarizeOutcome(
   const B = q.layout.blocks;
   let widest = 0;
   for (let b = 1; b < B; b++) if (q.hi[b]! - q.lo[b]! > q.hi[widest]! - q.lo[widest]!) widest = b;
-  // The blocks with the most error (all of them when there are few).
-  const blockMse = blockErrors(q.sums)
-    .map((e, block) => ({ block, mse: e.mse, sqnrDb: e.sqnrDb, clipped: e.clipped }))
-    .filter((b) => Number.isFinite(b.mse))
-    .sort((a, b) => b.mse - a.mse)
-    .slice(0, MAX_BLOCK_ROWS);
+  const blockMse = worstBlocks(q, MAX_BLOCK_ROWS);
   return {
     spec: original,
     granularity: q.spec.granularity,
@@ -91,11 +89,59 @@ export function summarizeOutcome(
     clipAt: q.clipAt,
     shownBlock: widest,
     levels: B ? blockLevels(q, widest) : null,
-    range: B ? [q.lo[widest]!, q.hi[widest]!] : [0, 0],
+    range: B ? [q.clipLo[widest]!, q.clipHi[widest]!] : [0, 0],
     blockMse,
     errorMap: q.errorMap ? { ...q.errorMap, mse: Array.from(q.errorMap.mse) } : null,
     backend,
   };
+}
+
+/** The `k` blocks with the largest mean squared error, worst first: one pass with a min-heap. */
+export function worstBlocks(q: QuantOutcome, k: number): QuantReport['blockMse'] {
+  const { count, sse } = q.sums;
+  const ids = new Int32Array(k);
+  const keys = new Float64Array(k);
+  let size = 0;
+  const swap = (i: number, j: number) => {
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && keys[l]! < keys[m]!) m = l;
+      if (r < size && keys[r]! < keys[m]!) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  for (let b = 0; b < count.length; b++) {
+    if (!count[b] || k === 0) continue;
+    const mse = sse[b]! / count[b]!;
+    if (size < k) {
+      ids[size] = b;
+      keys[size] = mse;
+      for (let i = size++; i > 0;) {
+        const parent = (i - 1) >> 1;
+        if (keys[parent]! <= keys[i]!) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (mse > keys[0]!) {
+      ids[0] = b;
+      keys[0] = mse;
+      down(0);
+    }
+  }
+  return Array.from(ids.subarray(0, size))
+    .sort((x, y) => sse[y]! / count[y]! - sse[x]! / count[x]! || x - y)
+    .map((block) => {
+      const e = errorOf(q.sums, [block]);
+      return { block, mse: e.mse, sqnrDb: e.sqnrDb, clipped: e.clipped };
+    });
 }
 
 export function quantizeForReport(x: Float32Array, shape: number[], spec: QuantSpec): QuantReport {

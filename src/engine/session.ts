@@ -230,7 +230,7 @@ export function createSession() {
           mse: r.error.mse,
           sqnrDb: r.error.sqnrDb,
           clipped: r.error.clipped,
-          share: r.error.mse * r.error.count,
+          share: r.error.count ? r.error.mse * r.error.count : 0,
         });
         opts.onProgress?.((i + 1) / weights.length);
         // Let a cancel message in between tensors.
@@ -258,7 +258,8 @@ export function createSession() {
             return {
               label,
               bytes: Math.ceil((t.params * q.bitsPerWeight) / 8),
-              sse: q.error.mse * q.error.count,
+              // A tensor with no finite value adds no error (NaN would make every plan fail).
+              sse: q.error.count ? q.error.mse * q.error.count : 0,
             };
           }),
         );

@@ -87,6 +87,13 @@ export function assembleQuantized(file: string, json: string, tensors: TensorInf
         'is not a {shape, bits, signed, axis, block_size?, packed} entry',
       );
     const p = partNames(name);
+    if (byName.has(name))
+      throw new FormatError(
+        file,
+        'bad-header',
+        field,
+        'names a tensor that is already in the file',
+      );
     const codes = byName.get(p.codes);
     const scale = byName.get(p.scale);
     const zp = byName.get(p.zeroPoint);

@@ -52,11 +52,18 @@ export async function quantizeIntGpu(
   spec: QuantSpec,
   opts: QuantOptions & RunOptions = {},
 ): Promise<QuantOutcome | null> {
-  if (spec.format !== 'int') return null;
+  // The kernel returns no dequantized values.
+  if (spec.format !== 'int' || opts.dequantized !== false) return null;
   const plan = planQuant(x, shape, spec);
   const L = plan.layout;
   const blockOf = contiguousBlocks(L);
   if (!blockOf || L.n === 0) return null;
+  // float32 sums overflow past |x| ≈ 1.8e19, and subnormal scales may be flushed to zero on a GPU:
+  // such tensors stay on the CPU, which sums in float64.
+  for (let b = 0; b < L.blocks; b++) {
+    const sc = plan.scales[b]!;
+    if (sc < 2 ** -126 || Math.max(-plan.lo[b]!, plan.hi[b]!) > 1e18) return null;
+  }
   const { device } = ctx;
   const grid = opts.errorMap ? errorGridGeometry(shape, opts.errorMap) : null;
   const mapSum = grid ? new Float64Array(grid.rows * grid.cols) : null;
@@ -68,36 +75,44 @@ export async function quantizeIntGpu(
 
   for (const [ci, [c0, c1]] of chunks.entries()) {
     opts.signal?.throwIfAborted();
-    // Segments of this chunk: cut at block ends, error-map cells and MAX_SEGMENT.
-    const seg: number[] = [];
-    const segCell: number[] = [];
+    // Segments of this chunk: cut at block ends, error-map cells and MAX_SEGMENT. Their tables must
+    // fit a binding; when short segments (tiny groups, narrow rows) would outgrow it, the CPU,
+    // which does those well, takes the tensor.
+    const cap = Math.min(Math.floor(ctx.maxBindingBytes / (SEGMENT_SUMS * 4)), 1 << 22);
+    const seg = new Uint32Array(3 * cap);
+    const segCell = new Int32Array(grid ? cap : 0);
     const firstBlock = blockOf(c0)[0];
     let lastBlock = firstBlock;
+    let nseg = 0;
     for (let p = c0; p < c1;) {
+      if (nseg === cap) return null;
       const [b, bEnd] = blockOf(p);
       let end = Math.min(bEnd, c1, p + MAX_SEGMENT);
       if (grid) {
         const cell = grid.cellEnd(p);
         end = Math.min(end, cell.end);
-        segCell.push(cell.index);
+        segCell[nseg] = cell.index;
       }
-      seg.push(p - c0, end - p, b - firstBlock);
+      seg[3 * nseg] = p - c0;
+      seg[3 * nseg + 1] = end - p;
+      seg[3 * nseg + 2] = b - firstBlock;
+      nseg++;
       lastBlock = b;
       p = end;
     }
-    const nseg = seg.length / 3;
     const nb = lastBlock - firstBlock + 1;
+    if (nb * 16 > ctx.maxBindingBytes) return null;
     const blockData = new Float32Array(nb * 4);
     for (let k = 0; k < nb; k++) {
       const b = firstBlock + k;
       blockData[4 * k] = plan.scales[b]!;
       blockData[4 * k + 1] = plan.zeroPoints ? plan.zeroPoints[b]! : 0;
-      blockData[4 * k + 2] = plan.lo[b]!;
-      blockData[4 * k + 3] = plan.hi[b]!;
+      blockData[4 * k + 2] = plan.clipLo[b]!;
+      blockData[4 * k + 3] = plan.clipHi[b]!;
     }
     const xBuf = uploadF32(device, x, c0, c1 - c0);
-    const segBuf = storage(device, seg.length * 4);
-    device.queue.writeBuffer(segBuf, 0, Uint32Array.from(seg));
+    const segBuf = storage(device, nseg * 12);
+    device.queue.writeBuffer(segBuf, 0, seg, 0, nseg * 3);
     const blkBuf = storage(device, blockData.byteLength);
     device.queue.writeBuffer(blkBuf, 0, blockData);
     const codeBuf = codes ? storage(device, (c1 - c0) * 4) : null;
@@ -146,6 +161,8 @@ export async function quantizeIntGpu(
     zeroPoints: plan.zeroPoints,
     lo: plan.lo,
     hi: plan.hi,
+    clipLo: plan.clipLo,
+    clipHi: plan.clipHi,
     levels: null,
     qmin: plan.qmin,
     qmax: plan.qmax,

@@ -17,7 +17,11 @@ beforeAll(async () => {
 async function expectParity(x: Float32Array, shape: number[], spec: QuantSpec, c = ctx) {
   const map = { rows: 8, cols: 16 };
   const cpu = quantize(x, shape, spec, { codes: true, dequantized: false, errorMap: map });
-  const gpu = (await quantizeIntGpu(c, x, shape, spec, { codes: true, errorMap: map }))!;
+  const gpu = (await quantizeIntGpu(c, x, shape, spec, {
+    codes: true,
+    dequantized: false,
+    errorMap: map,
+  }))!;
   expect(gpu).not.toBeNull();
   expect([...gpu.scales]).toEqual([...cpu.scales]);
   // Codes equal, except a counted off-by-one where x / scale lies within WGSL's division error of a tie.

@@ -300,6 +300,16 @@ describe('slimlab quantize', () => {
         /cannot store nf4/,
       ],
       [['quantize', file, '--dtype', 'int8', '--bogus'], /unknown option --bogus/],
+      [
+        ['quantize', file, '--dtype', 'int8', '--axis'],
+        /--axis must be a non-negative integer, not ''/,
+      ],
+      [['quantize', file, '--dtype', 'int8', '--seed', '0x10'], /--seed must be/],
+      [
+        ['quantize', file, '--dtype', 'uint8', '--scheme', 'sym'],
+        /unsigned: it takes --scheme asym/,
+      ],
+      [['quantize', file, '--dtype', 'nf4', '--scheme', 'asym'], /--scheme applies to integer/],
     ] as const) {
       const r = await cli([...args]);
       expect(r.err).toMatch(msg);

@@ -180,4 +180,54 @@ describe('sensitivity across the model', () => {
     expect(sampleRows(x, [3000], 500).shape).toEqual([500]);
     expect(sampleRows(x, [100, 30], 5000).x).toBe(x);
   });
+
+  test('the worst blocks are the top of a full sort, and a NaN weight does not sink the planner', async () => {
+    const { worstBlocks } = await import('../../src/engine/quantize.ts');
+    const { quantize, blockErrors } = await import('../../src/core/quant.ts');
+    const x = normal(512 * 16, 77, 1);
+    const q = quantize(x, [512, 16], { ...DEFAULT_SPEC, bits: 3 }, { dequantized: false });
+    const all = blockErrors(q.sums)
+      .map((e, block) => ({ block, mse: e.mse }))
+      .sort((a, b) => b.mse - a.mse || a.block - b.block);
+    expect(worstBlocks(q, 10).map((b) => b.block)).toEqual(all.slice(0, 10).map((b) => b.block));
+    expect(worstBlocks(q, 1000)).toHaveLength(512);
+
+    const s = createSession();
+    const m = await s.open(
+      bytesSource(
+        'n.safetensors',
+        f32Safetensors({
+          good: { shape: [8, 8], data: normal(64, 1) },
+          nan: { shape: [8, 8], data: new Float32Array(64).fill(NaN) },
+        }),
+      ),
+    );
+    const tensors = await s.planOptions(m.id, DEFAULT_SPEC);
+    expect(tensors.find((t) => t.name === 'nan')!.options.every((o) => o.sse === 0)).toBe(true);
+    const { planMixed } = await import('../../src/core/planner.ts');
+    expect(planMixed(tensors, 1e6)).not.toBeNull();
+  });
+
+  test('fp16 export saturates as the report does, not to Infinity', async () => {
+    const { exportModel } = await import('../../src/engine/export.ts');
+    const { openGroup } = await import('../../src/formats/group.ts');
+    const { readTensorF32 } = await import('../../src/formats/tensor-data.ts');
+    const src = f32Safetensors({
+      w: { shape: [2, 2], data: Float32Array.of(70000, -1e6, 1, 0.5) },
+    });
+    const { models } = await openGroup([bytesSource('h.safetensors', src)]);
+    const out = exportModel(models[0]!, {
+      format: 'safetensors',
+      spec: { ...DEFAULT_SPEC, format: 'fp16' },
+    });
+    const parts: Uint8Array[] = [];
+    for await (const c of out.chunks) parts.push(new Uint8Array(c));
+    const bytes = Uint8Array.from(parts.flatMap((p) => [...p]));
+    const back = (await openGroup([bytesSource('o.safetensors', bytes)])).models[0]!;
+    const t = back.info.tensors[0]!;
+    expect(t.dtype).toBe('F16');
+    expect([...(await readTensorF32(back.sources.get(back.info.file)!, t))]).toEqual([
+      65504, -65504, 1, 0.5,
+    ]);
+  });
 });

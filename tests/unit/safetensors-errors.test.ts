@@ -164,6 +164,43 @@ describe('quantized safetensors metadata that lies', () => {
       );
     });
   }
+  for (const [what, entry] of [
+    ['fractional bits', { shape: [2, 2], bits: 2.5, signed: true, axis: 0, packed: false }],
+    [
+      'a block size per tensor',
+      { shape: [2, 2], bits: 8, signed: true, axis: null, block_size: 2, packed: false },
+    ],
+    [
+      'view2d on axis 0',
+      { shape: [2, 2], bits: 8, signed: true, axis: 0, block_size: 2, view2d: true, packed: false },
+    ],
+    [
+      'scales that do not match the groups',
+      { shape: [2, 2], bits: 8, signed: true, axis: 1, block_size: 1, packed: false },
+    ],
+  ] as const) {
+    test(`format 2: ${what} is a FormatError`, async () => {
+      const doc = { format: 2, tensors: { w: entry } };
+      expect((await failure(parts(doc))).message).toMatch(/slimlab\.quantization/);
+    });
+  }
+  test('an entry named like a tensor already in the file is a FormatError', async () => {
+    const dup = makeSafetensors(
+      {
+        __metadata__: {
+          'slimlab.quantization': JSON.stringify({
+            format: 2,
+            tensors: { w: { shape: [2, 2], bits: 8, signed: true, axis: 0, packed: false } },
+          }),
+        },
+        w: { dtype: 'F32', shape: [1], data_offsets: [12, 16] },
+        'w.qweight': { dtype: 'I8', shape: [4], data_offsets: [0, 4] },
+        'w.scale': { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+      },
+      new Uint8Array(16),
+    );
+    expect((await failure(dup)).message).toMatch(/already in the file/);
+  });
   test('a consistent entry reads back', async () => {
     const ok = parts({
       format: 1,

@@ -31,4 +31,11 @@ describe('zero-point worked example', () => {
     expect(parseMatrix('1e400')).toMatch(/not a finite/);
     expect(parseMatrix('1, -2.5e1; 3')).toEqual([[1, -25], [3]]);
   });
+
+  test('the side that needs the larger scale sets it: nothing saturates', () => {
+    const ex = workedExample([[-51.5, 51.4]]);
+    expect(ex.scale).toBe(Math.fround(51.4 / 127));
+    expect(ex.cells[0]![1]!.int8).toBe(127);
+    for (const c of ex.cells[0]!) expect(Math.abs(c.error)).toBeLessThanOrEqual(ex.scale / 2);
+  });
 });
