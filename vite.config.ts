@@ -1,8 +1,31 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { encodeDigits } from './src/models/mnist.ts';
+import { loadPackageDigits } from './scripts/mnist-package.ts';
+
+/**
+ * Serves the MNIST digits of the `mnist` package as /data/mnist.bin (dev and preview servers) and
+ * emits them into the build, so the app has its dataset without a download from elsewhere.
+ */
+function mnistDigits(): Plugin {
+  let bytes: Uint8Array | null = null;
+  const get = () => (bytes ??= encodeDigits(loadPackageDigits()));
+  return {
+    name: 'slimlab-mnist-digits',
+    configureServer(server) {
+      server.middlewares.use('/data/mnist.bin', (_req, res) => {
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.end(Buffer.from(get()));
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'data/mnist.bin', source: get() });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), mnistDigits()],
   worker: { format: 'es' },
   // Pre-bundled up front: a dependency discovered late (inside the worker) makes the dev server
   // reload the page, which drops a file a test or benchmark has just chosen.

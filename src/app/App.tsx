@@ -11,6 +11,7 @@ import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
 import { SensitivityTable } from '../ui/SensitivityTable.tsx';
 import { PlannerPanel } from '../ui/PlannerPanel.tsx';
+import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -41,6 +42,7 @@ export function App() {
           <TensorPanel />
         </ErrorBoundary>
         <ErrorBoundary>
+          <AccuracyPanel />
           <SensitivityTable />
           <PlannerPanel />
           <ZeroPointCard />

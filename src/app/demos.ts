@@ -1,4 +1,5 @@
-// Built-in models served from public/models (see scripts/make-demo-models.sh for their origin).
+// Built-in models served from public/models (scripts/make-demo-models.sh converts the PaddleOCR one;
+// scripts/train-demos.ts trains the MNIST ones).
 
 export interface DemoModel {
   id: string;
@@ -13,5 +14,11 @@ export const DEMOS: readonly DemoModel[] = [
     name: 'ppocr-cls.safetensors',
     url: `${import.meta.env.BASE_URL}models/ppocr-cls.safetensors`,
     about: 'PaddleOCR v2.0 text-direction classifier (MobileNetV3, Apache-2.0), as safetensors',
+  },
+  {
+    id: 'mnist-mlp',
+    name: 'mnist-mlp.safetensors',
+    url: `${import.meta.env.BASE_URL}models/mnist-mlp.safetensors`,
+    about: 'MLP 784-256-128-10 trained by Slimlab on MNIST (npm run train:demos); runs in the app',
   },
 ];

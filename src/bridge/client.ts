@@ -15,6 +15,7 @@ import type {
   QuantSpec,
   SensitivityRow,
   TensorAnalysis,
+  VariantResult,
 } from '../worker/api.ts';
 
 export type {
@@ -35,6 +36,8 @@ export type {
   SensitivityRow,
   TensorAnalysis,
   TensorRow,
+  VariantResult,
+  Evaluation,
   TensorStats,
 } from '../worker/api.ts';
 
@@ -69,6 +72,7 @@ export interface EngineClient {
     opts: JobOptions,
   ): Promise<SensitivityRow[]>;
   planOptions(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<PlanTensor[]>;
+  evaluate(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<VariantResult[]>;
 }
 
 export interface JobOptions {
@@ -123,6 +127,8 @@ export function createEngineClient(
       asJob(api, opts, (jobId, progress) =>
         api.planOptions(jobId, req.modelId, req.spec, progress),
       ),
+    evaluate: (req, opts) =>
+      asJob(api, opts, (jobId, progress) => api.evaluate(jobId, req.modelId, req.spec, progress)),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

@@ -30,10 +30,20 @@ import {
 } from './quantize.ts';
 import { quantize } from '../core/quant.ts';
 import type { PlanTensor } from '../core/planner.ts';
+import type { Digits } from '../models/mnist.ts';
+import {
+  detectArchitecture,
+  evaluateVariants,
+  parameterShapes,
+  type Architecture,
+  type VariantResult,
+} from '../models/runner.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
   id: string;
+  /** A demo architecture Slimlab can run (and evaluate), when the tensors implement one. */
+  architecture: Architecture | null;
   format: string;
   file: string;
   fileBytes: number;
@@ -84,6 +94,10 @@ export interface OpenOutcome {
 export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
   return {
     id,
+    architecture: detectArchitecture(
+      info.metadata,
+      new Map(info.tensors.map((t) => [t.name, t.shape])),
+    ),
     format: info.format,
     file: info.file,
     fileBytes: info.fileBytes,
@@ -92,6 +106,22 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
     metadata: info.metadata,
     tensors: info.tensors.map(tensorRow),
   };
+}
+
+/** The variants evaluated next to the original: the chosen spec, then int8, int4 and int2. */
+export function evaluationLineup(spec: QuantSpec): Array<{ label: string; spec: QuantSpec }> {
+  const int = (bits: number) => ({
+    ...spec,
+    format: 'int' as const,
+    bits,
+    rounding: 'nearest' as const,
+  });
+  return [
+    { label: 'this scheme', spec },
+    { label: 'int8', spec: int(8) },
+    { label: 'int4', spec: int(4) },
+    { label: 'int2', spec: int(2) },
+  ];
 }
 
 export function createSession() {
@@ -290,6 +320,33 @@ export function createSession() {
     ): Promise<Comparison> {
       return this.withTensor(modelId, name, async (x, t) =>
         compareAll(x, t.shape, spec, opts.signal),
+      );
+    },
+
+    /**
+     * A runnable demo model on the test digits: as it is, and with its weights through `spec` and
+     * through int8, int4 and int2 at the spec's granularity.
+     */
+    async evaluate(
+      modelId: string,
+      spec: QuantSpec,
+      digits: Digits,
+      opts: RunOptions = {},
+    ): Promise<VariantResult[]> {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      const arch = summarizeModel(modelId, m.info).architecture;
+      if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
+      const params: Record<string, Float32Array> = {};
+      for (const [name] of parameterShapes(arch))
+        params[name] = await this.readTensor(modelId, name);
+      return evaluateVariants(
+        arch,
+        params,
+        digits,
+        evaluationLineup(spec),
+        opts.onProgress,
+        opts.signal,
       );
     },
 

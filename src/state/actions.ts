@@ -241,6 +241,18 @@ export async function measurePlanOptions(): Promise<void> {
   if (tensors) useStore.setState({ planOptions: { modelId: model.id, spec, tensors } });
 }
 
+/** The open demo model's accuracy, as it is and with its weights quantized. */
+export async function evaluateModel(): Promise<void> {
+  const { model, quantSpec: spec } = useStore.getState();
+  if (!model?.architecture) return;
+  const results = await runJob(
+    `Evaluating ${model.file} on the test digits`,
+    { cancelled: 'Evaluation cancelled', failed: (m) => `Evaluation failed: ${m}` },
+    (opts) => client().evaluate({ modelId: model.id, spec }, opts),
+  );
+  if (results) useStore.setState({ evaluation: { modelId: model.id, spec, results } });
+}
+
 export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {
   useStore.setState((s) => ({ quantSpec: { ...s.quantSpec, ...change } }));
   await quantizeSelected();

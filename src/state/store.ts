@@ -11,9 +11,12 @@ import type {
   QuantSpec,
   SensitivityRow,
   TensorAnalysis,
+  VariantResult,
 } from '../bridge/client.ts';
 
 export type {
+  Evaluation,
+  VariantResult,
   CompareRow,
   Comparison,
   Int8Report,
@@ -63,6 +66,8 @@ export interface SlimState {
   int8: (Int8Report & { tensor: string }) | null;
   /** Every weight under quantSpec, for the model shown; null until asked for. */
   sensitivity: { modelId: string; spec: QuantSpec; filter: string; rows: SensitivityRow[] } | null;
+  /** The open demo model on the test digits, as it is and quantized. */
+  evaluation: { modelId: string; spec: QuantSpec; results: VariantResult[] } | null;
   /** Each weight's size and error under the planner's candidates. */
   planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
   job: Job | null;
@@ -103,6 +108,7 @@ export const useStore = create<SlimState>()(() => ({
   int8: null,
   sensitivity: null,
   planOptions: null,
+  evaluation: null,
   job: null,
   opening: false,
   notices: [],

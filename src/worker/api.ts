@@ -25,6 +25,8 @@ import {
   type TensorAnalysis,
 } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
+import { decodeDigits, type Digits } from '../models/mnist.ts';
+import type { VariantResult } from '../models/runner.ts';
 
 export interface FileProblem {
   file: string;
@@ -48,7 +50,9 @@ export type {
   QuantSpec,
   SensitivityRow,
   TensorAnalysis,
+  VariantResult,
 };
+export type { Evaluation } from '../models/evaluate.ts';
 export type { TensorRow } from '../engine/session.ts';
 export type { TensorStats } from '../core/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
@@ -71,6 +75,22 @@ function throttled(fn: ((f: number) => void) | undefined, ms = 50): (f: number) 
       fn(f);
     }
   };
+}
+
+let digits: Promise<Digits> | null = null;
+
+/** The MNIST digits served with the app (same origin), fetched once. */
+function loadDigits(): Promise<Digits> {
+  digits ??= fetch(`${import.meta.env.BASE_URL}data/mnist.bin`)
+    .then(async (r) => {
+      if (!r.ok) throw new Error(`the test digits could not be loaded: HTTP ${r.status}`);
+      return decodeDigits(new Uint8Array(await r.arrayBuffer()));
+    })
+    .catch((e: unknown) => {
+      digits = null;
+      throw e;
+    });
+  return digits;
 }
 
 export function createEngineApi(gpu: GPU | undefined) {
@@ -272,6 +292,19 @@ export function createEngineApi(gpu: GPU | undefined) {
       const progress = throttled(onProgress);
       return runJob(jobId, (signal) =>
         session.planOptions(modelId, spec, { signal, onProgress: progress }),
+      );
+    },
+
+    /** A runnable demo model on the test digits, as it is and quantized (see session.evaluate). */
+    async evaluate(
+      jobId: string,
+      modelId: string,
+      spec: QuantSpec,
+      onProgress?: (fraction: number) => void,
+    ): Promise<VariantResult[]> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.evaluate(modelId, spec, await loadDigits(), { signal, onProgress: progress }),
       );
     },
 

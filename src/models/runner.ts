@@ -1,0 +1,78 @@
+// Running a demo model found in an open file: recognise its architecture, evaluate it on the test
+// digits, and evaluate variants whose weights went through a quantization spec (fake quantization:
+// quantize, then dequantize, biases kept in float32).
+import { quantize, type QuantSpec } from '../core/quant.ts';
+import { evaluateLogits, type Evaluation } from './evaluate.ts';
+import { isMlp, mlpForward, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
+import { batchOf, splitDigits, type Digits } from './mnist.ts';
+
+export const ARCHITECTURES = [MLP_ARCH] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** The architecture a set of tensors implements, from the file's metadata checked against shapes. */
+export function detectArchitecture(
+  metadata: Record<string, string>,
+  shapes: ReadonlyMap<string, readonly number[]>,
+): Architecture | null {
+  if (metadata['slimlab.architecture'] === MLP_ARCH && isMlp(shapes)) return MLP_ARCH;
+  // Without metadata, the names and shapes alone are enough for the MLP.
+  if (isMlp(shapes)) return MLP_ARCH;
+  return null;
+}
+
+export function parameterShapes(arch: Architecture): Array<[string, number[]]> {
+  switch (arch) {
+    case MLP_ARCH:
+      return mlpShapes();
+  }
+}
+
+export function logitsOf(arch: Architecture, p: Params, x: Float32Array, B: number): Float32Array {
+  switch (arch) {
+    case MLP_ARCH:
+      return mlpForward(p, x, B).logits;
+  }
+}
+
+/** The parameters with every weight of rank ≥ 2 quantized and dequantized under `spec`. */
+export function fakeQuantized(arch: Architecture, p: Params, spec: QuantSpec): Params {
+  const out: Params = {};
+  for (const [name, shape] of parameterShapes(arch))
+    out[name] =
+      shape.length >= 2 ? quantize(p[name]!, shape, spec).xq! : Float32Array.from(p[name]!);
+  return out;
+}
+
+export interface VariantResult {
+  label: string;
+  spec: QuantSpec | null;
+  evaluation: Evaluation;
+}
+
+/** The reference model and each variant on the fixed test split. */
+export function evaluateVariants(
+  arch: Architecture,
+  p: Params,
+  digits: Digits,
+  variants: Array<{ label: string; spec: QuantSpec }>,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+): VariantResult[] {
+  const { test } = splitDigits(digits);
+  const { x, y } = batchOf(digits, test);
+  const reference = logitsOf(arch, p, x, test.length);
+  const out: VariantResult[] = [
+    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10) },
+  ];
+  for (const [i, v] of variants.entries()) {
+    signal?.throwIfAborted();
+    const logits = logitsOf(arch, fakeQuantized(arch, p, v.spec), x, test.length);
+    out.push({
+      label: v.label,
+      spec: v.spec,
+      evaluation: evaluateLogits(logits, y, 10, reference),
+    });
+    onProgress?.((i + 1) / variants.length);
+  }
+  return out;
+}

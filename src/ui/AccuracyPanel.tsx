@@ -1,0 +1,109 @@
+// A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
+// weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
+import { scaleLinear } from 'd3-scale';
+import { evaluateModel } from '../state/actions.ts';
+import { useStore, type Evaluation } from '../state/store.ts';
+import { formatValue } from './format.ts';
+
+const pct = (v: number | null) =>
+  v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
+
+export function AccuracyPanel() {
+  const model = useStore((s) => s.model);
+  const result = useStore((s) => s.evaluation);
+  const spec = useStore((s) => s.quantSpec);
+  const busy = useStore((s) => s.job !== null);
+  if (!model?.architecture) return null;
+  const rows = result && result.modelId === model.id ? result.results : null;
+  const stale = rows && JSON.stringify(result!.spec) !== JSON.stringify(spec);
+  const chosen = rows?.find((r) => r.label === 'this scheme');
+  return (
+    <section className="accuracy" aria-label="Accuracy" data-testid="accuracy">
+      <header>
+        <h2>Accuracy on the test digits</h2>
+        <p>
+          {model.file} is a {model.architecture} Slimlab can run: it classifies the 2,000 held-out
+          MNIST digits, as it is and with its weights quantized (biases stay fp32).
+        </p>
+        <button type="button" onClick={() => void evaluateModel()} disabled={busy}>
+          {rows ? 'Evaluate again' : 'Evaluate'}
+        </button>
+        {stale && <span className="hint"> (evaluated with another scheme)</span>}
+      </header>
+      {rows && (
+        <>
+          <table data-testid="accuracy-table">
+            <thead>
+              <tr>
+                <th scope="col">weights</th>
+                <th scope="col" className="num">
+                  accuracy
+                </th>
+                <th scope="col" className="num">
+                  agrees with fp32
+                </th>
+                <th scope="col" className="num">
+                  KL(fp32 ‖ this)
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
+                  <th scope="row">{r.label}</th>
+                  <td className="num">{pct(r.evaluation.accuracy)}</td>
+                  <td className="num">{pct(r.evaluation.agreement)}</td>
+                  <td className="num">
+                    {r.evaluation.kl === null ? '—' : formatValue(r.evaluation.kl)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {chosen && <Confusion e={chosen.evaluation} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Confusion({ e }: { e: Evaluation }) {
+  const max = Math.max(1, ...e.confusion.flatMap((r, i) => r.filter((_, j) => j !== i)));
+  const color = scaleLinear<string>().domain([0, max]).range(['#ffffff', '#b91c1c']);
+  return (
+    <figure className="confusion">
+      <table
+        data-testid="confusion"
+        aria-label="Confusion matrix: rows true digit, columns predicted"
+      >
+        <thead>
+          <tr>
+            <th scope="col">true \\ predicted</th>
+            {e.confusion.map((_, j) => (
+              <th key={j} scope="col">
+                {j}
+              </th>
+            ))}
+            <th scope="col">accuracy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {e.confusion.map((row, i) => (
+            <tr key={i}>
+              <th scope="row">{i}</th>
+              {row.map((n, j) => (
+                <td key={j} className="num" style={{ background: i === j ? '#e6f4ea' : color(n) }}>
+                  {n}
+                </td>
+              ))}
+              <td className="num">{pct(e.perClass[i]!)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <figcaption>
+        With this scheme: errors shaded by count (the diagonal, correct answers, in green)
+      </figcaption>
+    </figure>
+  );
+}

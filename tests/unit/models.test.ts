@@ -1,0 +1,162 @@
+// The demo models: data split, layers against finite differences, the committed weights' accuracy,
+// and the forward pass against torch (skipped with a message where torch is absent).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { crossEntropy, linearBackward, linearForward } from '../../src/core/nn.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant.ts';
+import { evaluateLogits } from '../../src/models/evaluate.ts';
+import { initMlp, mlpForward, mlpGradients, mlpShapes } from '../../src/models/mlp.ts';
+import { batchOf, decodeDigits, encodeDigits, splitDigits } from '../../src/models/mnist.ts';
+import { detectArchitecture, evaluateVariants } from '../../src/models/runner.ts';
+import { openModel } from '../../src/formats/registry.ts';
+import { bytesSource } from '../../src/formats/source.ts';
+import { readTensorF32 } from '../../src/formats/tensor-data.ts';
+import { npyHeader } from '../../src/formats/write/npy.ts';
+import { loadPackageDigits } from '../../scripts/mnist-package.ts';
+
+const digits = loadPackageDigits();
+const MODEL = new URL('../../public/models/mnist-mlp.safetensors', import.meta.url).pathname;
+
+async function committedMlp() {
+  const bytes = new Uint8Array(readFileSync(MODEL));
+  const info = await openModel(bytesSource('mnist-mlp.safetensors', bytes));
+  const p: Record<string, Float32Array> = {};
+  for (const t of info.tensors) p[t.name] = await readTensorF32(bytesSource('m', bytes), t);
+  return { info, p };
+}
+
+describe('MNIST data', () => {
+  test('10,000 labelled digits, a fixed 8,000 / 2,000 split, and a byte format that round-trips', () => {
+    expect(digits.count).toBe(10000);
+    const { train, test: held } = splitDigits(digits);
+    expect(train.length).toBe(8000);
+    expect(held.length).toBe(2000);
+    expect(new Set([...train, ...held]).size).toBe(10000);
+    expect(
+      Buffer.compare(Buffer.from(splitDigits(digits).test.buffer), Buffer.from(held.buffer)),
+    ).toBe(0);
+    const back = decodeDigits(encodeDigits(digits));
+    expect(Buffer.compare(back.labels, digits.labels)).toBe(0);
+    expect(Buffer.compare(back.images, digits.images)).toBe(0);
+    // Digit counts as the package has them (1001 zeros, 1127 ones, …).
+    expect(digits.labels.filter((l) => l === 1).length).toBe(1127);
+    expect(() => decodeDigits(new Uint8Array(10))).toThrow(/holds 10 bytes/);
+  });
+});
+
+describe('layers against finite differences', () => {
+  test('linear + cross-entropy gradients', () => {
+    const B = 3;
+    const K = 5;
+    const N = 4;
+    const x = Float32Array.from({ length: B * K }, (_, i) => Math.sin(i + 1));
+    const W = Float32Array.from({ length: N * K }, (_, i) => Math.cos(i * 0.7) * 0.5);
+    const b = Float32Array.from({ length: N }, (_, i) => i * 0.1);
+    const labels = [1, 3, 0];
+    const loss = () => crossEntropy(linearForward(x, B, K, W, N, b), B, N, labels).loss;
+    const { grad } = crossEntropy(linearForward(x, B, K, W, N, b), B, N, labels);
+    const dW = new Float32Array(N * K);
+    const db = new Float32Array(N);
+    const dx = new Float32Array(B * K);
+    linearBackward(x, B, K, W, N, grad, dW, db, dx);
+    const h = 1e-2;
+    for (const [arr, g] of [
+      [W, dW],
+      [b, db],
+      [x, dx],
+    ] as const) {
+      for (let i = 0; i < arr.length; i++) {
+        const keep = arr[i]!;
+        arr[i] = keep + h;
+        const up = loss();
+        arr[i] = keep - h;
+        const down = loss();
+        arr[i] = keep;
+        expect(g[i]!).toBeCloseTo((up - down) / (2 * h), 3);
+      }
+    }
+  });
+
+  test('a training step lowers the loss of its batch', () => {
+    const p = initMlp(1);
+    const { x, y } = batchOf(digits, splitDigits(digits).train.subarray(0, 32));
+    const before = mlpGradients(p, x, y, 32);
+    for (const [name] of mlpShapes()) {
+      const w = p[name]!;
+      const g = before.grads[name]!;
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - 0.05 * g[i]!;
+    }
+    expect(mlpGradients(p, x, y, 32).loss).toBeLessThan(before.loss);
+  });
+});
+
+describe('the committed demo MLP', () => {
+  test('is recognised, and reaches at least 96% on the test digits; int8 barely moves it', async () => {
+    const { info, p } = await committedMlp();
+    const arch = detectArchitecture(
+      info.metadata,
+      new Map(info.tensors.map((t) => [t.name, t.shape])),
+    );
+    expect(arch).toBe('mnist-mlp');
+    const [fp32, int8, int2] = evaluateVariants('mnist-mlp', p, digits, [
+      { label: 'int8', spec: DEFAULT_SPEC },
+      { label: 'int2', spec: { ...DEFAULT_SPEC, bits: 2 } },
+    ]);
+    expect(fp32!.evaluation.accuracy).toBeGreaterThanOrEqual(0.96);
+    expect(Number(info.metadata['slimlab.test_accuracy'])).toBeCloseTo(
+      fp32!.evaluation.accuracy,
+      4,
+    );
+    expect(int8!.evaluation.agreement!).toBeGreaterThan(0.99);
+    expect(int2!.evaluation.accuracy).toBeLessThan(int8!.evaluation.accuracy);
+    const e = fp32!.evaluation;
+    expect(e.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2000);
+  });
+
+  const PYTHON = process.env.SLIMLAB_PYTHON ?? 'python3';
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, safetensors, numpy'], { encoding: 'utf8' });
+  const hasTorch = probe.status === 0;
+  if (!hasTorch)
+    console.warn(
+      `skipping the torch forward check: ${PYTHON} cannot import torch, safetensors and numpy (set SLIMLAB_PYTHON)`,
+    );
+  test.skipIf(!hasTorch)(
+    'its forward pass equals torch on 64 test digits within 1e-4',
+    async () => {
+      const { p } = await committedMlp();
+      const { x } = batchOf(digits, splitDigits(digits).test.subarray(0, 64));
+      const dir = mkdtempSync(join(tmpdir(), 'slimlab-forward-'));
+      writeFileSync(
+        join(dir, 'x.npy'),
+        Buffer.concat([npyHeader('F32', [64, 784]), Buffer.from(x.buffer)]),
+      );
+      const r = spawnSync(
+        PYTHON,
+        [
+          'scripts/oracles/torch_forward.py',
+          'mnist-mlp',
+          MODEL,
+          join(dir, 'x.npy'),
+          join(dir, 'y.npy'),
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      const raw = readFileSync(join(dir, 'y.npy'));
+      const theirs = new Float32Array(raw.buffer.slice(raw.byteOffset + raw.length - 64 * 10 * 4));
+      const ours = mlpForward(p, x, 64).logits;
+      for (let i = 0; i < ours.length; i++)
+        expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThan(1e-4);
+      expect(
+        evaluateLogits(
+          ours,
+          [...Array(64)].map(() => 0),
+          10,
+        ).count,
+      ).toBe(64);
+    },
+  );
+});
