@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { Slimlab } from './fixtures/slimlab.ts';
+
+test('the MNIST demo model classifies the test digits, and quantization costs what it costs', async ({
+  page,
+}, info) => {
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
+  await app.waitForHistogram('fc1.weight', 64);
+  const panel = page.getByTestId('accuracy');
+  await expect(panel).toContainText('mnist-mlp');
+  // int4 in groups of 32 as the tensor panel's scheme.
+  await page.getByLabel('Quantization bits').selectOption('4');
+  await page.getByLabel('Quantization granularity').selectOption('group:32');
+  await panel.getByRole('button', { name: 'Evaluate' }).click();
+  const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
+  await expect(row('int2')).toBeVisible({ timeout: 60_000 });
+  const acc = async (v: string) => Number(await row(v).getAttribute('data-accuracy'));
+  expect(await acc('fp32')).toBeGreaterThanOrEqual(0.96);
+  expect(await acc('int8')).toBeGreaterThan(0.955);
+  expect(await acc('this scheme')).toBeGreaterThan(0.94);
+  expect(await acc('int2')).toBeLessThan(await acc('int8'));
+  // The confusion matrix counts all 2,000 test digits.
+  const cells = await page
+    .getByTestId('confusion')
+    .locator('tbody td:not(:last-child)')
+    .allTextContents();
+  expect(cells.reduce((a, c) => a + Number(c), 0)).toBe(2000);
+  await info.attach('accuracy', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
+});
