@@ -32,3 +32,23 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
     contentType: 'image/png',
   });
 });
+
+test('quantization-aware fine-tuning recovers what W2A2 post-training quantization loses', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
+  await app.waitForHistogram('fc1.weight', 64);
+  const qat = page.getByTestId('qat');
+  await qat.getByRole('button', { name: 'Compare PTQ with QAT' }).click();
+  await expect(page.getByTestId('progress')).toBeVisible();
+  const w2 = qat.locator('tr[data-bits="2"]');
+  await expect(w2).toBeVisible({ timeout: 200_000 });
+  const ptq = Number(await w2.getAttribute('data-ptq'));
+  const tuned = Number(await w2.getAttribute('data-qat'));
+  expect(tuned).toBeGreaterThan(ptq + 0.2);
+  const w8 = qat.locator('tr[data-bits="8"]');
+  expect(Number(await w8.getAttribute('data-qat'))).toBeGreaterThan(0.96);
+});

@@ -16,6 +16,7 @@ import type {
   SensitivityRow,
   TensorAnalysis,
   VariantResult,
+  QatComparison,
 } from '../worker/api.ts';
 
 export type {
@@ -37,6 +38,7 @@ export type {
   TensorAnalysis,
   TensorRow,
   VariantResult,
+  QatComparison,
   Evaluation,
   TensorStats,
 } from '../worker/api.ts';
@@ -73,6 +75,7 @@ export interface EngineClient {
   ): Promise<SensitivityRow[]>;
   planOptions(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<PlanTensor[]>;
   evaluate(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<VariantResult[]>;
+  compareQat(req: { modelId: string; epochs: number }, opts: JobOptions): Promise<QatComparison>;
 }
 
 export interface JobOptions {
@@ -129,6 +132,10 @@ export function createEngineClient(
       ),
     evaluate: (req, opts) =>
       asJob(api, opts, (jobId, progress) => api.evaluate(jobId, req.modelId, req.spec, progress)),
+    compareQat: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.compareQat(jobId, req.modelId, req.epochs, progress),
+      ),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

@@ -33,8 +33,10 @@ import type { PlanTensor } from '../core/planner.ts';
 import type { Digits } from '../models/mnist.ts';
 import {
   detectArchitecture,
+  compareQat,
   evaluateVariants,
   parameterShapes,
+  type QatComparison,
   type Architecture,
   type VariantResult,
 } from '../models/runner.ts';
@@ -348,6 +350,29 @@ export function createSession() {
         opts.onProgress,
         opts.signal,
       );
+    },
+
+    /** PTQ against QAT (weights and activations) at 8, 4 and 2 bits, for a runnable demo model. */
+    async compareQat(
+      modelId: string,
+      digits: Digits,
+      opts: RunOptions & { epochs?: number } = {},
+    ): Promise<QatComparison> {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      const arch = summarizeModel(modelId, m.info).architecture;
+      if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
+      const params: Record<string, Float32Array> = {};
+      for (const [name] of parameterShapes(arch))
+        params[name] = await this.readTensor(modelId, name);
+      return compareQat(arch, params, digits, [8, 4, 2], {
+        epochs: opts.epochs ?? 1,
+        tick: async (f) => {
+          opts.onProgress?.(f);
+          await new Promise((r) => setTimeout(r, 0));
+          opts.signal?.throwIfAborted();
+        },
+      });
     },
 
     /** LLM.int8() decomposition of one tensor. */

@@ -5,6 +5,7 @@ import { quantize, type QuantSpec } from '../core/quant.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { isMlp, mlpForward, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
+import { calibrate, calibrationBatch, quantizedLogits, trainQat } from './qat.ts';
 
 export const ARCHITECTURES = [MLP_ARCH] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -75,4 +76,59 @@ export function evaluateVariants(
     onProgress?.((i + 1) / variants.length);
   }
   return out;
+}
+
+export interface QatRow {
+  bits: number;
+  /** Weights and activations at `bits`, calibrated (MinMax), nothing retrained. */
+  ptq: Evaluation;
+  /** The same after fine-tuning through fake quantization. */
+  qat: Evaluation;
+}
+
+export interface QatComparison {
+  fp32: Evaluation;
+  rows: QatRow[];
+  epochs: number;
+}
+
+/**
+ * PTQ against QAT at each bit width (weights per channel, activations per tensor): the MLP only.
+ * `tick` is awaited now and then with the fraction done (to report progress and let a cancel in).
+ */
+export async function compareQat(
+  arch: Architecture,
+  p: Params,
+  digits: Digits,
+  bitsList: readonly number[],
+  opts: { epochs: number; tick?: (fraction: number) => Promise<void> },
+): Promise<QatComparison> {
+  if (arch !== MLP_ARCH)
+    throw new Error(`quantization-aware training is not available for ${arch}`);
+  const { train, test } = splitDigits(digits);
+  const { x, y } = batchOf(digits, test);
+  const reference = logitsOf(arch, p, x, test.length);
+  const cal = calibrationBatch(digits, train, 512);
+  const ranges = calibrate(p, cal.x, 512);
+  const rows: QatRow[] = [];
+  for (const [i, bits] of bitsList.entries()) {
+    const ptq = evaluateLogits(quantizedLogits(p, ranges, bits, x, test.length), y, 10, reference);
+    const tuned = await trainQat(p, digits, train, ranges, {
+      bits,
+      epochs: opts.epochs,
+      batch: 64,
+      lr: bits >= 8 ? 1e-4 : 5e-4,
+      seed: 11 + bits,
+      momentum: 0.99,
+      tick: (f) => opts.tick?.((i + f) / bitsList.length) ?? Promise.resolve(),
+    });
+    const qat = evaluateLogits(
+      quantizedLogits(tuned.params, tuned.ranges, bits, x, test.length),
+      y,
+      10,
+      reference,
+    );
+    rows.push({ bits, ptq, qat });
+  }
+  return { fp32: evaluateLogits(reference, y, 10), rows, epochs: opts.epochs };
 }

@@ -253,6 +253,18 @@ export async function evaluateModel(): Promise<void> {
   if (results) useStore.setState({ evaluation: { modelId: model.id, spec, results } });
 }
 
+/** Quantization-aware fine-tuning against plain PTQ, at 8, 4 and 2 bits (weights and activations). */
+export async function compareQat(epochs = 1): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const result = await runJob(
+    `Fine-tuning ${model.file} with fake quantization at 8, 4 and 2 bits`,
+    { cancelled: 'Quantization-aware training cancelled', failed: (m) => `QAT failed: ${m}` },
+    (opts) => client().compareQat({ modelId: model.id, epochs }, opts),
+  );
+  if (result) useStore.setState({ qat: { modelId: model.id, result } });
+}
+
 export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {
   useStore.setState((s) => ({ quantSpec: { ...s.quantSpec, ...change } }));
   await quantizeSelected();

@@ -12,9 +12,11 @@ import type {
   SensitivityRow,
   TensorAnalysis,
   VariantResult,
+  QatComparison,
 } from '../bridge/client.ts';
 
 export type {
+  QatComparison,
   Evaluation,
   VariantResult,
   CompareRow,
@@ -68,6 +70,8 @@ export interface SlimState {
   sensitivity: { modelId: string; spec: QuantSpec; filter: string; rows: SensitivityRow[] } | null;
   /** The open demo model on the test digits, as it is and quantized. */
   evaluation: { modelId: string; spec: QuantSpec; results: VariantResult[] } | null;
+  /** PTQ against QAT at 8, 4 and 2 bits for the open demo model. */
+  qat: { modelId: string; result: QatComparison } | null;
   /** Each weight's size and error under the planner's candidates. */
   planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
   job: Job | null;
@@ -109,6 +113,7 @@ export const useStore = create<SlimState>()(() => ({
   sensitivity: null,
   planOptions: null,
   evaluation: null,
+  qat: null,
   job: null,
   opening: false,
   notices: [],

@@ -1,7 +1,7 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
 import { scaleLinear } from 'd3-scale';
-import { evaluateModel } from '../state/actions.ts';
+import { compareQat, evaluateModel } from '../state/actions.ts';
 import { useStore, type Evaluation } from '../state/store.ts';
 import { formatValue } from './format.ts';
 
@@ -63,6 +63,7 @@ export function AccuracyPanel() {
           {chosen && <Confusion e={chosen.evaluation} />}
         </>
       )}
+      <QatSection />
     </section>
   );
 }
@@ -105,5 +106,70 @@ function Confusion({ e }: { e: Evaluation }) {
         With this scheme: errors shaded by count (the diagonal, correct answers, in green)
       </figcaption>
     </figure>
+  );
+}
+
+/** Post-training quantization against quantization-aware fine-tuning, weights and activations. */
+function QatSection() {
+  const model = useStore((s) => s.model);
+  const qat = useStore((s) => s.qat);
+  const busy = useStore((s) => s.job !== null);
+  const r = qat && model && qat.modelId === model.id ? qat.result : null;
+  return (
+    <div className="qat" data-testid="qat">
+      <h3>PTQ or QAT: weights and activations at 8, 4 and 2 bits</h3>
+      <p className="hint">
+        Weights per output channel (symmetric), each layer&apos;s input per tensor (zero point),
+        ranges calibrated by MinMax on 512 training digits. QAT then fine-tunes one epoch through
+        the fake quantization (straight-through gradients), here in the worker.
+      </p>
+      <button type="button" onClick={() => void compareQat(1)} disabled={busy}>
+        {r ? 'Train again' : 'Compare PTQ with QAT'}
+      </button>
+      {r && (
+        <table data-testid="qat-table">
+          <thead>
+            <tr>
+              <th scope="col">bits (W and A)</th>
+              <th scope="col" className="num">
+                PTQ accuracy
+              </th>
+              <th scope="col" className="num">
+                QAT accuracy
+              </th>
+              <th scope="col" className="num">
+                PTQ / QAT agree with fp32
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr data-bits="32">
+              <th scope="row">fp32</th>
+              <td className="num" colSpan={2}>
+                {pct(r.fp32.accuracy)}
+              </td>
+              <td className="num">—</td>
+            </tr>
+            {r.rows.map((row) => (
+              <tr
+                key={row.bits}
+                data-bits={row.bits}
+                data-ptq={row.ptq.accuracy}
+                data-qat={row.qat.accuracy}
+              >
+                <th scope="row">
+                  W{row.bits}A{row.bits}
+                </th>
+                <td className="num">{pct(row.ptq.accuracy)}</td>
+                <td className="num">{pct(row.qat.accuracy)}</td>
+                <td className="num">
+                  {pct(row.ptq.agreement)} / {pct(row.qat.agreement)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

@@ -26,7 +26,7 @@ import {
 } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
-import type { VariantResult } from '../models/runner.ts';
+import type { QatComparison, VariantResult } from '../models/runner.ts';
 
 export interface FileProblem {
   file: string;
@@ -51,6 +51,7 @@ export type {
   SensitivityRow,
   TensorAnalysis,
   VariantResult,
+  QatComparison,
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { TensorRow } from '../engine/session.ts';
@@ -305,6 +306,19 @@ export function createEngineApi(gpu: GPU | undefined) {
       const progress = throttled(onProgress);
       return runJob(jobId, async (signal) =>
         session.evaluate(modelId, spec, await loadDigits(), { signal, onProgress: progress }),
+      );
+    },
+
+    /** PTQ against QAT at 8, 4 and 2 bits for a runnable demo model (trains in this worker). */
+    async compareQat(
+      jobId: string,
+      modelId: string,
+      epochs: number,
+      onProgress?: (fraction: number) => void,
+    ): Promise<QatComparison> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.compareQat(modelId, await loadDigits(), { signal, onProgress: progress, epochs }),
       );
     },
 

@@ -44,7 +44,7 @@ describe('MNIST data', () => {
     // Digit counts as the package has them (1001 zeros, 1127 ones, …).
     expect(digits.labels.filter((l) => l === 1).length).toBe(1127);
     expect(() => decodeDigits(new Uint8Array(10))).toThrow(/holds 10 bytes/);
-  });
+  }, 60_000);
 });
 
 describe('layers against finite differences', () => {
@@ -114,7 +114,7 @@ describe('the committed demo MLP', () => {
     expect(int2!.evaluation.accuracy).toBeLessThan(int8!.evaluation.accuracy);
     const e = fp32!.evaluation;
     expect(e.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2000);
-  });
+  }, 60_000);
 
   const PYTHON = process.env.SLIMLAB_PYTHON ?? 'python3';
   const probe = spawnSync(PYTHON, ['-c', 'import torch, safetensors, numpy'], { encoding: 'utf8' });
@@ -159,4 +159,44 @@ describe('the committed demo MLP', () => {
       ).toBe(64);
     },
   );
+});
+
+describe('quantization-aware training', () => {
+  test('activation fake quantization is ONNX QuantizeLinear → DequantizeLinear with a zero point', async () => {
+    const { fakeQuantAct } = await import('../../src/models/qat.ts');
+    const { quantizeLinear, dequantizeLinear } = await import('../../src/core/quantize-linear.ts');
+    const h = Float32Array.from([-0.5, 0, 0.1, 0.37, 2.9, 3.5]);
+    const x = Array.from(h);
+    const mask = fakeQuantAct(h, -0.25, 3, 4);
+    const scale = Math.fround(3.25 / 15);
+    const zp = Math.round(0.25 / scale);
+    const q = quantizeLinear(x, [6], [scale], [1], [zp], 'uint4');
+    expect([...h]).toEqual([...dequantizeLinear(q, [6], [scale], [1], [zp])]);
+    expect([...mask]).toEqual([0, 1, 1, 1, 1, 0]);
+  }, 60_000);
+
+  test('at W2A2, fine-tuning through fake quantization beats post-training quantization', async () => {
+    const { calibrate, calibrationBatch, quantizedLogits, trainQat } =
+      await import('../../src/models/qat.ts');
+    const { p } = await committedMlp();
+    const { train, test: held } = splitDigits(digits);
+    const { x, y } = batchOf(digits, held.subarray(0, 500));
+    const cal = calibrationBatch(digits, train, 256);
+    const ranges = calibrate(p, cal.x, 256);
+    const ptq = evaluateLogits(quantizedLogits(p, ranges, 2, x, 500), y, 10).accuracy;
+    const tuned = await trainQat(p, digits, train.subarray(0, 2048), ranges, {
+      bits: 2,
+      epochs: 1,
+      batch: 64,
+      lr: 5e-4,
+      seed: 3,
+      momentum: 0.99,
+    });
+    const qat = evaluateLogits(
+      quantizedLogits(tuned.params, tuned.ranges, 2, x, 500),
+      y,
+      10,
+    ).accuracy;
+    expect(qat).toBeGreaterThan(ptq + 0.05);
+  }, 60_000);
 });
