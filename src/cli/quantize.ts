@@ -4,6 +4,7 @@
 import {
   codeBits,
   DEFAULT_SPEC,
+  QUANT_FORMATS,
   quantize,
   validateSpec,
   type Granularity,
@@ -43,18 +44,8 @@ export function specFromFlags(flags: Map<string, string>): QuantSpec {
     spec.format = coded[1] as 'log2' | 'quantile';
     spec.bits = Number(coded[2]);
   } else if (
-    [
-      'fp32',
-      'tf32',
-      'fp16',
-      'bf16',
-      'fp8e4m3fn',
-      'fp8e5m2',
-      'fp4e2m1',
-      'nf4',
-      'binary',
-      'ternary',
-    ].includes(dtype)
+    (QUANT_FORMATS as readonly string[]).includes(dtype) &&
+    !['int', 'log2', 'quantile'].includes(dtype)
   ) {
     spec.format = dtype as QuantSpec['format'];
     if (dtype === 'nf4') spec.granularity = { kind: 'group', size: 64 };

@@ -720,14 +720,7 @@ export function quantize(
     xq,
     clipAt,
     bitsPerWeight: bitsPerWeight(spec, L),
-    errorMap:
-      grid && mapSum
-        ? {
-            rows: grid.rows,
-            cols: grid.cols,
-            mse: mapSum.map((v, c) => (mapCnt![c] ? v / mapCnt![c]! : NaN)),
-          }
-        : null,
+    errorMap: grid ? gridMse(grid, mapSum!, mapCnt!) : null,
   };
 }
 
@@ -1016,6 +1009,19 @@ export function blockErrors(sums: BlockSums): QuantError[] {
 
 function* range(n: number): Iterable<number> {
   for (let i = 0; i < n; i++) yield i;
+}
+
+/** The error map from its cells' sums of squared error and counts (NaN where a cell is empty). */
+export function gridMse(
+  grid: { rows: number; cols: number },
+  sum: Float64Array,
+  count: Float64Array,
+): { rows: number; cols: number; mse: Float64Array } {
+  return {
+    rows: grid.rows,
+    cols: grid.cols,
+    mse: sum.map((v, c) => (count[c] ? v / count[c]! : NaN)),
+  };
 }
 
 /** The error map's grid over the [shape[0], rest] view: cell of an element, and where its run ends. */

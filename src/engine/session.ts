@@ -325,6 +325,18 @@ export function createSession() {
       );
     },
 
+    /** A demo model's architecture and parameters (all read: demo models are small). */
+    async runnable(modelId: string) {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      const arch = summarizeModel(modelId, m.info).architecture;
+      if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
+      const params: Record<string, Float32Array> = {};
+      for (const [name] of parameterShapes(arch))
+        params[name] = await this.readTensor(modelId, name);
+      return { arch, params };
+    },
+
     /**
      * A runnable demo model on the test digits: as it is, and with its weights through `spec` and
      * through int8, int4 and int2 at the spec's granularity.
@@ -335,13 +347,7 @@ export function createSession() {
       digits: Digits,
       opts: RunOptions = {},
     ): Promise<VariantResult[]> {
-      const m = openModels.get(modelId);
-      if (!m) throw new Error(`model ${modelId} is not open`);
-      const arch = summarizeModel(modelId, m.info).architecture;
-      if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
-      const params: Record<string, Float32Array> = {};
-      for (const [name] of parameterShapes(arch))
-        params[name] = await this.readTensor(modelId, name);
+      const { arch, params } = await this.runnable(modelId);
       return evaluateVariants(
         arch,
         params,
@@ -358,13 +364,7 @@ export function createSession() {
       digits: Digits,
       opts: RunOptions & { epochs?: number } = {},
     ): Promise<QatComparison> {
-      const m = openModels.get(modelId);
-      if (!m) throw new Error(`model ${modelId} is not open`);
-      const arch = summarizeModel(modelId, m.info).architecture;
-      if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
-      const params: Record<string, Float32Array> = {};
-      for (const [name] of parameterShapes(arch))
-        params[name] = await this.readTensor(modelId, name);
+      const { arch, params } = await this.runnable(modelId);
       return compareQat(arch, params, digits, [8, 4, 2], {
         epochs: opts.epochs ?? 1,
         tick: async (f) => {

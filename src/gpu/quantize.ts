@@ -6,6 +6,7 @@
 // a leading axis, and groups along rows. Others return null (the caller uses the CPU).
 import {
   errorGridGeometry,
+  gridMse,
   newBlockSums,
   pcgHash,
   planQuant,
@@ -170,13 +171,6 @@ export async function quantizeIntGpu(
     xq: null,
     clipAt: plan.clipAt,
     bitsPerWeight: bitsPerWeight(spec, L),
-    errorMap:
-      grid && mapSum
-        ? {
-            rows: grid.rows,
-            cols: grid.cols,
-            mse: mapSum.map((v, k) => (mapCnt![k] ? v / mapCnt![k]! : NaN)),
-          }
-        : null,
+    errorMap: grid ? gridMse(grid, mapSum!, mapCnt!) : null,
   };
 }

@@ -1,15 +1,7 @@
 // Seeded random data for tests (mulberry32 + Box-Muller): the same seed gives the same tensor.
+import { mulberry32 } from '../../src/core/rng.ts';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function normal(n: number, seed: number, std = 1, mean = 0): Float32Array {
   const r = rng(seed);
