@@ -52,6 +52,13 @@ try {
       'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
     })),
   );
+  const inf = report.inference;
+  console.log(
+    `MLP 784-256-128-10 inference, ${inf.samples} images: CPU ${inf.cpuPerSecond.toFixed(0)} samples/s` +
+      (inf.gpuPerSecond === null
+        ? ''
+        : `, GPU ${inf.gpuPerSecond.toFixed(0)} samples/s (GPU / CPU ${(inf.gpuPerSecond / inf.cpuPerSecond).toFixed(2)}×)`),
+  );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/summary.json',

@@ -7,6 +7,7 @@ import { summarizeGpu } from '../src/gpu/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
 import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
 import { quantizeIntGpu } from '../src/gpu/quantize.ts';
+import { denseStackCpu, denseStackGpu } from '../src/gpu/dense.ts';
 
 export interface BenchRow {
   elements: number;
@@ -21,6 +22,8 @@ export interface BenchReport {
   rows: BenchRow[];
   /** Per-channel int8 quantize + error sums, [n / 4096, 4096], CPU core vs quant_int.wgsl. */
   quant: BenchRow[];
+  /** MLP 784-256-128-10 inference on a batch of 2,000 random images: samples per second. */
+  inference: { samples: number; cpuPerSecond: number; gpuPerSecond: number | null };
 }
 
 const BINS = 256;
@@ -84,8 +87,32 @@ async function run(): Promise<BenchReport> {
     }
     quant.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }
+  const layers = [784, 256, 128, 10].slice(1).map((out, i, a) => {
+    const inp = i === 0 ? 784 : a[i - 1]!;
+    return {
+      weight: normal(out * inp, 100 + i, 0.05),
+      bias: normal(out, 200 + i, 0.01),
+      in: inp,
+      out,
+    };
+  });
+  const samples = 2000;
+  const images = normal(samples * 784, 300, 0.3, 0.5);
+  const cpuMs = await best(() => (sink += denseStackCpu(layers, images, samples)[0]!));
+  let gpuPerSecond: number | null = null;
+  if (got.ok) {
+    await denseStackGpu(got.ctx, layers, images, samples);
+    const gpuMs = await best(() => denseStackGpu(got.ctx, layers, images, samples));
+    gpuPerSecond = samples / (gpuMs / 1000);
+  }
   if (sink === 42.5) console.log('');
-  return { adapter, bins: BINS, rows, quant };
+  return {
+    adapter,
+    bins: BINS,
+    rows,
+    quant,
+    inference: { samples, cpuPerSecond: samples / (cpuMs / 1000), gpuPerSecond },
+  };
 }
 
 function render(r: BenchReport) {

@@ -17,6 +17,8 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
   const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
   await expect(row('int2')).toBeVisible({ timeout: 60_000 });
   const acc = async (v: string) => Number(await row(v).getAttribute('data-accuracy'));
+  // The forward passes ran on the linear.wgsl kernels (SwiftShader here).
+  await expect(panel.getByTestId('accuracy-on')).toHaveText('WebGPU');
   expect(await acc('fp32')).toBeGreaterThanOrEqual(0.96);
   expect(await acc('int8')).toBeGreaterThan(0.955);
   expect(await acc('this scheme')).toBeGreaterThan(0.94);

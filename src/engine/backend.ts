@@ -5,6 +5,8 @@ import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/devic
 import { summarizeGpu } from '../gpu/summarize.ts';
 import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant.ts';
 import { quantizeIntGpu } from '../gpu/quantize.ts';
+import { denseStackGpu } from '../gpu/dense.ts';
+import { cpuDense, type DenseRunner } from '../models/runner.ts';
 
 export interface RunOptions {
   signal?: AbortSignal | undefined;
@@ -22,6 +24,8 @@ export interface AnalysisBackend {
     spec: QuantSpec,
     opts: QuantOptions & RunOptions,
   ): Promise<{ outcome: QuantOutcome; on: 'webgpu' | 'cpu' }>;
+  /** Runs stacks of dense layers (the demo models' forward passes). */
+  dense: DenseRunner;
 }
 
 /** What the status area shows: the backend in use and, on the CPU, why. */
@@ -49,6 +53,7 @@ export function cpuBackend(): AnalysisBackend {
       outcome: quantize(x, shape, spec, opts),
       on: 'cpu',
     }),
+    dense: cpuDense,
   };
 }
 
@@ -63,5 +68,6 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
         ? { outcome: g, on: 'webgpu' }
         : { outcome: quantize(x, shape, spec, opts), on: 'cpu' };
     },
+    dense: { on: 'webgpu', run: (layers, x, rows) => denseStackGpu(ctx, layers, x, rows) },
   };
 }

@@ -345,17 +345,14 @@ export function createSession() {
       modelId: string,
       spec: QuantSpec,
       digits: Digits,
-      opts: RunOptions = {},
+      opts: RunOptions & { backend?: AnalysisBackend } = {},
     ): Promise<VariantResult[]> {
       const { arch, params } = await this.runnable(modelId);
-      return evaluateVariants(
-        arch,
-        params,
-        digits,
-        evaluationLineup(spec),
-        opts.onProgress,
-        opts.signal,
-      );
+      return evaluateVariants(arch, params, digits, evaluationLineup(spec), {
+        runner: (opts.backend ?? cpuBackend()).dense,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      });
     },
 
     /** PTQ against QAT (weights and activations) at 8, 4 and 2 bits, for a runnable demo model. */

@@ -14,6 +14,7 @@ import {
   type AdamState,
 } from '../core/nn.ts';
 import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
+import type { DenseLayer } from '../gpu/dense.ts';
 
 export const MLP_ARCH = 'mnist-mlp';
 export const MLP_SIZES = [784, 256, 128, 10] as const;
@@ -138,4 +139,14 @@ export function trainMlp(p: Params, d: Digits, train: Uint32Array, o: TrainOptio
     }
     if (o.onEpoch?.(e, total / batches) === false) return;
   }
+}
+
+/** The MLP as a stack of dense layers (for the GPU path). */
+export function mlpLayers(p: Params): DenseLayer[] {
+  return Array.from({ length: LAYERS }, (_, l) => ({
+    weight: p[`fc${l + 1}.weight`]!,
+    bias: p[`fc${l + 1}.bias`]!,
+    in: MLP_SIZES[l]!,
+    out: MLP_SIZES[l + 1]!,
+  }));
 }

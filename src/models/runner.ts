@@ -3,7 +3,8 @@
 // quantize, then dequantize, biases kept in float32).
 import { quantize, type QuantSpec } from '../core/quant.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { isMlp, mlpForward, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
+import { isMlp, mlpForward, mlpLayers, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
+import { denseStackCpu, type DenseLayer } from '../gpu/dense.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { calibrate, calibrationBatch, quantizedLogits, trainQat } from './qat.ts';
 
@@ -48,32 +49,63 @@ export interface VariantResult {
   label: string;
   spec: QuantSpec | null;
   evaluation: Evaluation;
+  /** Where the forward passes ran. */
+  on: 'webgpu' | 'cpu';
+}
+
+/** Runs a stack of dense layers (the GPU kernels, or the CPU twin). */
+export interface DenseRunner {
+  on: 'webgpu' | 'cpu';
+  run(layers: readonly DenseLayer[], x: Float32Array, rows: number): Promise<Float32Array>;
+}
+
+export const cpuDense: DenseRunner = {
+  on: 'cpu',
+  run: async (layers, x, rows) => denseStackCpu(layers, x, rows),
+};
+
+async function logitsOn(
+  runner: DenseRunner,
+  arch: Architecture,
+  p: Params,
+  x: Float32Array,
+  B: number,
+): Promise<Float32Array> {
+  switch (arch) {
+    case MLP_ARCH:
+      return runner.run(mlpLayers(p), x, B);
+  }
 }
 
 /** The reference model and each variant on the fixed test split. */
-export function evaluateVariants(
+export async function evaluateVariants(
   arch: Architecture,
   p: Params,
   digits: Digits,
   variants: Array<{ label: string; spec: QuantSpec }>,
-  onProgress?: (fraction: number) => void,
-  signal?: AbortSignal,
-): VariantResult[] {
+  opts: {
+    runner?: DenseRunner | undefined;
+    onProgress?: ((fraction: number) => void) | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
+): Promise<VariantResult[]> {
+  const runner = opts.runner ?? cpuDense;
   const { test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
-  const reference = logitsOf(arch, p, x, test.length);
+  const reference = await logitsOn(runner, arch, p, x, test.length);
   const out: VariantResult[] = [
-    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10) },
+    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10), on: runner.on },
   ];
   for (const [i, v] of variants.entries()) {
-    signal?.throwIfAborted();
-    const logits = logitsOf(arch, fakeQuantized(arch, p, v.spec), x, test.length);
+    opts.signal?.throwIfAborted();
+    const logits = await logitsOn(runner, arch, fakeQuantized(arch, p, v.spec), x, test.length);
     out.push({
       label: v.label,
       spec: v.spec,
       evaluation: evaluateLogits(logits, y, 10, reference),
+      on: runner.on,
     });
-    onProgress?.((i + 1) / variants.length);
+    opts.onProgress?.((i + 1) / variants.length);
   }
   return out;
 }

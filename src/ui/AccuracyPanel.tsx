@@ -60,6 +60,10 @@ export function AccuracyPanel() {
               ))}
             </tbody>
           </table>
+          <p className="hint">
+            Forward passes on{' '}
+            <span data-testid="accuracy-on">{rows[0]!.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>.
+          </p>
           {chosen && <Confusion e={chosen.evaluation} />}
         </>
       )}

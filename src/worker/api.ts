@@ -305,7 +305,11 @@ export function createEngineApi(gpu: GPU | undefined) {
     ): Promise<VariantResult[]> {
       const progress = throttled(onProgress);
       return runJob(jobId, async (signal) =>
-        session.evaluate(modelId, spec, await loadDigits(), { signal, onProgress: progress }),
+        session.evaluate(modelId, spec, await loadDigits(), {
+          signal,
+          onProgress: progress,
+          backend,
+        }),
       );
     },
 

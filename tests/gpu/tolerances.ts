@@ -50,3 +50,6 @@ export const QUANT_TOLERANCE = {
   sums: 1e-5,
   withTies: 1e-3,
 } as const;
+
+/** Dense layers: float32 dot products summed in another order (tiles) than the CPU's; of max |y|. */
+export const DENSE_TOLERANCE = 1e-5;

@@ -101,7 +101,7 @@ describe('the committed demo MLP', () => {
       new Map(info.tensors.map((t) => [t.name, t.shape])),
     );
     expect(arch).toBe('mnist-mlp');
-    const [fp32, int8, int2] = evaluateVariants('mnist-mlp', p, digits, [
+    const [fp32, int8, int2] = await evaluateVariants('mnist-mlp', p, digits, [
       { label: 'int8', spec: DEFAULT_SPEC },
       { label: 'int2', spec: { ...DEFAULT_SPEC, bits: 2 } },
     ]);
