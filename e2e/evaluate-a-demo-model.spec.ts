@@ -29,6 +29,15 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
     .locator('tbody td:not(:last-child)')
     .allTextContents();
   expect(cells.reduce((a, c) => a + Number(c), 0)).toBe(2000);
+  // Low rank: 90% of each spectrum keeps most of the accuracy with far fewer parameters.
+  const lowRank = page.getByTestId('low-rank');
+  await lowRank.getByLabel('Energy kept').selectOption('0.9');
+  await lowRank.getByRole('button', { name: 'Factorize and evaluate' }).click();
+  const summary = page.getByTestId('low-rank-summary');
+  await expect(summary).toBeVisible({ timeout: 60_000 });
+  expect(Number(await summary.getAttribute('data-accuracy'))).toBeGreaterThan(0.9);
+  const fc1 = lowRank.locator('tr[data-layer="fc1.weight"]');
+  expect(Number(await fc1.getAttribute('data-rank'))).toBeLessThan(256);
   await info.attach('accuracy', {
     body: await page.screenshot({ fullPage: true }),
     contentType: 'image/png',

@@ -17,6 +17,7 @@ import type {
   TensorAnalysis,
   VariantResult,
   QatComparison,
+  LowRankResult,
 } from '../worker/api.ts';
 
 export type {
@@ -39,6 +40,7 @@ export type {
   TensorRow,
   VariantResult,
   QatComparison,
+  LowRankResult,
   Evaluation,
   TensorStats,
 } from '../worker/api.ts';
@@ -76,6 +78,7 @@ export interface EngineClient {
   planOptions(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<PlanTensor[]>;
   evaluate(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<VariantResult[]>;
   compareQat(req: { modelId: string; epochs: number }, opts: JobOptions): Promise<QatComparison>;
+  lowRank(req: { modelId: string; energy: number }, opts: JobOptions): Promise<LowRankResult>;
 }
 
 export interface JobOptions {
@@ -136,6 +139,8 @@ export function createEngineClient(
       asJob(api, opts, (jobId, progress) =>
         api.compareQat(jobId, req.modelId, req.epochs, progress),
       ),
+    lowRank: (req, opts) =>
+      asJob(api, opts, (jobId) => api.lowRank(jobId, req.modelId, req.energy)),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

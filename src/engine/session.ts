@@ -29,12 +29,15 @@ import {
   type QuantSpec,
 } from './quantize.ts';
 import { quantize } from '../core/quant.ts';
+import { svd, type Svd } from '../core/svd.ts';
 import type { PlanTensor } from '../core/planner.ts';
 import type { Digits } from '../models/mnist.ts';
 import {
   detectArchitecture,
   compareQat,
+  evaluateLowRank,
   evaluateVariants,
+  type LowRankResult,
   parameterShapes,
   type QatComparison,
   type Architecture,
@@ -133,6 +136,8 @@ export function createSession() {
   // tensor would leave the previous one to the garbage collector and double the peak. A second
   // analysis while one runs (a cancelled one still draining) gets fresh memory instead.
   const scratch: Scratch = { buffer: new ArrayBuffer(0) };
+  // The SVD of each demo-model weight, computed once per open model.
+  const svdCache = new Map<string, Map<string, Svd>>();
   let scratchBusy = false;
 
   return {
@@ -164,6 +169,7 @@ export function createSession() {
 
     close(id: string): void {
       openModels.delete(id);
+      svdCache.delete(id);
       // With nothing open, the read buffer (as big as the largest tensor seen) goes too.
       if (openModels.size === 0 && !scratchBusy) scratch.buffer = new ArrayBuffer(0);
     },
@@ -370,6 +376,31 @@ export function createSession() {
           opts.signal?.throwIfAborted();
         },
       });
+    },
+
+    /** The demo model with every weight at the rank keeping `energy` of its Σσ², on the test digits. */
+    async lowRank(
+      modelId: string,
+      energy: number,
+      digits: Digits,
+      opts: { backend?: AnalysisBackend } = {},
+    ): Promise<LowRankResult> {
+      const { arch, params } = await this.runnable(modelId);
+      let cache = svdCache.get(modelId);
+      if (!cache) svdCache.set(modelId, (cache = new Map()));
+      const memo = cache;
+      return evaluateLowRank(
+        arch,
+        params,
+        digits,
+        energy,
+        (name, w, shape) => {
+          let d = memo.get(name);
+          if (!d) memo.set(name, (d = svd(w, shape[0]!, shape[1]!)));
+          return d;
+        },
+        (opts.backend ?? cpuBackend()).dense,
+      );
     },
 
     /** LLM.int8() decomposition of one tensor. */

@@ -2,6 +2,7 @@
 // digits, and evaluate variants whose weights went through a quantization spec (fake quantization:
 // quantize, then dequantize, biases kept in float32).
 import { quantize, type QuantSpec } from '../core/quant.ts';
+import { lowRank, rankForEnergy, truncationError, type Svd } from '../core/svd.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { isMlp, mlpForward, mlpLayers, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
 import { denseStackCpu, type DenseLayer } from '../gpu/dense.ts';
@@ -163,4 +164,77 @@ export async function compareQat(
     rows.push({ bits, ptq, qat });
   }
   return { fp32: evaluateLogits(reference, y, 10), rows, epochs: opts.epochs };
+}
+
+export interface LowRankLayer {
+  name: string;
+  rank: number;
+  fullRank: number;
+  /** Parameters of the weight as one [out, in] matrix, and as two factors [out, k] · [k, in]. */
+  params: number;
+  factoredParams: number;
+  /** ‖W − W_k‖_F = √(Σ of the discarded σ²), and relative to ‖W‖_F. */
+  error: number;
+  relativeError: number;
+  /** The singular values, descending (at most 256 of them, for the chart). */
+  spectrum: number[];
+}
+
+export interface LowRankResult {
+  energy: number;
+  layers: LowRankLayer[];
+  evaluation: Evaluation;
+  fp32: Evaluation;
+  on: 'webgpu' | 'cpu';
+}
+
+/**
+ * Every weight of rank ≥ 2 replaced by its best rank-k approximation, k the smallest rank keeping
+ * `energy` of Σσ² (a layer is left whole when factoring would not save parameters).
+ */
+export async function evaluateLowRank(
+  arch: Architecture,
+  p: Params,
+  digits: Digits,
+  energy: number,
+  svds: (name: string, w: Float32Array, shape: number[]) => Svd,
+  runner: DenseRunner = cpuDense,
+): Promise<LowRankResult> {
+  const q: Params = {};
+  const layers: LowRankLayer[] = [];
+  for (const [name, shape] of parameterShapes(arch)) {
+    if (shape.length < 2) {
+      q[name] = p[name]!;
+      continue;
+    }
+    const [out, inp] = [shape[0]!, shape[1]!];
+    const d = svds(name, p[name]!, shape);
+    const k = rankForEnergy(d.s, energy);
+    const total = Math.sqrt(d.s.reduce((a, v) => a + v * v, 0));
+    const factored = k * (out + inp);
+    const worth = factored < out * inp;
+    q[name] = worth ? lowRank(d, k) : p[name]!;
+    const err = worth ? truncationError(d.s, k) : 0;
+    layers.push({
+      name,
+      rank: worth ? k : d.r,
+      fullRank: d.r,
+      params: out * inp,
+      factoredParams: worth ? factored : out * inp,
+      error: err,
+      relativeError: total ? err / total : 0,
+      spectrum: Array.from(d.s.subarray(0, 256)),
+    });
+  }
+  const { test } = splitDigits(digits);
+  const { x, y } = batchOf(digits, test);
+  const reference = await logitsOn(runner, arch, p, x, test.length);
+  const logits = await logitsOn(runner, arch, q, x, test.length);
+  return {
+    energy,
+    layers,
+    evaluation: evaluateLogits(logits, y, 10, reference),
+    fp32: evaluateLogits(reference, y, 10),
+    on: runner.on,
+  };
 }

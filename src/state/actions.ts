@@ -265,6 +265,18 @@ export async function compareQat(epochs = 1): Promise<void> {
   if (result) useStore.setState({ qat: { modelId: model.id, result } });
 }
 
+/** The open demo model with its weights at the ranks keeping `energy` of their spectra. */
+export async function factorize(energy: number): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const result = await runJob(
+    `Factorizing ${model.file} (SVD) and evaluating it`,
+    { cancelled: 'Low-rank factorization cancelled', failed: (m) => `Low-rank failed: ${m}` },
+    (opts) => client().lowRank({ modelId: model.id, energy }, opts),
+  );
+  if (result) useStore.setState({ lowRank: { modelId: model.id, result } });
+}
+
 export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {
   useStore.setState((s) => ({ quantSpec: { ...s.quantSpec, ...change } }));
   await quantizeSelected();

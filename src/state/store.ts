@@ -13,9 +13,11 @@ import type {
   TensorAnalysis,
   VariantResult,
   QatComparison,
+  LowRankResult,
 } from '../bridge/client.ts';
 
 export type {
+  LowRankResult,
   QatComparison,
   Evaluation,
   VariantResult,
@@ -72,6 +74,8 @@ export interface SlimState {
   evaluation: { modelId: string; spec: QuantSpec; results: VariantResult[] } | null;
   /** PTQ against QAT at 8, 4 and 2 bits for the open demo model. */
   qat: { modelId: string; result: QatComparison } | null;
+  /** The open demo model factorized by SVD. */
+  lowRank: { modelId: string; result: LowRankResult } | null;
   /** Each weight's size and error under the planner's candidates. */
   planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
   job: Job | null;
@@ -114,6 +118,7 @@ export const useStore = create<SlimState>()(() => ({
   planOptions: null,
   evaluation: null,
   qat: null,
+  lowRank: null,
   job: null,
   opening: false,
   notices: [],

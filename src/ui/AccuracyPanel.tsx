@@ -1,9 +1,20 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
 import { scaleLinear } from 'd3-scale';
-import { compareQat, evaluateModel } from '../state/actions.ts';
+import { useState } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { compareQat, evaluateModel, factorize } from '../state/actions.ts';
 import { useStore, type Evaluation } from '../state/store.ts';
-import { formatValue } from './format.ts';
+import { formatCount, formatTick, formatValue } from './format.ts';
 
 const pct = (v: number | null) =>
   v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
@@ -68,6 +79,7 @@ export function AccuracyPanel() {
         </>
       )}
       <QatSection />
+      <LowRankSection />
     </section>
   );
 }
@@ -173,6 +185,122 @@ function QatSection() {
             ))}
           </tbody>
         </table>
+      )}
+    </div>
+  );
+}
+
+const ENERGIES = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
+const COLORS = ['#3b6fd8', '#c2410c', '#0f766e'];
+
+/** Low-rank factorization by SVD: the spectrum of each layer, the rank an energy keeps, the cost. */
+function LowRankSection() {
+  const model = useStore((s) => s.model);
+  const lr = useStore((s) => s.lowRank);
+  const busy = useStore((s) => s.job !== null);
+  const [energy, setEnergy] = useState(0.9);
+  const r = lr && model && lr.modelId === model.id ? lr.result : null;
+  const points = r
+    ? Array.from({ length: Math.max(...r.layers.map((l) => l.spectrum.length)) }, (_, i) => {
+        const row: Record<string, number> = { i: i + 1 };
+        for (const l of r.layers) if (i < l.spectrum.length) row[l.name] = l.spectrum[i]!;
+        return row;
+      })
+    : [];
+  const before = r?.layers.reduce((a, l) => a + l.params, 0) ?? 0;
+  const after = r?.layers.reduce((a, l) => a + l.factoredParams, 0) ?? 0;
+  return (
+    <div className="low-rank" data-testid="low-rank">
+      <h3>Low rank: factorize each weight by SVD</h3>
+      <p className="hint">
+        Each weight W [out, in] becomes two factors [out, k] · [k, in], k the smallest rank that
+        keeps the chosen share of Σσ²; its error is √(Σ of the discarded σ²). Parameters and
+        multiply-adds fall in the same proportion.
+      </p>
+      <div className="controls">
+        <label>
+          keep{' '}
+          <select
+            aria-label="Energy kept"
+            value={energy}
+            onChange={(e) => setEnergy(Number(e.target.value))}
+          >
+            {ENERGIES.map((v) => (
+              <option key={v} value={v}>
+                {(v * 100).toFixed(1)}% of Σσ²
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void factorize(energy)} disabled={busy}>
+          Factorize and evaluate
+        </button>
+      </div>
+      {r && (
+        <>
+          <table data-testid="low-rank-table">
+            <thead>
+              <tr>
+                <th scope="col">weight</th>
+                <th scope="col" className="num">
+                  rank
+                </th>
+                <th scope="col" className="num">
+                  parameters
+                </th>
+                <th scope="col" className="num">
+                  ‖W − W_k‖ / ‖W‖
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.layers.map((l) => (
+                <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
+                  <th scope="row">{l.name}</th>
+                  <td className="num">
+                    {l.rank} of {l.fullRank}
+                  </td>
+                  <td className="num">
+                    {formatCount(l.params)} → {formatCount(l.factoredParams)}
+                  </td>
+                  <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="low-rank-summary" data-accuracy={r.evaluation.accuracy}>
+            Weights {formatCount(before)} → {formatCount(after)} parameters (
+            {((after / before) * 100).toFixed(1)}%); accuracy {pct(r.fp32.accuracy)} →{' '}
+            <strong>{pct(r.evaluation.accuracy)}</strong>, agreeing with fp32 on{' '}
+            {pct(r.evaluation.agreement)} of the digits.
+          </p>
+          <figure className="chart">
+            <ResponsiveContainer width="100%" height={200}>
+              <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="i" type="number" domain={[1, 'dataMax']} />
+                <YAxis
+                  scale="log"
+                  domain={['auto', 'auto']}
+                  width={56}
+                  tickFormatter={formatTick}
+                />
+                <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+                <Legend />
+                {r.layers.map((l, k) => (
+                  <Line
+                    key={l.name}
+                    dataKey={l.name}
+                    dot={false}
+                    stroke={COLORS[k % COLORS.length]!}
+                    isAnimationActive={false}
+                  />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+            <figcaption>Singular values of each weight (log scale), largest first</figcaption>
+          </figure>
+        </>
       )}
     </div>
   );

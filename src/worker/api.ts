@@ -26,7 +26,7 @@ import {
 } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
-import type { QatComparison, VariantResult } from '../models/runner.ts';
+import type { LowRankResult, QatComparison, VariantResult } from '../models/runner.ts';
 
 export interface FileProblem {
   file: string;
@@ -52,6 +52,7 @@ export type {
   TensorAnalysis,
   VariantResult,
   QatComparison,
+  LowRankResult,
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { TensorRow } from '../engine/session.ts';
@@ -323,6 +324,13 @@ export function createEngineApi(gpu: GPU | undefined) {
       const progress = throttled(onProgress);
       return runJob(jobId, async (signal) =>
         session.compareQat(modelId, await loadDigits(), { signal, onProgress: progress, epochs }),
+      );
+    },
+
+    /** The demo model factorized to keep `energy` of each weight's Σσ², on the test digits. */
+    async lowRank(jobId: string, modelId: string, energy: number): Promise<LowRankResult> {
+      return runJob(jobId, async () =>
+        session.lowRank(modelId, energy, await loadDigits(), { backend }),
       );
     },
 

@@ -200,3 +200,29 @@ describe('quantization-aware training', () => {
     expect(qat).toBeGreaterThan(ptq + 0.05);
   }, 60_000);
 });
+
+describe('low-rank factorization of the demo MLP', () => {
+  test('keeping more energy keeps more rank and accuracy; errors are the discarded spectrum', async () => {
+    const { svd } = await import('../../src/core/svd.ts');
+    const { evaluateLowRank } = await import('../../src/models/runner.ts');
+    const { p } = await committedMlp();
+    const memo = new Map<string, ReturnType<typeof svd>>();
+    const svds = (name: string, w: Float32Array, shape: number[]) => {
+      if (!memo.has(name)) memo.set(name, svd(w, shape[0]!, shape[1]!));
+      return memo.get(name)!;
+    };
+    const low = await evaluateLowRank('mnist-mlp', p, digits, 0.5, svds);
+    const high = await evaluateLowRank('mnist-mlp', p, digits, 0.99, svds);
+    for (const [i, l] of low.layers.entries()) {
+      expect(l.rank).toBeLessThanOrEqual(high.layers[i]!.rank);
+      const s = l.spectrum;
+      if (l.factoredParams < l.params)
+        expect(l.error).toBeCloseTo(Math.sqrt(s.slice(l.rank).reduce((a, v) => a + v * v, 0)), 6);
+    }
+    expect(high.evaluation.accuracy).toBeGreaterThan(low.evaluation.accuracy);
+    expect(high.evaluation.accuracy).toBeGreaterThan(0.95);
+    // fc1 at half the energy needs only a few dozen of its 256 directions.
+    expect(low.layers[0]!.rank).toBeLessThan(64);
+    expect(low.layers[0]!.factoredParams).toBeLessThan(low.layers[0]!.params / 2);
+  }, 120_000);
+});
