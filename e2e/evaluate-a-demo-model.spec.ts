@@ -13,7 +13,7 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
   // int4 in groups of 32 as the tensor panel's scheme.
   await page.getByLabel('Quantization bits').selectOption('4');
   await page.getByLabel('Quantization granularity').selectOption('group:32');
-  await panel.getByRole('button', { name: 'Evaluate' }).click();
+  await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
   const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
   await expect(row('int2')).toBeVisible({ timeout: 60_000 });
   const acc = async (v: string) => Number(await row(v).getAttribute('data-accuracy'));
