@@ -130,8 +130,14 @@ async function runJob<T>(
   label: string,
   messages: { cancelled: string; failed: (message: string) => string },
   work: (opts: JobOptions) => Promise<T>,
-  kind: 'analysis' | 'export' = 'analysis',
+  kind: 'analysis' | 'export' | 'follow-up' = 'analysis',
 ): Promise<T | undefined> {
+  // A follow-up (the comparison after a quantization…) never displaces work the person started in
+  // the meantime: it simply does not run.
+  if (kind === 'follow-up') {
+    if (running) return undefined;
+    kind = 'analysis';
+  }
   // An export is never cancelled behind the person's back: other work waits for it.
   if (running && runningKind === 'export') {
     notify('info', `${label} will start when the export is done (or cancel the export)`);
@@ -177,12 +183,12 @@ export async function analyseSelected(): Promise<void> {
   );
   if (analysis) {
     useStore.setState({ analysis });
-    await quantizeSelected();
+    await quantizeSelected('follow-up');
   }
 }
 
 /** What the chosen quantization spec does to the selected tensor, and how others compare. */
-export async function quantizeSelected(): Promise<void> {
+export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysis'): Promise<void> {
   const { model, selected, quantSpec: spec, int8Threshold } = useStore.getState();
   if (!model || !selected) return;
   const req = { modelId: model.id, tensor: selected, spec };
@@ -190,6 +196,7 @@ export async function quantizeSelected(): Promise<void> {
     `Quantizing ${selected}`,
     { cancelled: `Quantization of ${selected} cancelled`, failed: (m) => m },
     (opts) => client().quantize(req, opts),
+    kind,
   );
   if (!r) return;
   useStore.setState({ quant: { ...r, tensor: selected } });
@@ -197,15 +204,20 @@ export async function quantizeSelected(): Promise<void> {
     `Comparing formats on ${selected}`,
     { cancelled: `Comparison on ${selected} cancelled`, failed: (m) => m },
     (opts) => client().compare(req, opts),
+    'follow-up',
   );
   if (!c) return;
   useStore.setState({ comparison: { ...c, tensor: selected, spec } });
   const a = useStore.getState().analysis;
-  if (a && a.tensor === selected && a.shape.length >= 2) await decomposeSelected(int8Threshold);
+  if (a && a.tensor === selected && a.shape.length >= 2)
+    await decomposeSelected(int8Threshold, 'follow-up');
 }
 
 /** LLM.int8() decomposition of the selected tensor at a threshold. */
-export async function decomposeSelected(threshold: number): Promise<void> {
+export async function decomposeSelected(
+  threshold: number,
+  kind: 'analysis' | 'follow-up' = 'analysis',
+): Promise<void> {
   const { model, selected } = useStore.getState();
   useStore.setState({ int8Threshold: threshold });
   if (!model || !selected || !(threshold > 0)) return;
@@ -213,6 +225,7 @@ export async function decomposeSelected(threshold: number): Promise<void> {
     `LLM.int8() on ${selected}`,
     { cancelled: `Decomposition of ${selected} cancelled`, failed: (m) => m },
     (opts) => client().llmInt8({ modelId: model.id, tensor: selected, threshold }, opts),
+    kind,
   );
   if (r) useStore.setState({ int8: { ...r, tensor: selected } });
 }
