@@ -3,6 +3,7 @@ import { isFormatError } from '../formats/errors.ts';
 import { MAX_BINS } from '../core/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
 import { runQdq } from './qdq.ts';
+import { runCalibrate } from './calibrate.ts';
 import { modelBytes, QUANTIZE_FLAGS, quantizeAll, specFromFlags } from './quantize.ts';
 import { storable } from '../engine/export.ts';
 import { summarizeAll } from './stats.ts';
@@ -15,6 +16,8 @@ const USAGE = `usage: slimlab inspect FILE... [--json]
        slimlab quantize FILE... --dtype T [--scheme sym|sym-full|asym] [--granularity tensor|channel|group:N]
                         [--axis A] [--clip Q] [--rounding nearest|stochastic] [--seed S]
                         [--scale-dtype f32|f16] [--filter TEXT] [--json] [--memory] [--out FILE]
+       slimlab calibrate --input ACTS.npy --method minmax|ema:M|percentile:P|mse|kl[:BINS:LEVELS]
+                         [--bits B] [--batch N] [--json]
        slimlab stats FILE... [--json] [--bins N] [--memory]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
@@ -29,6 +32,10 @@ commands:
             fp4e2m1, nf4, binary, ternary, log2:B, quantile:B; default per channel on axis 0,
             nf4 in groups of 64); --out writes integer codes with scales (or fp16/bf16) as
             .safetensors; --json prints one object a tensor, then a total
+  calibrate the activation threshold a calibration method picks (the first axis is the batch axis,
+            --batch rows a batch for ema, default 32), its scale and zero point, and the clipping
+            and rounding MSE of quantizing the activations with it: symmetric int B (default 8)
+            when they have negative values, unsigned otherwise
   stats     histogram and statistics of every tensor (one JSON object a line with --json);
             --memory adds the peak resident memory of the process
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
@@ -64,6 +71,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   if (cmd === 'convert') return convert(rest, io);
   if (cmd === 'stats') return stats(rest, io);
   if (cmd === 'quantize') return quantizeCmd(rest, io);
+  if (cmd === 'calibrate') return calibrateCmd(rest, io);
   if (cmd === 'quantize-linear' || cmd === 'dequantize-linear')
     return qdq(cmd === 'quantize-linear' ? 'quantize' : 'dequantize', rest, io);
   if (cmd !== 'inspect') {
@@ -205,6 +213,47 @@ async function quantizeCmd(args: string[], io: Io): Promise<number> {
   }
   if (flags.has('memory'))
     io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  return 0;
+}
+
+async function calibrateCmd(args: string[], io: Io): Promise<number> {
+  const valued = ['input', 'method', 'bits', 'batch'];
+  const { flags, positional } = parseArgs(args, valued);
+  const unknown = [...flags.keys()].filter((k) => ![...valued, 'json'].includes(k));
+  const bits = flags.has('bits') ? Number(flags.get('bits')) : 8;
+  const batch = flags.has('batch') ? Number(flags.get('batch')) : 32;
+  const why = unknown.length
+    ? `unknown option --${unknown[0]}`
+    : positional.length
+      ? `unexpected '${positional[0]}'`
+      : !flags.get('input')
+        ? '--input is required'
+        : !flags.get('method')
+          ? '--method is required'
+          : !(Number.isInteger(bits) && bits >= 2 && bits <= 16)
+            ? `--bits must be an integer from 2 to 16, not '${flags.get('bits')}'`
+            : !(Number.isInteger(batch) && batch >= 1)
+              ? `--batch must be a positive integer, not '${flags.get('batch')}'`
+              : null;
+  if (why) {
+    io.err(`slimlab: ${why}`);
+    return 1;
+  }
+  let r;
+  try {
+    r = await runCalibrate(flags.get('input')!, flags.get('method')!, bits, batch);
+  } catch (e) {
+    const msg = isFormatError(e) ? e.message : (e as Error).message;
+    io.err(`slimlab: ${msg.replace(/\n/g, ' ')}`);
+    return /method|takes|must be/.test(msg) && !isFormatError(e) ? 1 : 2;
+  }
+  if (flags.has('json')) io.out(JSON.stringify(r));
+  else {
+    io.out(
+      `${r.method}: threshold ${r.threshold}  scale ${r.scale}  zero point ${r.zero_point} (${r.signed ? 'signed' : 'unsigned'})  clip MSE ${r.clip_mse}  round MSE ${r.round_mse}`,
+    );
+    if (r.warning) io.err(`slimlab: warning: ${r.warning}`);
+  }
   return 0;
 }
 

@@ -29,7 +29,7 @@ interface Loaded {
   shape: number[];
 }
 
-async function load(path: string): Promise<Loaded> {
+export async function load(path: string): Promise<Loaded> {
   return withOpenFiles([path], async (m) => {
     const t = m.info.tensors[0];
     if (!t || m.info.tensors.length !== 1) throw new Error(`${path}: expected one array`);

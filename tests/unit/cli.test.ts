@@ -323,3 +323,45 @@ describe('slimlab quantize', () => {
     expect(r.err).toMatch(/^slimlab: .*bad\.safetensors/);
   });
 });
+
+describe('slimlab calibrate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slimlab-calibrate-'));
+  const acts = Float32Array.from({ length: 64 * 100 }, (_, i) =>
+    Math.max(0, Math.sin(i * 0.31) * (1 + (i % 17))),
+  );
+  const file = join(dir, 'acts.npy');
+  writeFileSync(file, Buffer.concat([npyHeader('F32', [64, 100]), Buffer.from(acts.buffer)]));
+
+  test('--json prints threshold, scale, zero point and the error split, as the core computes them', async () => {
+    const { calibrate, errorAtThreshold, parseMethod } =
+      await import('../../src/core/calibrate.ts');
+    for (const m of ['minmax', 'ema:0.9', 'percentile:99.9', 'mse', 'kl', 'kl:128:128']) {
+      const { code, out } = await cli(['calibrate', '--input', file, '--method', m, '--json']);
+      expect(code).toBe(0);
+      const r = JSON.parse(out);
+      const batches = Array.from({ length: 2 }, (_, b) => acts.subarray(b * 3200, (b + 1) * 3200));
+      const want = calibrate(batches, parseMethod(m), 8);
+      expect(r.threshold).toBe(want.threshold);
+      expect(r.scale).toBe(want.scale);
+      expect(r.zero_point).toBe(0);
+      expect(r.signed).toBe(false);
+      const e = errorAtThreshold(acts, want.threshold, 8, false);
+      expect([r.clip_mse, r.round_mse]).toEqual([e.clipMse, e.roundMse]);
+    }
+  });
+
+  test('bad options exit 1; a bad file exits 2', async () => {
+    for (const [args, msg] of [
+      [['calibrate', '--input', file], /--method is required/],
+      [['calibrate', '--input', file, '--method', 'kl:9:99'], /kl:BINS:LEVELS/],
+      [['calibrate', '--input', file, '--method', 'minmax', '--bits', '1'], /--bits must be/],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(msg);
+    }
+    const bad = join(dir, 'bad.npy');
+    writeFileSync(bad, new Uint8Array([0x93, 1, 2]));
+    expect((await cli(['calibrate', '--input', bad, '--method', 'minmax'])).code).toBe(2);
+  });
+});
