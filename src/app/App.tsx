@@ -12,6 +12,7 @@ import { TensorPanel } from '../ui/TensorPanel.tsx';
 import { SensitivityTable } from '../ui/SensitivityTable.tsx';
 import { PlannerPanel } from '../ui/PlannerPanel.tsx';
 import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
+import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -43,6 +44,7 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <AccuracyPanel />
+          <CalibrationPanel />
           <SensitivityTable />
           <PlannerPanel />
           <ZeroPointCard />

@@ -18,6 +18,9 @@ import type {
   VariantResult,
   QatComparison,
   LowRankResult,
+  LayerStudy,
+  PtqComparison,
+  StudyOptions,
 } from '../worker/api.ts';
 
 export type {
@@ -41,6 +44,9 @@ export type {
   VariantResult,
   QatComparison,
   LowRankResult,
+  LayerStudy,
+  PtqComparison,
+  StudyOptions,
   Evaluation,
   TensorStats,
 } from '../worker/api.ts';
@@ -79,6 +85,11 @@ export interface EngineClient {
   evaluate(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<VariantResult[]>;
   compareQat(req: { modelId: string; epochs: number }, opts: JobOptions): Promise<QatComparison>;
   lowRank(req: { modelId: string; energy: number }, opts: JobOptions): Promise<LowRankResult>;
+  calibrationStudy(
+    req: { modelId: string; o: StudyOptions },
+    opts: JobOptions,
+  ): Promise<LayerStudy[]>;
+  comparePtq(req: { modelId: string; o: StudyOptions }, opts: JobOptions): Promise<PtqComparison>;
 }
 
 export interface JobOptions {
@@ -141,6 +152,10 @@ export function createEngineClient(
       ),
     lowRank: (req, opts) =>
       asJob(api, opts, (jobId) => api.lowRank(jobId, req.modelId, req.energy)),
+    calibrationStudy: (req, opts) =>
+      asJob(api, opts, (jobId) => api.calibrationStudy(jobId, req.modelId, req.o)),
+    comparePtq: (req, opts) =>
+      asJob(api, opts, (jobId, progress) => api.comparePtq(jobId, req.modelId, req.o, progress)),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

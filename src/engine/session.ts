@@ -33,6 +33,13 @@ import { svd, type Svd } from '../core/svd.ts';
 import type { PlanTensor } from '../core/planner.ts';
 import type { Digits } from '../models/mnist.ts';
 import {
+  comparePtq,
+  studyLayers,
+  type LayerStudy,
+  type PtqComparison,
+  type StudyOptions,
+} from '../models/calibration.ts';
+import {
   detectArchitecture,
   compareQat,
   evaluateLowRank,
@@ -401,6 +408,31 @@ export function createSession() {
         },
         (opts.backend ?? cpuBackend()).dense,
       );
+    },
+
+    /** Every calibration method on each layer's input activations (MLP demo models). */
+    async calibrationStudy(
+      modelId: string,
+      digits: Digits,
+      o: StudyOptions,
+    ): Promise<LayerStudy[]> {
+      const { params } = await this.runnable(modelId);
+      return studyLayers(params, digits, o);
+    },
+
+    /** PTQ variants (weight-only, dynamic, static with each calibration method) on the test digits. */
+    async comparePtq(
+      modelId: string,
+      digits: Digits,
+      o: StudyOptions,
+      opts: RunOptions = {},
+    ): Promise<PtqComparison> {
+      const { params } = await this.runnable(modelId);
+      return comparePtq(params, digits, o, async (f) => {
+        opts.onProgress?.(f);
+        await new Promise((r) => setTimeout(r, 0));
+        opts.signal?.throwIfAborted();
+      });
     },
 
     /** LLM.int8() decomposition of one tensor. */

@@ -5,6 +5,7 @@ import type {
   JobOptions,
   OpenResult,
   QuantSpec,
+  StudyOptions,
 } from '../bridge/client.ts';
 import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
 
@@ -288,6 +289,30 @@ export async function factorize(energy: number): Promise<void> {
     (opts) => client().lowRank({ modelId: model.id, energy }, opts),
   );
   if (result) useStore.setState({ lowRank: { modelId: model.id, result } });
+}
+
+/** Every calibration method on each layer's input activations of the open demo model. */
+export async function studyCalibration(o: StudyOptions): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const layers = await runJob(
+    `Calibrating ${model.file} on ${o.size} digits`,
+    { cancelled: 'Calibration cancelled', failed: (m) => `Calibration failed: ${m}` },
+    (opts) => client().calibrationStudy({ modelId: model.id, o }, opts),
+  );
+  if (layers) useStore.setState({ calibration: { modelId: model.id, o, layers } });
+}
+
+/** PTQ variants with each calibration method on the test digits. */
+export async function runPtqVariants(o: StudyOptions): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const result = await runJob(
+    `Evaluating PTQ variants of ${model.file}`,
+    { cancelled: 'PTQ comparison cancelled', failed: (m) => `PTQ comparison failed: ${m}` },
+    (opts) => client().comparePtq({ modelId: model.id, o }, opts),
+  );
+  if (result) useStore.setState({ ptq: { modelId: model.id, o, result } });
 }
 
 export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {

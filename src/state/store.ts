@@ -14,9 +14,15 @@ import type {
   VariantResult,
   QatComparison,
   LowRankResult,
+  LayerStudy,
+  PtqComparison,
+  StudyOptions,
 } from '../bridge/client.ts';
 
 export type {
+  LayerStudy,
+  PtqComparison,
+  StudyOptions,
   LowRankResult,
   QatComparison,
   Evaluation,
@@ -76,6 +82,9 @@ export interface SlimState {
   qat: { modelId: string; result: QatComparison } | null;
   /** The open demo model factorized by SVD. */
   lowRank: { modelId: string; result: LowRankResult } | null;
+  /** The calibration lab on the open demo model. */
+  calibration: { modelId: string; o: StudyOptions; layers: LayerStudy[] } | null;
+  ptq: { modelId: string; o: StudyOptions; result: PtqComparison } | null;
   /** Each weight's size and error under the planner's candidates. */
   planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
   job: Job | null;
@@ -119,6 +128,8 @@ export const useStore = create<SlimState>()(() => ({
   evaluation: null,
   qat: null,
   lowRank: null,
+  calibration: null,
+  ptq: null,
   job: null,
   opening: false,
   notices: [],

@@ -27,6 +27,7 @@ import {
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
 import type { LowRankResult, QatComparison, VariantResult } from '../models/runner.ts';
+import type { LayerStudy, PtqComparison, StudyOptions } from '../models/calibration.ts';
 
 export interface FileProblem {
   file: string;
@@ -53,6 +54,9 @@ export type {
   VariantResult,
   QatComparison,
   LowRankResult,
+  LayerStudy,
+  PtqComparison,
+  StudyOptions,
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { TensorRow } from '../engine/session.ts';
@@ -331,6 +335,24 @@ export function createEngineApi(gpu: GPU | undefined) {
     async lowRank(jobId: string, modelId: string, energy: number): Promise<LowRankResult> {
       return runJob(jobId, async () =>
         session.lowRank(modelId, energy, await loadDigits(), { backend }),
+      );
+    },
+
+    /** Every calibration method on each layer's input activations of a demo model. */
+    async calibrationStudy(jobId: string, modelId: string, o: StudyOptions): Promise<LayerStudy[]> {
+      return runJob(jobId, async () => session.calibrationStudy(modelId, await loadDigits(), o));
+    },
+
+    /** PTQ variants with each calibration method on the test digits. */
+    async comparePtq(
+      jobId: string,
+      modelId: string,
+      o: StudyOptions,
+      onProgress?: (fraction: number) => void,
+    ): Promise<PtqComparison> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.comparePtq(modelId, await loadDigits(), o, { signal, onProgress: progress }),
       );
     },
 

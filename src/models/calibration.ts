@@ -1,0 +1,301 @@
+// The calibration lab on a demo model: capture each layer's input activations on a seeded
+// calibration set, find every method's threshold, draw the curves behind the KL and MSE picks and
+// the clipping / rounding trade-off; then compare PTQ variants on the test digits.
+import {
+  absHistogram,
+  calibrate,
+  errorAtThreshold,
+  klSearch,
+  mseSearch,
+  type CalibrationMethod,
+} from '../core/calibrate.ts';
+import { castValue, DEFAULT_SPEC, quantize } from '../core/quant.ts';
+import { linearForward, reluInPlace } from '../core/nn.ts';
+import { mulberry32, permutation } from '../core/rng.ts';
+import { evaluateLogits, type Evaluation } from './evaluate.ts';
+import { MLP_SIZES, mlpShapes, type Params } from './mlp.ts';
+import { batchOf, splitDigits, type Digits } from './mnist.ts';
+import { fakeQuantAct } from './qat.ts';
+
+const LAYERS = MLP_SIZES.length - 1;
+export const LAYER_NAMES = Array.from({ length: LAYERS }, (_, l) =>
+  l === 0 ? 'fc1 input (pixels)' : `fc${l + 1} input (ReLU of fc${l})`,
+);
+
+export interface MethodPick {
+  id: string;
+  label: string;
+  threshold: number;
+  warning: string | null;
+}
+
+export interface LayerStudy {
+  layer: string;
+  values: number;
+  /** |x| histogram, 2048 bins over [0, max], summed down to 256 bars for the chart. */
+  histogram: { counts: number[]; max: number };
+  picks: MethodPick[];
+  kl: Array<[number, number]>;
+  mse: Array<[number, number]>;
+  tradeoff: Array<{ threshold: number; clip: number; round: number }>;
+}
+
+export interface StudyOptions {
+  size: number;
+  seed: number;
+  momentum: number;
+  bits: number;
+}
+
+/** The methods compared, with the settings other tools use. */
+export function methods(
+  momentum: number,
+): Array<{ id: string; label: string; method: CalibrationMethod }> {
+  return [
+    { id: 'minmax', label: 'MinMax', method: { kind: 'minmax' } },
+    { id: 'ema', label: `EMA MinMax (${momentum})`, method: { kind: 'ema', momentum } },
+    { id: 'p99.9', label: 'percentile 99.9', method: { kind: 'percentile', percentile: 99.9 } },
+    { id: 'p99.99', label: 'percentile 99.99', method: { kind: 'percentile', percentile: 99.99 } },
+    {
+      id: 'p99.999',
+      label: 'percentile 99.999',
+      method: { kind: 'percentile', percentile: 99.999 },
+    },
+    { id: 'mse', label: 'MSE', method: { kind: 'mse', bins: 2048 } },
+    { id: 'kl', label: 'KL (TensorRT 2048/128)', method: { kind: 'kl', bins: 2048, levels: 128 } },
+    {
+      id: 'kl-ort',
+      label: 'KL (onnxruntime 128/128)',
+      method: { kind: 'kl', bins: 128, levels: 128 },
+    },
+    {
+      id: 'kl-mxnet',
+      label: 'KL (MXNet 8001/255)',
+      method: { kind: 'kl', bins: 8001, levels: 255 },
+    },
+  ];
+}
+
+/** The calibration images: a seeded sample of the training split. */
+export function calibrationSet(d: Digits, size: number, seed: number) {
+  const { train } = splitDigits(d);
+  const order = permutation(train.length, mulberry32(seed));
+  const n = Math.max(1, Math.min(size, train.length));
+  return batchOf(
+    d,
+    Array.from(order.subarray(0, n), (i) => train[i]!),
+  );
+}
+
+/** Each layer's input activations on x (float model), as one array per layer. */
+export function layerInputs(p: Params, x: Float32Array, B: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  let h = x;
+  for (let l = 0; l < LAYERS; l++) {
+    out.push(h);
+    const y = linearForward(
+      h,
+      B,
+      MLP_SIZES[l]!,
+      p[`fc${l + 1}.weight`]!,
+      MLP_SIZES[l + 1]!,
+      p[`fc${l + 1}.bias`]!,
+    );
+    if (l < LAYERS - 1) reluInPlace(y);
+    h = y;
+  }
+  return out;
+}
+
+function downsample(
+  curve: Float64Array,
+  width: number,
+  from: number,
+  points: number,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const step = Math.max(1, Math.ceil((curve.length - from) / points));
+  for (let i = from; i < curve.length; i += step)
+    if (Number.isFinite(curve[i]!)) out.push([i * width, curve[i]!]);
+  return out;
+}
+
+export function studyLayers(p: Params, d: Digits, o: StudyOptions): LayerStudy[] {
+  const { x } = calibrationSet(d, o.size, o.seed);
+  const B = x.length / 784;
+  const inputs = layerInputs(p, x, B);
+  return inputs.map((acts, l) => {
+    const width = acts.length / B;
+    const batches: Float32Array[] = [];
+    for (let r = 0; r < B; r += 32)
+      batches.push(acts.subarray(r * width, Math.min(B, r + 32) * width));
+    const picks = methods(o.momentum).map(({ id, label, method }) => {
+      const c = calibrate(batches, method, o.bits);
+      return { id, label, threshold: c.threshold, warning: c.warning };
+    });
+    const h = absHistogram(acts, 2048);
+    const signed = acts.some((v) => v < 0);
+    const qmax = signed ? 2 ** (o.bits - 1) - 1 : 2 ** o.bits - 1;
+    const k = klSearch(h, 128);
+    // KL candidate i ends at (i + ½) bins; MSE candidate i at (i + 1) bins.
+    const kl = downsample(k.curve, h.width, k.start, 256).map(
+      ([t, v]) => [t + h.width / 2, v] as [number, number],
+    );
+    const ms = mseSearch(h, qmax);
+    const mse = downsample(ms.curve, h.width, 0, 256).map(
+      ([t, v]) => [t + h.width, v] as [number, number],
+    );
+    const tradeoff = Array.from({ length: 40 }, (_, i) => {
+      const t = (h.max * (i + 1)) / 40;
+      const e = errorAtThreshold(acts, t, o.bits, signed);
+      return { threshold: t, clip: e.clipMse, round: e.roundMse };
+    });
+    const bars = new Array<number>(256).fill(0);
+    h.counts.forEach((c, i) => (bars[Math.floor(i / 8)]! += c));
+    return {
+      layer: LAYER_NAMES[l]!,
+      values: acts.length,
+      histogram: { counts: bars, max: h.max },
+      picks,
+      kl,
+      mse,
+      tradeoff,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PTQ variants
+
+type ActMode =
+  | { kind: 'float' }
+  | { kind: 'fp16' }
+  | { kind: 'static'; bits: number; hi: number[] }
+  | { kind: 'dynamic'; bits: number };
+
+function ptqLogits(
+  p: Params,
+  x: Float32Array,
+  B: number,
+  weights: { bits: number; perChannel: boolean } | null,
+  acts: ActMode,
+  onlyLayer: number | null = null,
+): Float32Array {
+  const w: Params = {};
+  for (const [name, shape] of mlpShapes())
+    w[name] =
+      weights && shape.length >= 2
+        ? quantize(p[name]!, shape, {
+            ...DEFAULT_SPEC,
+            bits: weights.bits,
+            granularity: weights.perChannel ? { kind: 'channel', axis: 0 } : { kind: 'tensor' },
+          }).xq!
+        : p[name]!;
+  let h = x;
+  for (let l = 0; l < LAYERS; l++) {
+    const hq = Float32Array.from(h);
+    if (onlyLayer === null || onlyLayer === l) {
+      if (acts.kind === 'fp16')
+        for (let i = 0; i < hq.length; i++) hq[i] = castValue(hq[i]!, 'fp16');
+      else if (acts.kind === 'static') fakeQuantAct(hq, 0, acts.hi[l]!, acts.bits);
+      else if (acts.kind === 'dynamic') {
+        // Ranges from each batch of 100 digits itself.
+        const width = hq.length / B;
+        for (let r = 0; r < B; r += 100) {
+          const part = hq.subarray(r * width, Math.min(B, r + 100) * width);
+          let mx = 0;
+          for (const v of part) if (v > mx) mx = v;
+          fakeQuantAct(part, 0, mx, acts.bits);
+        }
+      }
+    }
+    const y = linearForward(
+      hq,
+      B,
+      MLP_SIZES[l]!,
+      w[`fc${l + 1}.weight`]!,
+      MLP_SIZES[l + 1]!,
+      w[`fc${l + 1}.bias`]!,
+    );
+    if (l < LAYERS - 1) reluInPlace(y);
+    h = y;
+  }
+  return h;
+}
+
+export interface PtqRow {
+  label: string;
+  evaluation: Evaluation;
+}
+
+export interface PtqComparison {
+  rows: PtqRow[];
+  /** Static W8A8 (KL) with only one layer's activations quantized: which layer hurts most. */
+  perLayer: Array<{ layer: string; accuracy: number }>;
+}
+
+export async function comparePtq(
+  p: Params,
+  d: Digits,
+  o: StudyOptions,
+  tick?: (fraction: number) => Promise<void>,
+): Promise<PtqComparison> {
+  const { test } = splitDigits(d);
+  const { x, y } = batchOf(d, test);
+  const B = test.length;
+  const reference = ptqLogits(p, x, B, null, { kind: 'float' });
+  const cal = calibrationSet(d, o.size, o.seed);
+  const inputs = layerInputs(p, cal.x, cal.x.length / 784);
+  const Bc = cal.x.length / 784;
+  const hiFor = (method: CalibrationMethod) =>
+    inputs.map((acts) => {
+      const width = acts.length / Bc;
+      const batches: Float32Array[] = [];
+      for (let r = 0; r < Bc; r += 32)
+        batches.push(acts.subarray(r * width, Math.min(Bc, r + 32) * width));
+      return calibrate(batches, method, o.bits).threshold;
+    });
+  const ev = (logits: Float32Array) => evaluateLogits(logits, y, 10, reference);
+  const variants: Array<[string, () => Float32Array]> = [
+    ['fp32', () => reference],
+    [
+      'W8A32 (weights only, per channel)',
+      () => ptqLogits(p, x, B, { bits: 8, perChannel: true }, { kind: 'float' }),
+    ],
+    [
+      'W4A16 (weights only, per channel)',
+      () => ptqLogits(p, x, B, { bits: 4, perChannel: true }, { kind: 'fp16' }),
+    ],
+    [
+      `dynamic W${o.bits}A${o.bits} (ranges per batch)`,
+      () =>
+        ptqLogits(p, x, B, { bits: o.bits, perChannel: true }, { kind: 'dynamic', bits: o.bits }),
+    ],
+  ];
+  for (const m of methods(o.momentum))
+    for (const perChannel of [true, false])
+      variants.push([
+        `static W${o.bits}A${o.bits}, ${m.label}, weights per ${perChannel ? 'channel' : 'tensor'}`,
+        () =>
+          ptqLogits(
+            p,
+            x,
+            B,
+            { bits: o.bits, perChannel },
+            { kind: 'static', bits: o.bits, hi: hiFor(m.method) },
+          ),
+      ]);
+  const rows: PtqRow[] = [];
+  for (const [i, [label, run]] of variants.entries()) {
+    rows.push({ label, evaluation: ev(run()) });
+    await tick?.((i + 1) / (variants.length + LAYERS));
+  }
+  const kl = hiFor({ kind: 'kl', bins: 2048, levels: 128 });
+  const perLayer = [];
+  for (let l = 0; l < LAYERS; l++) {
+    const logits = ptqLogits(p, x, B, null, { kind: 'static', bits: o.bits, hi: kl }, l);
+    perLayer.push({ layer: LAYER_NAMES[l]!, accuracy: evaluateLogits(logits, y, 10).accuracy });
+    await tick?.((variants.length + l + 1) / (variants.length + LAYERS));
+  }
+  return { rows, perLayer };
+}

@@ -1,0 +1,301 @@
+// The calibration lab: each layer's input activations on a seeded calibration set, the threshold
+// every method picks drawn on their histogram, the curves behind the KL and MSE picks, the clipping /
+// rounding trade-off; and PTQ variants compared on the test digits.
+import { useState } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { runPtqVariants, studyCalibration } from '../state/actions.ts';
+import { useStore, type LayerStudy, type StudyOptions } from '../state/store.ts';
+import { formatTick, formatValue } from './format.ts';
+
+const SIZES = [32, 128, 512, 2048];
+const PICK_COLORS: Record<string, string> = {
+  minmax: '#111827',
+  ema: '#6b7280',
+  'p99.9': '#7c3aed',
+  'p99.99': '#a855f7',
+  'p99.999': '#c084fc',
+  mse: '#0f766e',
+  kl: '#c2410c',
+  'kl-ort': '#ea580c',
+  'kl-mxnet': '#f59e0b',
+};
+const pct = (v: number | null) =>
+  v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
+
+export function CalibrationPanel() {
+  const model = useStore((s) => s.model);
+  const cal = useStore((s) => s.calibration);
+  const ptq = useStore((s) => s.ptq);
+  const busy = useStore((s) => s.job !== null);
+  const [o, setO] = useState<StudyOptions>({ size: 512, seed: 1, momentum: 0.9, bits: 8 });
+  const [layer, setLayer] = useState(1);
+  if (!model?.architecture) return null;
+  const layers = cal && cal.modelId === model.id ? cal.layers : null;
+  const study = layers?.[Math.min(layer, layers.length - 1)];
+  const p = ptq && ptq.modelId === model.id ? ptq.result : null;
+  return (
+    <section className="calibration" aria-label="Calibration" data-testid="calibration">
+      <header>
+        <h2>Calibration: where to clip activations</h2>
+        <p>
+          Activation quantization needs a range. Each method below picks a threshold from the
+          activations of a calibration set; the charts show what it trades.
+        </p>
+        <div className="controls">
+          <label>
+            calibration digits{' '}
+            <select
+              aria-label="Calibration set size"
+              value={o.size}
+              onChange={(e) => setO({ ...o, size: Number(e.target.value) })}
+            >
+              {SIZES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            seed{' '}
+            <input
+              type="number"
+              aria-label="Calibration seed"
+              min={0}
+              value={o.seed}
+              onChange={(e) => {
+                const v = Math.trunc(Number(e.target.value));
+                if (Number.isFinite(v) && v >= 0) setO({ ...o, seed: v });
+              }}
+            />
+          </label>
+          <label>
+            EMA momentum {o.momentum.toFixed(2)}{' '}
+            <input
+              type="range"
+              aria-label="EMA momentum"
+              min={0.5}
+              max={0.99}
+              step={0.01}
+              value={o.momentum}
+              onChange={(e) => setO({ ...o, momentum: Number(e.target.value) })}
+            />
+          </label>
+          <button type="button" disabled={busy} onClick={() => void studyCalibration(o)}>
+            Calibrate
+          </button>
+          <button type="button" disabled={busy} onClick={() => void runPtqVariants(o)}>
+            Compare PTQ variants
+          </button>
+        </div>
+      </header>
+      {layers && (
+        <>
+          <label>
+            layer{' '}
+            <select
+              aria-label="Calibrated layer"
+              value={layer}
+              onChange={(e) => setLayer(Number(e.target.value))}
+            >
+              {layers.map((l, i) => (
+                <option key={l.layer} value={i}>
+                  {l.layer}
+                </option>
+              ))}
+            </select>
+          </label>
+          {study && <LayerView s={study} />}
+        </>
+      )}
+      {p && (
+        <>
+          <table data-testid="ptq-table">
+            <thead>
+              <tr>
+                <th scope="col">variant</th>
+                <th scope="col" className="num">
+                  accuracy
+                </th>
+                <th scope="col" className="num">
+                  agrees with fp32
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.rows.map((r) => (
+                <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
+                  <th scope="row">{r.label}</th>
+                  <td className="num">{pct(r.evaluation.accuracy)}</td>
+                  <td className="num">{pct(r.evaluation.agreement)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="ptq-worst">
+            Static W8A8 (KL) on one layer at a time:{' '}
+            {p.perLayer.map((l) => `${l.layer} ${pct(l.accuracy)}`).join(' · ')}; the layer that
+            hurts most is{' '}
+            <strong>{[...p.perLayer].sort((a, b) => a.accuracy - b.accuracy)[0]!.layer}</strong>.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function LayerView({ s }: { s: LayerStudy }) {
+  const bars = s.histogram.counts.map((c, i) => ({ x: ((i + 0.5) * s.histogram.max) / 256, c }));
+  const binOf = (t: number) => Math.min(255, Math.floor((t / (s.histogram.max || 1)) * 256));
+  const warnings = s.picks.filter((p) => p.warning);
+  return (
+    <div className="layer-view" data-testid="layer-view">
+      {warnings.length > 0 && (
+        <p className="warning" role="status">
+          {warnings[0]!.label}: {warnings[0]!.warning}
+        </p>
+      )}
+      <table data-testid="picks">
+        <tbody>
+          {s.picks.map((p) => (
+            <tr key={p.id} data-method={p.id} data-threshold={p.threshold}>
+              <th scope="row">
+                <span className="swatch" style={{ background: PICK_COLORS[p.id] ?? '#000' }} />{' '}
+                {p.label}
+              </th>
+              <td className="num">{formatValue(p.threshold)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <figure className="chart">
+        <ResponsiveContainer width="100%" height={220}>
+          <BarChart
+            data={bars}
+            barCategoryGap={0}
+            margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+          >
+            <XAxis dataKey="x" tickFormatter={formatTick} interval={63} />
+            <YAxis scale="symlog" width={56} />
+            <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+            <Bar dataKey="c" fill="#3b6fd8" isAnimationActive={false} />
+            {s.picks.map((p) => (
+              <ReferenceLine
+                key={p.id}
+                x={bars[binOf(p.threshold)]!.x}
+                stroke={PICK_COLORS[p.id] ?? '#000'}
+                strokeDasharray="4 3"
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+        <figcaption>
+          |x| of {s.values.toLocaleString('en-US')} activations (2,048 bins drawn as 256,
+          symmetric-log counts), each method&apos;s threshold marked
+        </figcaption>
+      </figure>
+      <div className="curves">
+        <Curve data={s.kl} name="KL divergence" picks={s.picks.filter((p) => p.id === 'kl')} />
+        <Curve data={s.mse} name="MSE (histogram)" picks={s.picks.filter((p) => p.id === 'mse')} />
+      </div>
+      <figure className="chart" data-testid="tradeoff">
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart data={s.tradeoff} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="threshold"
+              type="number"
+              domain={[0, 'dataMax']}
+              tickFormatter={formatTick}
+            />
+            <YAxis
+              scale="log"
+              domain={['auto', 'auto']}
+              allowDataOverflow
+              width={64}
+              tickFormatter={formatTick}
+            />
+            <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+            <Legend />
+            <Line
+              dataKey="clip"
+              name="clipping MSE"
+              stroke="#c2410c"
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="round"
+              name="rounding MSE"
+              stroke="#3b6fd8"
+              dot={false}
+              isAnimationActive={false}
+            />
+            {s.picks.map((p) => (
+              <ReferenceLine
+                key={p.id}
+                x={p.threshold}
+                stroke={PICK_COLORS[p.id] ?? '#000'}
+                strokeDasharray="4 3"
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+        <figcaption>
+          Clipping and rounding error as the threshold moves (zeros fall off the log axis)
+        </figcaption>
+      </figure>
+    </div>
+  );
+}
+
+function Curve({
+  data,
+  name,
+  picks,
+}: {
+  data: Array<[number, number]>;
+  name: string;
+  picks: Array<{ id: string; threshold: number }>;
+}) {
+  const rows = data.map(([t, v]) => ({ t, v }));
+  return (
+    <figure className="chart">
+      <ResponsiveContainer width="100%" height={180}>
+        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            tickFormatter={formatTick}
+          />
+          <YAxis width={64} tickFormatter={formatTick} domain={['auto', 'auto']} />
+          <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+          <Line dataKey="v" name={name} stroke="#0f766e" dot={false} isAnimationActive={false} />
+          {picks.map((p) => (
+            <ReferenceLine
+              key={p.id}
+              x={p.threshold}
+              stroke={PICK_COLORS[p.id] ?? '#000'}
+              strokeDasharray="4 3"
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+      <figcaption>{name} against the threshold, the pick marked</figcaption>
+    </figure>
+  );
+}
