@@ -72,7 +72,7 @@ def kl_threshold(x, bins, levels):
         curve[i] = d
         if best_kl is None or d < best_kl:
             best, best_kl = i, d
-    return (best + 0.5) * width, curve
+    return min((best + 0.5) * width, m), curve
 
 
 def mse_threshold(x, bins, qmax):

@@ -12,7 +12,7 @@
 //                   first i bins merged into L levels of ⌊i/L⌋ bins (the last takes the rest) and
 //                   spread back over the bins where P is non-zero; both smoothed (zeros get 1e-4,
 //                   taken evenly from the others); T = (i + ½) · bin width at the smallest
-//                   KL(P ‖ Q). Defaults 2048:128 (TensorRT, onnxruntime 128:128, MXNet 8001:255).
+//                   KL(P ‖ Q), at most max |x|. Defaults 2048:128 (TensorRT, onnxruntime 128:128, MXNet 8001:255).
 
 export type CalibrationMethod =
   | { kind: 'minmax' }
@@ -111,32 +111,6 @@ export function mseSearch(
   return { threshold: (best + 1) * h.width, curve };
 }
 
-/** TensorRT-style smoothing: zeros get eps, taken evenly from the non-zero entries. */
-function smooth(p: Float64Array, eps = 1e-4): Float64Array | null {
-  let zeros = 0;
-  for (const v of p) if (v === 0) zeros++;
-  const nonzeros = p.length - zeros;
-  if (nonzeros === 0) return null;
-  const take = (eps * zeros) / nonzeros;
-  return p.map((v) => (v === 0 ? eps : v - take));
-}
-
-function kl(p: Float64Array, q: Float64Array): number {
-  let sp = 0;
-  let sq = 0;
-  for (let i = 0; i < p.length; i++) {
-    sp += p[i]!;
-    sq += q[i]!;
-  }
-  let d = 0;
-  for (let i = 0; i < p.length; i++) {
-    const a = p[i]! / sp;
-    const b = q[i]! / sq;
-    if (a > 0) d += a * Math.log(a / b);
-  }
-  return d;
-}
-
 /** The KL divergence of each candidate threshold (NaN where undefined), and the pick. */
 export function klSearch(
   h: AbsHistogram,
@@ -145,35 +119,67 @@ export function klSearch(
   const bins = h.counts.length;
   const start = Math.min(levels, bins);
   const curve = new Float64Array(bins + 1).fill(NaN);
+  const hist = h.counts;
+  // suffix[i] = Σ hist[i:], for the outliers folded into the last kept bin.
+  const suffix = new Float64Array(bins + 1);
+  for (let k = bins - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + hist[k]!;
+  const q = new Float64Array(bins);
+  // P for the current candidate: hist with the outliers folded into bin i − 1 (restored after).
+  const pv = Float64Array.from(hist);
+  const eps = 1e-4;
   let best = -1;
   for (let i = start; i <= bins; i++) {
-    const p = h.counts.slice(0, i);
-    let outliers = 0;
-    for (let k = i; k < bins; k++) outliers += h.counts[k]!;
-    p[i - 1]! += outliers;
-    // Q: the first i bins merged into `levels` groups of ⌊i / levels⌋ (the last takes the rest),
-    // each group's sum spread evenly over the bins where P is non-zero (as onnxruntime and MXNet).
-    const q = new Float64Array(i);
+    pv[i - 1] = hist[i - 1]! + suffix[i]!;
+    // Q: i bins in `levels` groups of ⌊i / levels⌋ (the last takes the rest), each group's sum
+    // spread evenly over the bins where P is non-zero (as onnxruntime and MXNet).
     const merged = Math.floor(i / levels);
+    let pZeros = 0;
+    let qZeros = 0;
+    let sp = 0;
+    let sq = 0;
     for (let j = 0; j < levels; j++) {
       const a = j * merged;
       const b = j === levels - 1 ? i : a + merged;
       let sum = 0;
       let nz = 0;
       for (let k = a; k < b; k++) {
-        sum += h.counts[k]!;
-        if (p[k]! !== 0) nz++;
+        sum += hist[k]!;
+        if (pv[k] !== 0) nz++;
       }
-      if (nz) for (let k = a; k < b; k++) if (p[k]! !== 0) q[k] = sum / nz;
+      const v = nz ? sum / nz : 0;
+      for (let k = a; k < b; k++) {
+        const pk = pv[k]!;
+        const qk = pk !== 0 ? v : 0;
+        q[k] = qk;
+        if (pk === 0) pZeros++;
+        if (qk === 0) qZeros++;
+        sp += pk;
+        sq += qk;
+      }
     }
-    const ps = smooth(p);
-    const qs = smooth(q);
-    if (!ps || !qs) continue;
-    curve[i] = kl(ps, qs);
-    if (best < 0 || curve[i]! < curve[best]!) best = i;
+    // Smoothing (zeros get eps, taken evenly from the rest) keeps each sum; without any non-zero
+    // entry there is nothing to compare.
+    if (pZeros === i || qZeros === i) {
+      pv[i - 1] = hist[i - 1]!;
+      continue;
+    }
+    const ep = (eps * pZeros) / (i - pZeros);
+    const eq = (eps * qZeros) / (i - qZeros);
+    let d = 0;
+    for (let k = 0; k < i; k++) {
+      const pk = pv[k]!;
+      const a = (pk === 0 ? eps : pk - ep) / sp;
+      const qk = q[k]!;
+      const c = (qk === 0 ? eps : qk - eq) / sq;
+      d += a * Math.log(a / c);
+    }
+    pv[i - 1] = hist[i - 1]!;
+    curve[i] = d;
+    if (best < 0 || d < curve[best]!) best = i;
   }
   const pick = best < 0 ? bins : best;
-  return { threshold: (pick + 0.5) * h.width, curve, start };
+  // The last candidate's (i + ½) bins would pass the data's own maximum: never beyond it.
+  return { threshold: Math.min((pick + 0.5) * h.width, h.max), curve, start };
 }
 
 /**
