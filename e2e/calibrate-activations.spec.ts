@@ -21,6 +21,8 @@ test('calibrate the MNIST model: every method on the histogram, and PTQ variants
   expect(await t('p99.9')).toBeLessThan(await t('p99.999'));
   expect(await t('p99.999')).toBeLessThanOrEqual(await t('minmax'));
   await expect(panel.getByTestId('tradeoff')).toBeVisible();
+  // 32, 64 and 128 digits: three points per method.
+  await expect(panel.getByTestId('convergence')).toHaveAttribute('data-points', '3');
   await panel.getByLabel('Calibrated layer').selectOption({ index: 0 });
   expect(await t('minmax')).toBeLessThanOrEqual(1);
 

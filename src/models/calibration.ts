@@ -38,6 +38,8 @@ export interface LayerStudy {
   kl: Array<[number, number]>;
   mse: Array<[number, number]>;
   tradeoff: Array<{ threshold: number; clip: number; round: number }>;
+  /** Each method's threshold on the first n digits of the same seeded sample, n = 32, 64, …, size. */
+  convergence: Array<{ size: number; thresholds: Record<string, number> }>;
 }
 
 export interface StudyOptions {
@@ -150,6 +152,17 @@ export function studyLayers(p: Params, d: Digits, o: StudyOptions): LayerStudy[]
       const e = errorAtThreshold(acts, t, o.bits, signed);
       return { threshold: t, clip: e.clipMse, round: e.roundMse };
     });
+    const convergence = [];
+    for (let n = 32; n <= B; n *= 2) {
+      const part = acts.subarray(0, n * width);
+      const pb: Float32Array[] = [];
+      for (let r = 0; r < n; r += 32)
+        pb.push(part.subarray(r * width, Math.min(n, r + 32) * width));
+      const thresholds: Record<string, number> = {};
+      for (const m of methods(o.momentum))
+        thresholds[m.id] = calibrate(pb, m.method, o.bits).threshold;
+      convergence.push({ size: n, thresholds });
+    }
     const bars = new Array<number>(256).fill(0);
     h.counts.forEach((c, i) => (bars[Math.floor(i / 8)]! += c));
     return {
@@ -160,6 +173,7 @@ export function studyLayers(p: Params, d: Digits, o: StudyOptions): LayerStudy[]
       kl,
       mse,
       tradeoff,
+      convergence,
     };
   });
 }

@@ -257,6 +257,40 @@ function LayerView({ s }: { s: LayerStudy }) {
           Clipping and rounding error as the threshold moves (zeros fall off the log axis)
         </figcaption>
       </figure>
+      {s.convergence.length > 1 && (
+        <figure className="chart" data-testid="convergence" data-points={s.convergence.length}>
+          <ResponsiveContainer width="100%" height={200}>
+            <LineChart
+              data={s.convergence.map((c) => ({ size: c.size, ...c.thresholds }))}
+              margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+            >
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis
+                dataKey="size"
+                scale="log"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                ticks={s.convergence.map((c) => c.size)}
+              />
+              <YAxis width={56} tickFormatter={formatTick} domain={['auto', 'auto']} />
+              <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+              {s.picks.map((p) => (
+                <Line
+                  key={p.id}
+                  dataKey={p.id}
+                  name={p.label}
+                  stroke={PICK_COLORS[p.id] ?? '#000'}
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+          <figcaption>
+            Each method&apos;s threshold on the first 32, 64, … digits of the calibration sample:
+            does it settle?
+          </figcaption>
+        </figure>
+      )}
     </div>
   );
 }
