@@ -136,6 +136,9 @@ export function evaluationLineup(spec: QuantSpec): Array<{ label: string; spec: 
   ];
 }
 
+/** Below this many values a whole-model pass quantizes a tensor on the CPU even when WebGPU is on. */
+export const GPU_MIN_PARAMS = 1 << 18;
+
 export function createSession() {
   const openModels = new Map<string, OpenModel>();
   let next = 1;
@@ -265,7 +268,9 @@ export function createSession() {
       const rows: SensitivityRow[] = [];
       for (const [i, t] of weights.entries()) {
         opts.signal?.throwIfAborted();
-        const r = await this.quantize(modelId, t.name, spec, opts.backend);
+        // Small tensors cost the GPU more in dispatch and read-back than they save: the CPU does them.
+        const backend = t.params >= GPU_MIN_PARAMS ? opts.backend : undefined;
+        const r = await this.quantize(modelId, t.name, spec, backend);
         rows.push({
           name: t.name,
           params: t.params,

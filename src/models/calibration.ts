@@ -13,7 +13,7 @@ import { castValue, DEFAULT_SPEC, quantize } from '../core/quant.ts';
 import { linearForward, reluInPlace } from '../core/nn.ts';
 import { mulberry32, permutation } from '../core/rng.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { MLP_SIZES, mlpShapes, type Params } from './mlp.ts';
+import { MLP_SIZES, mlpLayerInputs, mlpShapes, type Params } from './mlp.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { fakeQuantAct } from './qat.ts';
 
@@ -90,24 +90,7 @@ export function calibrationSet(d: Digits, size: number, seed: number) {
 }
 
 /** Each layer's input activations on x (float model), as one array per layer. */
-export function layerInputs(p: Params, x: Float32Array, B: number): Float32Array[] {
-  const out: Float32Array[] = [];
-  let h = x;
-  for (let l = 0; l < LAYERS; l++) {
-    out.push(h);
-    const y = linearForward(
-      h,
-      B,
-      MLP_SIZES[l]!,
-      p[`fc${l + 1}.weight`]!,
-      MLP_SIZES[l + 1]!,
-      p[`fc${l + 1}.bias`]!,
-    );
-    if (l < LAYERS - 1) reluInPlace(y);
-    h = y;
-  }
-  return out;
-}
+export const layerInputs = mlpLayerInputs;
 
 function downsample(
   curve: Float64Array,

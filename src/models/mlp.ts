@@ -150,3 +150,9 @@ export function mlpLayers(p: Params): DenseLayer[] {
     out: MLP_SIZES[l + 1]!,
   }));
 }
+
+/** The input of each layer on x (the float model): pixels, then each hidden layer's ReLU output. */
+export function mlpLayerInputs(p: Params, x: Float32Array, B: number): Float32Array[] {
+  const { acts } = mlpForward(p, x, B);
+  return acts.slice(0, LAYERS);
+}

@@ -19,7 +19,7 @@ import {
 import { roundHalfEven } from '../core/intquant.ts';
 import { DEFAULT_SPEC, quantize } from '../core/quant.ts';
 import { mulberry32, permutation } from '../core/rng.ts';
-import { MLP_SIZES, mlpShapes, type Params } from './mlp.ts';
+import { MLP_SIZES, mlpLayerInputs, mlpShapes, type Params } from './mlp.ts';
 import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
 
 const LAYERS = MLP_SIZES.length - 1;
@@ -66,8 +66,7 @@ export function fakeQuantAct(h: Float32Array, lo: number, hi: number, bits: numb
 export function calibrate(p: Params, x: Float32Array, B: number): ActRanges {
   const lo: number[] = [];
   const hi: number[] = [];
-  let h = x;
-  for (let l = 0; l < LAYERS; l++) {
+  for (const h of mlpLayerInputs(p, x, B)) {
     let mn = 0;
     let mx = 0;
     for (let i = 0; i < h.length; i++) {
@@ -76,16 +75,6 @@ export function calibrate(p: Params, x: Float32Array, B: number): ActRanges {
     }
     lo.push(mn);
     hi.push(mx);
-    const y = linearForward(
-      h,
-      B,
-      MLP_SIZES[l]!,
-      p[`fc${l + 1}.weight`]!,
-      MLP_SIZES[l + 1]!,
-      p[`fc${l + 1}.bias`]!,
-    );
-    if (l < LAYERS - 1) reluInPlace(y);
-    h = y;
   }
   return { lo, hi };
 }
