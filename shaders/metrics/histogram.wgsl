@@ -5,8 +5,8 @@
 // bin = min(floor(t), bins − 1). WGSL rounds f32 − and · correctly, so CPU and GPU agree exactly.
 
 override WG: u32 = 256;
-// 4 KiB of workgroup memory; src/core/histogram.ts MAX_BINS must match.
-override MAX_BINS: u32 = 1024;
+// 8 KiB of workgroup memory; src/core/histogram.ts MAX_BINS must match.
+override MAX_BINS: u32 = 2048;
 
 struct Params {
   n: u32,

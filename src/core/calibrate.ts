@@ -46,17 +46,20 @@ export function absHistogram(x: ArrayLike<number>, bins: number, max?: number): 
       if (a > m && a !== Infinity) m = a;
     }
   } else m = max;
+  m = Math.fround(m);
   const counts = new Float64Array(bins);
-  const width = m > 0 ? m / bins : 0;
+  // The binning rule of core/histogram.ts (and of the histogram kernel), in float32 step by step:
+  // bin = min(floor(f32(a · f32(bins / max))), bins − 1), so the GPU's counts are these exactly.
+  const scale = m > 0 ? Math.fround(bins / m) : 0;
   let total = 0;
   for (let i = 0; i < x.length; i++) {
-    const a = Math.abs(x[i]!);
+    const a = Math.fround(Math.abs(x[i]!));
     if (!(a <= m)) continue; // NaN, ±Inf, beyond a given max
-    const b = width > 0 ? Math.min(bins - 1, Math.floor(a / width)) : 0;
+    const b = scale > 0 ? Math.min(bins - 1, Math.floor(Math.fround(a * scale))) : 0;
     counts[b]!++;
     total++;
   }
-  return { counts, width, max: m, total };
+  return { counts, width: m > 0 ? m / bins : 0, max: m, total };
 }
 
 export function levelsOf(bits: number, signed: boolean): number {
@@ -190,6 +193,8 @@ export function calibrate(
   batches: ReadonlyArray<ArrayLike<number>>,
   method: CalibrationMethod,
   bits = 8,
+  /** The |x| histogram of all batches with the method's bin count, when already made (on the GPU). */
+  histogram?: AbsHistogram,
 ): Calibration {
   let total = 0;
   let negative = false;
@@ -225,10 +230,10 @@ export function calibrate(
       threshold = absPercentile(all, method.percentile);
       break;
     case 'mse':
-      threshold = mseSearch(absHistogram(all, method.bins), qmax).threshold;
+      threshold = mseSearch(histogram ?? absHistogram(all, method.bins), qmax).threshold;
       break;
     case 'kl': {
-      const h = absHistogram(all, method.bins);
+      const h = histogram ?? absHistogram(all, method.bins);
       if (finite < method.bins)
         warning = `only ${finite} values for ${method.bins} bins: the KL curve is noisy`;
       threshold = klSearch(h, method.levels).threshold;
@@ -236,7 +241,7 @@ export function calibrate(
     }
   }
   if ((method.kind === 'mse' || method.kind === 'kl') && warning === null) {
-    const h = absHistogram(all, method.bins);
+    const h = histogram ?? absHistogram(all, method.bins);
     if (h.total > 0 && h.counts[0]! / h.total > 0.9 && h.max > 0)
       warning = `the first bin holds ${((h.counts[0]! / h.total) * 100).toFixed(0)}% of the values: an outlier stretches the histogram past what it can resolve`;
   }

@@ -7,8 +7,8 @@
 // tensor gets the range [v − 0.5, v + 0.5].
 
 export const MIN_BINS = 1;
-/** Bound of the GPU kernel's workgroup-local bin array (4 KiB of the 16 KiB default). */
-export const MAX_BINS = 1024;
+/** Bound of the GPU kernel's workgroup-local bin array (8 KiB of the 16 KiB default). */
+export const MAX_BINS = 2048;
 
 export interface Binning {
   /** Lower edge, float32. */

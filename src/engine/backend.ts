@@ -6,6 +6,8 @@ import { summarizeGpu } from '../gpu/summarize.ts';
 import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant.ts';
 import { quantizeIntGpu } from '../gpu/quantize.ts';
 import { denseStackGpu } from '../gpu/dense.ts';
+import { absHistogramGpu } from '../gpu/abs-histogram.ts';
+import type { AbsHistogram } from '../core/calibrate.ts';
 import { cpuDense, type DenseRunner } from '../models/runner.ts';
 
 export interface RunOptions {
@@ -26,6 +28,8 @@ export interface AnalysisBackend {
   ): Promise<{ outcome: QuantOutcome; on: 'webgpu' | 'cpu' }>;
   /** Runs stacks of dense layers (the demo models' forward passes). */
   dense: DenseRunner;
+  /** |x| histograms for the calibrators (absent: the CPU twin makes them). */
+  absHistogram?: (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
 }
 
 /** What the status area shows: the backend in use and, on the CPU, why. */
@@ -69,5 +73,6 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
         : { outcome: quantize(x, shape, spec, opts), on: 'cpu' };
     },
     dense: { on: 'webgpu', run: (layers, x, rows) => denseStackGpu(ctx, layers, x, rows) },
+    absHistogram: (x, bins) => absHistogramGpu(ctx, x, bins),
   };
 }

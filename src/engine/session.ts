@@ -420,9 +420,10 @@ export function createSession() {
       modelId: string,
       digits: Digits,
       o: StudyOptions,
+      backend: AnalysisBackend = cpuBackend(),
     ): Promise<LayerStudy[]> {
       const { params } = await this.runnable(modelId);
-      return studyLayers(params, digits, o);
+      return studyLayers(params, digits, o, backend.absHistogram);
     },
 
     /** PTQ variants (weight-only, dynamic, static with each calibration method) on the test digits. */

@@ -4,6 +4,7 @@
 import {
   absHistogram,
   calibrate,
+  type AbsHistogram,
   errorAtThreshold,
   klSearch,
   mseSearch,
@@ -105,20 +106,53 @@ function downsample(
   return out;
 }
 
-export function studyLayers(p: Params, d: Digits, o: StudyOptions): LayerStudy[] {
+/** Makes |x| histograms (the GPU kernel, or null to leave it to the CPU twin). */
+export type HistogramMaker = (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
+
+export async function studyLayers(
+  p: Params,
+  d: Digits,
+  o: StudyOptions,
+  gpuHistogram?: HistogramMaker,
+): Promise<LayerStudy[]> {
   const { x } = calibrationSet(d, o.size, o.seed);
   const B = x.length / 784;
   const inputs = layerInputs(p, x, B);
-  return inputs.map((acts, l) => {
+  const out: LayerStudy[] = [];
+  for (const [l, acts] of inputs.entries()) out.push(await studyLayer(acts, l, B, o, gpuHistogram));
+  return out;
+}
+
+async function studyLayer(
+  acts: Float32Array,
+  l: number,
+  B: number,
+  o: StudyOptions,
+  gpuHistogram?: HistogramMaker,
+): Promise<LayerStudy> {
+  {
+    // The histograms the MSE and KL methods read, made once per bin count (on the GPU if there is one).
+    const made = new Map<number, AbsHistogram>();
+    const histogramOf = async (bins: number) => {
+      let h = made.get(bins);
+      if (!h) {
+        h = (gpuHistogram ? await gpuHistogram(acts, bins) : null) ?? absHistogram(acts, bins);
+        made.set(bins, h);
+      }
+      return h;
+    };
     const width = acts.length / B;
     const batches: Float32Array[] = [];
     for (let r = 0; r < B; r += 32)
       batches.push(acts.subarray(r * width, Math.min(B, r + 32) * width));
-    const picks = methods(o.momentum).map(({ id, label, method }) => {
-      const c = calibrate(batches, method, o.bits);
-      return { id, label, threshold: c.threshold, warning: c.warning };
-    });
-    const h = absHistogram(acts, 2048);
+    const picks: MethodPick[] = [];
+    for (const { id, label, method } of methods(o.momentum)) {
+      const h =
+        method.kind === 'mse' || method.kind === 'kl' ? await histogramOf(method.bins) : undefined;
+      const c = calibrate(batches, method, o.bits, h);
+      picks.push({ id, label, threshold: c.threshold, warning: c.warning });
+    }
+    const h = await histogramOf(2048);
     const signed = acts.some((v) => v < 0);
     const qmax = signed ? 2 ** (o.bits - 1) - 1 : 2 ** o.bits - 1;
     const k = klSearch(h, 128);
@@ -158,7 +192,7 @@ export function studyLayers(p: Params, d: Digits, o: StudyOptions): LayerStudy[]
       tradeoff,
       convergence,
     };
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -340,7 +340,9 @@ export function createEngineApi(gpu: GPU | undefined) {
 
     /** Every calibration method on each layer's input activations of a demo model. */
     async calibrationStudy(jobId: string, modelId: string, o: StudyOptions): Promise<LayerStudy[]> {
-      return runJob(jobId, async () => session.calibrationStudy(modelId, await loadDigits(), o));
+      return runJob(jobId, async () =>
+        session.calibrationStudy(modelId, await loadDigits(), o, backend),
+      );
     },
 
     /** PTQ variants with each calibration method on the test digits. */
