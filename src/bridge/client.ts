@@ -153,7 +153,9 @@ export function createEngineClient(
     lowRank: (req, opts) =>
       asJob(api, opts, (jobId) => api.lowRank(jobId, req.modelId, req.energy)),
     calibrationStudy: (req, opts) =>
-      asJob(api, opts, (jobId) => api.calibrationStudy(jobId, req.modelId, req.o)),
+      asJob(api, opts, (jobId, progress) =>
+        api.calibrationStudy(jobId, req.modelId, req.o, progress),
+      ),
     comparePtq: (req, opts) =>
       asJob(api, opts, (jobId, progress) => api.comparePtq(jobId, req.modelId, req.o, progress)),
     exportModel: (req, opts) =>

@@ -50,7 +50,9 @@ export function absHistogram(x: ArrayLike<number>, bins: number, max?: number): 
   const counts = new Float64Array(bins);
   // The binning rule of core/histogram.ts (and of the histogram kernel), in float32 step by step:
   // bin = min(floor(f32(a · f32(bins / max))), bins − 1), so the GPU's counts are these exactly.
-  const scale = m > 0 ? Math.fround(bins / m) : 0;
+  // A maximum so small that bins / max overflows float32 puts everything in the first bin.
+  const s0 = m > 0 ? Math.fround(bins / m) : 0;
+  const scale = Number.isFinite(s0) ? s0 : 0;
   let total = 0;
   for (let i = 0; i < x.length; i++) {
     const a = Math.fround(Math.abs(x[i]!));
@@ -174,11 +176,17 @@ export function klSearch(
       const a = (pk === 0 ? eps : pk - ep) / sp;
       const qk = q[k]!;
       const c = (qk === 0 ? eps : qk - eq) / sq;
+      // Smoothing can push a small count below zero when zeros vastly outnumber the rest: such a
+      // candidate has no finite divergence (scipy gives ∞) and is never picked.
+      if (!(a > 0) || !(c > 0)) {
+        d = Infinity;
+        break;
+      }
       d += a * Math.log(a / c);
     }
     pv[i - 1] = hist[i - 1]!;
-    curve[i] = d;
-    if (best < 0 || d < curve[best]!) best = i;
+    curve[i] = Number.isFinite(d) ? d : NaN;
+    if (Number.isFinite(d) && (best < 0 || d < curve[best]!)) best = i;
   }
   const pick = best < 0 ? bins : best;
   // The last candidate's (i + ½) bins would pass the data's own maximum: never beyond it.
@@ -242,8 +250,12 @@ export function calibrate(
   }
   if ((method.kind === 'mse' || method.kind === 'kl') && warning === null) {
     const h = histogram ?? absHistogram(all, method.bins);
-    if (h.total > 0 && h.counts[0]! / h.total > 0.9 && h.max > 0)
-      warning = `the first bin holds ${((h.counts[0]! / h.total) * 100).toFixed(0)}% of the values: an outlier stretches the histogram past what it can resolve`;
+    // Exact zeros (normal after a ReLU, and represented exactly) do not count against the histogram.
+    let zeros = 0;
+    for (const b of batches) for (let i = 0; i < b.length; i++) if (b[i] === 0) zeros++;
+    const rest = h.total - zeros;
+    if (rest > 0 && (h.counts[0]! - zeros) / rest > 0.9 && h.max > 0)
+      warning = `the first bin holds ${(((h.counts[0]! - zeros) / rest) * 100).toFixed(0)}% of the non-zero values: an outlier stretches the histogram past what it can resolve`;
   }
   if (finite === 0) warning = total ? 'no finite activations' : 'no activations';
   else if (!(threshold > 0))

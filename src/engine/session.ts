@@ -421,9 +421,15 @@ export function createSession() {
       digits: Digits,
       o: StudyOptions,
       backend: AnalysisBackend = cpuBackend(),
+      opts: RunOptions = {},
     ): Promise<LayerStudy[]> {
       const { params } = await this.runnable(modelId);
-      return studyLayers(params, digits, o, backend.absHistogram);
+      return studyLayers(params, digits, o, backend.absHistogram, async (f) => {
+        opts.onProgress?.(f);
+        // A macrotask, so that a cancel message can arrive, then honour it.
+        await new Promise((r) => setTimeout(r, 0));
+        opts.signal?.throwIfAborted();
+      });
     },
 
     /** PTQ variants (weight-only, dynamic, static with each calibration method) on the test digits. */

@@ -22,7 +22,8 @@ export async function absHistogramGpu(
     if (v > m && v !== Infinity) m = v;
   }
   m = Math.fround(m);
-  if (!(m > 0)) return null;
+  // All zero, or a maximum so small that bins / max overflows float32: the CPU twin handles those.
+  if (!(m > 0) || !Number.isFinite(Math.fround(bins / m))) return null;
   const binning = makeBinning(0, m, bins);
   const { device } = ctx;
   const counts = createCounts(device, bins);

@@ -36,7 +36,11 @@ export async function denseStackGpu(
 ): Promise<Float32Array> {
   const { device } = ctx;
   const widest = Math.max(...layers.flatMap((l) => [l.in, l.out]));
-  const chunk = Math.max(1, Math.min(rows, Math.floor(ctx.maxBindingBytes / 4 / widest)));
+  // Rows per dispatch: bounded by the binding limit and by 65,535 workgroups of 16 rows.
+  const chunk = Math.max(
+    1,
+    Math.min(rows, Math.floor(ctx.maxBindingBytes / 4 / widest), 65535 * 16),
+  );
   const weights = layers.map((l) => ({
     w: uploadF32(device, l.weight, 0, l.weight.length),
     b: l.bias ? uploadF32(device, l.bias, 0, l.bias.length) : null,

@@ -114,12 +114,19 @@ export async function studyLayers(
   d: Digits,
   o: StudyOptions,
   gpuHistogram?: HistogramMaker,
+  tick?: (fraction: number) => Promise<void>,
 ): Promise<LayerStudy[]> {
   const { x } = calibrationSet(d, o.size, o.seed);
   const B = x.length / 784;
   const inputs = layerInputs(p, x, B);
   const out: LayerStudy[] = [];
-  for (const [l, acts] of inputs.entries()) out.push(await studyLayer(acts, l, B, o, gpuHistogram));
+  for (const [l, acts] of inputs.entries()) {
+    out.push(
+      await studyLayer(acts, l, B, o, gpuHistogram, (f) =>
+        tick ? tick((l + f) / inputs.length) : Promise.resolve(),
+      ),
+    );
+  }
   return out;
 }
 
@@ -128,7 +135,8 @@ async function studyLayer(
   l: number,
   B: number,
   o: StudyOptions,
-  gpuHistogram?: HistogramMaker,
+  gpuHistogram: HistogramMaker | undefined,
+  tick: (fraction: number) => Promise<void>,
 ): Promise<LayerStudy> {
   {
     // The histograms the MSE and KL methods read, made once per bin count (on the GPU if there is one).
@@ -151,6 +159,7 @@ async function studyLayer(
         method.kind === 'mse' || method.kind === 'kl' ? await histogramOf(method.bins) : undefined;
       const c = calibrate(batches, method, o.bits, h);
       picks.push({ id, label, threshold: c.threshold, warning: c.warning });
+      await tick(0.3 * (picks.length / 9));
     }
     const h = await histogramOf(2048);
     const signed = acts.some((v) => v < 0);
@@ -158,7 +167,7 @@ async function studyLayer(
     const k = klSearch(h, 128);
     // KL candidate i ends at (i + ½) bins; MSE candidate i at (i + 1) bins.
     const kl = downsample(k.curve, h.width, k.start, 256).map(
-      ([t, v]) => [t + h.width / 2, v] as [number, number],
+      ([t, v]) => [Math.min(t + h.width / 2, h.max), v] as [number, number],
     );
     const ms = mseSearch(h, qmax);
     const mse = downsample(ms.curve, h.width, 0, 256).map(
@@ -170,7 +179,12 @@ async function studyLayer(
       return { threshold: t, clip: e.clipMse, round: e.roundMse };
     });
     const convergence = [];
-    for (let n = 32; n <= B; n *= 2) {
+    // 32, 64, … and the whole set (when it is not a power-of-two multiple of 32).
+    const sizes: number[] = [];
+    for (let n = 32; n < B; n *= 2) sizes.push(n);
+    sizes.push(B);
+    for (const [si, n] of sizes.entries()) {
+      await tick(0.3 + 0.7 * (si / sizes.length));
       const part = acts.subarray(0, n * width);
       const pb: Float32Array[] = [];
       for (let r = 0; r < n; r += 32)
@@ -324,7 +338,14 @@ export async function comparePtq(
   const kl = hiFor({ kind: 'kl', bins: 2048, levels: 128 });
   const perLayer = [];
   for (let l = 0; l < LAYERS; l++) {
-    const logits = ptqLogits(p, x, B, null, { kind: 'static', bits: o.bits, hi: kl }, l);
+    const logits = ptqLogits(
+      p,
+      x,
+      B,
+      { bits: o.bits, perChannel: true },
+      { kind: 'static', bits: o.bits, hi: kl },
+      l,
+    );
     perLayer.push({ layer: LAYER_NAMES[l]!, accuracy: evaluateLogits(logits, y, 10).accuracy });
     await tick?.((variants.length + l + 1) / (variants.length + LAYERS));
   }

@@ -145,7 +145,7 @@ export function CalibrationPanel() {
             </tbody>
           </table>
           <p data-testid="ptq-worst">
-            Static W8A8 (KL) on one layer at a time:{' '}
+            Static W8A8 (KL) with one layer's activations quantized at a time:{' '}
             {p.perLayer.map((l) => `${l.layer} ${pct(l.accuracy)}`).join(' · ')}; the layer that
             hurts most is{' '}
             <strong>{[...p.perLayer].sort((a, b) => a.accuracy - b.accuracy)[0]!.layer}</strong>.

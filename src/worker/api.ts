@@ -339,9 +339,18 @@ export function createEngineApi(gpu: GPU | undefined) {
     },
 
     /** Every calibration method on each layer's input activations of a demo model. */
-    async calibrationStudy(jobId: string, modelId: string, o: StudyOptions): Promise<LayerStudy[]> {
-      return runJob(jobId, async () =>
-        session.calibrationStudy(modelId, await loadDigits(), o, backend),
+    async calibrationStudy(
+      jobId: string,
+      modelId: string,
+      o: StudyOptions,
+      onProgress?: (fraction: number) => void,
+    ): Promise<LayerStudy[]> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.calibrationStudy(modelId, await loadDigits(), o, backend, {
+          signal,
+          onProgress: progress,
+        }),
       );
     },
 

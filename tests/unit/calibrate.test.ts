@@ -97,6 +97,24 @@ describe('calibration edge cases give a warning, never NaN', () => {
     );
   });
 
+  test('sparse ReLU outputs are not an outlier; tiny maxima and huge bin counts stay well-defined', () => {
+    const sparse = Float32Array.from({ length: 10000 }, (_, i) =>
+      i % 100 < 92 ? 0 : 0.5 + (i % 7) / 6,
+    );
+    for (const m of ['mse', 'kl:128:128'])
+      expect(calibrate([sparse], parseMethod(m)).warning).toBeNull();
+    const tiny = Float32Array.of(0, 0, 1e-40, 2e-40);
+    const h = absHistogram(tiny, 2048);
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(h.total);
+    const few = Float32Array.from({ length: 1000 }, (_, i) => (i === 0 ? 0.5 : i === 1 ? 1 : 0));
+    // With many more empty bins than full ones, smoothing can drive a count negative: such
+    // candidates are skipped, never picked as NaN.
+    const kl = calibrate([few], parseMethod('kl:8192:128'));
+    expect(Number.isFinite(kl.threshold)).toBe(true);
+    expect(kl.threshold).toBeGreaterThan(0);
+    expect(kl.threshold).toBeLessThanOrEqual(1);
+  });
+
   test('EMA follows the batches', () => {
     const b = [Float32Array.of(1), Float32Array.of(3), Float32Array.of(3)];
     expect(calibrate(b, { kind: 'ema', momentum: 0.5 }).threshold).toBe(2.5);
