@@ -14,6 +14,9 @@
 //                   taken evenly from the others); T = (i + ½) · bin width at the smallest
 //                   KL(P ‖ Q), at most max |x|. Defaults 2048:128 (TensorRT, onnxruntime 128:128, MXNet 8001:255).
 
+import { roundHalfEven } from './intquant.ts';
+import { linearQuantile } from './quant.ts';
+
 export type CalibrationMethod =
   | { kind: 'minmax' }
   | { kind: 'ema'; momentum: number }
@@ -75,12 +78,7 @@ export function absPercentile(x: ArrayLike<number>, p: number): number {
     const v = Math.abs(x[i]!);
     if (v !== Infinity && v === v) a.push(v);
   }
-  if (a.length === 0) return 0;
-  const s = Float64Array.from(a).sort();
-  const h = ((s.length - 1) * p) / 100;
-  const lo = Math.floor(h);
-  const hi = Math.min(s.length - 1, lo + 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+  return a.length ? linearQuantile(Float64Array.from(a).sort(), p / 100) : 0;
 }
 
 /** Squared error of quantizing each bin's centre at threshold t, weighted by the counts. */
@@ -96,7 +94,7 @@ export function histogramMse(h: AbsHistogram, t: number, qmax: number): number {
     const n = h.counts[b]!;
     if (!n) continue;
     const c = (b + 0.5) * h.width;
-    const q = Math.min(qmax, roundHalfEvenLocal(c / s)) * s;
+    const q = Math.min(qmax, roundHalfEven(c / s)) * s;
     e += n * (c - q) ** 2;
   }
   return h.total ? e / h.total : 0;
@@ -292,18 +290,13 @@ export function errorAtThreshold(
     const v = x[i]!;
     if (v - v !== 0) continue;
     n++;
-    const r = Math.max(qmin, Math.min(qmax, roundHalfEvenLocal(Math.fround(v / s))));
+    const r = Math.max(qmin, Math.min(qmax, roundHalfEven(Math.fround(v / s))));
     const e = v - Math.fround(r * s);
     // Clipped: beyond the end level by more than half a step.
     if (v > (qmax + 0.5) * s || v < (qmin - 0.5) * s) clip += e * e;
     else round += e * e;
   }
   return { clipMse: n ? clip / n : 0, roundMse: n ? round / n : 0 };
-}
-
-function roundHalfEvenLocal(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export function parseMethod(text: string): CalibrationMethod {

@@ -342,7 +342,7 @@ function stochasticLevel(levels: Float32Array, y: number, u: number): number {
 // Codebooks
 
 /** numpy's default (linear) quantile of sorted values. */
-export function linearQuantile(sorted: Float32Array, p: number): number {
+export function linearQuantile(sorted: Float32Array | Float64Array, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(sorted.length - 1, lo + 1);

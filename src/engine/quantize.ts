@@ -144,12 +144,6 @@ export function worstBlocks(q: QuantOutcome, k: number): QuantReport['blockMse']
     });
 }
 
-export function quantizeForReport(x: Float32Array, shape: number[], spec: QuantSpec): QuantReport {
-  const fit = fitSpec(spec, shape);
-  const q = quantize(x, shape, fit.spec, { dequantized: false, errorMap: ERROR_MAP });
-  return summarizeOutcome(q, fit.note, spec);
-}
-
 /** The same report, computed by a backend (the GPU for integer formats where it has one). */
 export async function quantizeOn(
   backend: AnalysisBackend,

@@ -14,10 +14,8 @@ import {
 } from 'recharts';
 import { compareQat, evaluateModel, factorize } from '../state/actions.ts';
 import { useStore, type Evaluation } from '../state/store.ts';
-import { formatCount, formatTick, formatValue } from './format.ts';
-
-const pct = (v: number | null) =>
-  v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
+import { formatCount, formatPercent, formatTick, formatValue } from './format.ts';
+import { VariantTable } from './VariantTable.tsx';
 
 export function AccuracyPanel() {
   const model = useStore((s) => s.model);
@@ -43,34 +41,7 @@ export function AccuracyPanel() {
       </header>
       {rows && (
         <>
-          <table data-testid="accuracy-table">
-            <thead>
-              <tr>
-                <th scope="col">weights</th>
-                <th scope="col" className="num">
-                  accuracy
-                </th>
-                <th scope="col" className="num">
-                  agrees with fp32
-                </th>
-                <th scope="col" className="num">
-                  KL(fp32 ‖ this)
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
-                  <th scope="row">{r.label}</th>
-                  <td className="num">{pct(r.evaluation.accuracy)}</td>
-                  <td className="num">{pct(r.evaluation.agreement)}</td>
-                  <td className="num">
-                    {r.evaluation.kl === null ? '—' : formatValue(r.evaluation.kl)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <VariantTable rows={rows} heading="weights" testId="accuracy-table" kl />
           <p className="hint">
             Forward passes on{' '}
             <span data-testid="accuracy-on">{rows[0]!.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>.
@@ -113,7 +84,7 @@ function Confusion({ e }: { e: Evaluation }) {
                   {n}
                 </td>
               ))}
-              <td className="num">{pct(e.perClass[i]!)}</td>
+              <td className="num">{formatPercent(e.perClass[i]!)}</td>
             </tr>
           ))}
         </tbody>
@@ -162,7 +133,7 @@ function QatSection() {
             <tr data-bits="32">
               <th scope="row">fp32</th>
               <td className="num" colSpan={2}>
-                {pct(r.fp32.accuracy)}
+                {formatPercent(r.fp32.accuracy)}
               </td>
               <td className="num">—</td>
             </tr>
@@ -176,10 +147,10 @@ function QatSection() {
                 <th scope="row">
                   W{row.bits}A{row.bits}
                 </th>
-                <td className="num">{pct(row.ptq.accuracy)}</td>
-                <td className="num">{pct(row.qat.accuracy)}</td>
+                <td className="num">{formatPercent(row.ptq.accuracy)}</td>
+                <td className="num">{formatPercent(row.qat.accuracy)}</td>
                 <td className="num">
-                  {pct(row.ptq.agreement)} / {pct(row.qat.agreement)}
+                  {formatPercent(row.ptq.agreement)} / {formatPercent(row.qat.agreement)}
                 </td>
               </tr>
             ))}
@@ -270,9 +241,9 @@ function LowRankSection() {
           </table>
           <p data-testid="low-rank-summary" data-accuracy={r.evaluation.accuracy}>
             Weights {formatCount(before)} → {formatCount(after)} parameters (
-            {((after / before) * 100).toFixed(1)}%); accuracy {pct(r.fp32.accuracy)} →{' '}
-            <strong>{pct(r.evaluation.accuracy)}</strong>, agreeing with fp32 on{' '}
-            {pct(r.evaluation.agreement)} of the digits.
+            {((after / before) * 100).toFixed(1)}%); accuracy {formatPercent(r.fp32.accuracy)} →{' '}
+            <strong>{formatPercent(r.evaluation.accuracy)}</strong>, agreeing with fp32 on{' '}
+            {formatPercent(r.evaluation.agreement)} of the digits.
           </p>
           <figure className="chart">
             <ResponsiveContainer width="100%" height={200}>

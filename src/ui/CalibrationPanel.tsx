@@ -17,7 +17,8 @@ import {
 } from 'recharts';
 import { runPtqVariants, studyCalibration } from '../state/actions.ts';
 import { useStore, type LayerStudy, type StudyOptions } from '../state/store.ts';
-import { formatTick, formatValue } from './format.ts';
+import { formatPercent, formatTick, formatValue } from './format.ts';
+import { VariantTable } from './VariantTable.tsx';
 
 const SIZES = [32, 128, 512, 2048];
 const PICK_COLORS: Record<string, string> = {
@@ -31,8 +32,6 @@ const PICK_COLORS: Record<string, string> = {
   'kl-ort': '#ea580c',
   'kl-mxnet': '#f59e0b',
 };
-const pct = (v: number | null) =>
-  v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
 
 export function CalibrationPanel() {
   const model = useStore((s) => s.model);
@@ -122,32 +121,11 @@ export function CalibrationPanel() {
       )}
       {p && (
         <>
-          <table data-testid="ptq-table">
-            <thead>
-              <tr>
-                <th scope="col">variant</th>
-                <th scope="col" className="num">
-                  accuracy
-                </th>
-                <th scope="col" className="num">
-                  agrees with fp32
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((r) => (
-                <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
-                  <th scope="row">{r.label}</th>
-                  <td className="num">{pct(r.evaluation.accuracy)}</td>
-                  <td className="num">{pct(r.evaluation.agreement)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <VariantTable rows={p.rows} heading="variant" testId="ptq-table" />
           <p data-testid="ptq-worst">
             Static W8A8 (KL) with one layer's activations quantized at a time:{' '}
-            {p.perLayer.map((l) => `${l.layer} ${pct(l.accuracy)}`).join(' · ')}; the layer that
-            hurts most is{' '}
+            {p.perLayer.map((l) => `${l.layer} ${formatPercent(l.accuracy)}`).join(' · ')}; the
+            layer that hurts most is{' '}
             <strong>{[...p.perLayer].sort((a, b) => a.accuracy - b.accuracy)[0]!.layer}</strong>.
           </p>
         </>

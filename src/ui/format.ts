@@ -34,3 +34,8 @@ export function formatTick(v: number): string {
   const a = Math.abs(v);
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
 }
+
+/** A fraction as a percentage with two decimals; a dash where there is none. */
+export function formatPercent(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
+}

@@ -94,7 +94,7 @@ describe('reading into one reused buffer', () => {
 
 describe('sensitivity across the model', () => {
   test('every float weight of rank ≥ 2, with shares of the total error that add up to 1', async () => {
-    const { quantizeForReport } = await import('../../src/engine/quantize.ts');
+    const { quantizeOn } = await import('../../src/engine/quantize.ts');
     const w1 = normal(64 * 8, 31, 0.02);
     const w2 = normal(32 * 8, 32, 0.5);
     const bias = normal(8, 33);
@@ -113,7 +113,7 @@ describe('sensitivity across the model', () => {
     const seen: number[] = [];
     const rows = await s.sensitivity(m.id, scheme, { onProgress: (f) => seen.push(f) });
     expect(rows.map((r) => r.name)).toEqual(['w1', 'w2']);
-    expect(rows[0]!.mse).toBe(quantizeForReport(w1, [64, 8], scheme).error.mse);
+    expect(rows[0]!.mse).toBe((await quantizeOn(cpuBackend(), w1, [64, 8], scheme)).error.mse);
     // int4 with one f32 scale per row of 8: 4 + 32/8 bits per weight.
     expect(rows[0]!.bitsPerWeight).toBe(8);
     expect(rows[0]!.bytes).toBe(64 * 8 * 4);

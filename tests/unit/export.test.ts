@@ -7,7 +7,7 @@ import { gguf } from '@huggingface/gguf';
 import { describe, expect, test } from 'vitest';
 import { dequantizeGgml } from '../../src/core/ggml-quants.ts';
 import { quantizeGgml } from '../../src/core/ggml-quantize.ts';
-import { dequantizeInt, quantizeInt } from '../../src/core/intquant.ts';
+import { DEFAULT_SPEC, quantize as quantizeTensor } from '../../src/core/quant.ts';
 import { exportModel, type ExportOptions } from '../../src/engine/export.ts';
 import { openGroup, type OpenedModel } from '../../src/formats/group.ts';
 import { bytesSource } from '../../src/formats/source.ts';
@@ -85,14 +85,12 @@ describe('safetensors export', () => {
         signed: symmetric,
         axis: 0,
       });
-      const q = quantizeInt(tensors['layer.w'].data, [8, 64], {
+      const q = quantizeTensor(tensors['layer.w'].data, [8, 64], {
+        ...DEFAULT_SPEC,
         bits: quantize === 'int8' ? 8 : 4,
         symmetric,
-        axis: 0,
       });
-      expect([...(await values(back, 'layer.w'))]).toEqual([
-        ...dequantizeInt(q.codes, q.scales, q.zeroPoints, [8, 64], 0),
-      ]);
+      expect([...(await values(back, 'layer.w'))]).toEqual([...q.xq!]);
       // 1-D tensors stay as they are.
       expect([...(await values(back, 'layer.b'))]).toEqual([...tensors['layer.b']]);
       // One byte per code for int8, two codes per byte for int4.

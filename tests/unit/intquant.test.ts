@@ -1,6 +1,7 @@
 // Per-channel integer quantization against the ONNX reference QuantizeLinear / DequantizeLinear.
 import { describe, expect, test } from 'vitest';
-import { dequantizeInt, packInt4, quantizeInt, unpackInt4 } from '../../src/core/intquant.ts';
+import { packInt4, unpackInt4 } from '../../src/core/intquant.ts';
+import { DEFAULT_SPEC, dequantizeBlocks, quantize } from '../../src/core/quant.ts';
 import { manifest } from '../helpers/fixtures.ts';
 
 const { x, shape, axis, cases } = manifest().intquant;
@@ -10,11 +11,18 @@ describe('per-channel quantization matches the ONNX reference', () => {
   for (const c of cases) {
     const what = `${c.symmetric ? 'symmetric' : 'asymmetric'} int${c.bits}`;
     test(`${what}: scales, zero points, codes and dequantized values`, () => {
-      const q = quantizeInt(input, shape, { bits: c.bits, symmetric: c.symmetric, axis });
+      const granularity = { kind: 'channel', axis } as const;
+      const q = quantize(
+        input,
+        shape,
+        { ...DEFAULT_SPEC, bits: c.bits, symmetric: c.symmetric, granularity },
+        { codes: true },
+      );
       expect([...q.scales]).toEqual(c.scale);
-      expect([...q.zeroPoints]).toEqual(c.zero_point);
-      expect([...q.codes]).toEqual(c.codes);
-      expect([...dequantizeInt(q.codes, q.scales, q.zeroPoints, shape, axis)]).toEqual(
+      expect([...(q.zeroPoints ?? new Int32Array(q.scales.length))]).toEqual(c.zero_point);
+      expect([...q.codes!]).toEqual(c.codes);
+      expect([...q.xq!]).toEqual(c.dequantized);
+      expect([...dequantizeBlocks(q.codes!, q.scales, q.zeroPoints, shape, granularity)]).toEqual(
         c.dequantized,
       );
     });
