@@ -21,6 +21,11 @@ test('calibrate the MNIST model: every method on the histogram, and PTQ variants
   expect(await t('p99.9')).toBeLessThan(await t('p99.999'));
   expect(await t('p99.999')).toBeLessThanOrEqual(await t('minmax'));
   await expect(panel.getByTestId('tradeoff')).toBeVisible();
+  // Both error curves are drawn (zeros, which a log axis cannot show, are left out, not the line).
+  const curves = panel.getByTestId('tradeoff').locator('path.recharts-line-curve');
+  await expect(curves).toHaveCount(2);
+  for (const d of await curves.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '')))
+    expect(d.length).toBeGreaterThan(20);
   // 32, 64 and 128 digits: three points per method.
   await expect(panel.getByTestId('convergence')).toHaveAttribute('data-points', '3');
   await panel.getByLabel('Calibrated layer').selectOption({ index: 0 });

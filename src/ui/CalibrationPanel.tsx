@@ -190,7 +190,15 @@ function LayerView({ s }: { s: LayerStudy }) {
       </div>
       <figure className="chart" data-testid="tradeoff">
         <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={s.tradeoff} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart
+            data={s.tradeoff.map((t) => ({
+              threshold: t.threshold,
+              // A log axis has no zero: zero errors are left out (the line stops there).
+              clip: t.clip > 0 ? t.clip : null,
+              round: t.round > 0 ? t.round : null,
+            }))}
+            margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+          >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               dataKey="threshold"

@@ -295,13 +295,14 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
 /** The blocks (channels or groups) with the most error: where a scheme hurts. */
 function WorstBlocks({ report }: { report: NonNullable<SlimState['quant']> }) {
   const g = report.granularity;
-  const what =
-    g.kind === 'channel' ? `channel (axis ${g.axis})` : g.kind === 'group' ? 'group' : 'block';
+  const what = g.kind === 'channel' ? 'channel' : g.kind === 'group' ? 'group' : 'block';
+  const whats =
+    g.kind === 'channel' ? `channels (axis ${g.axis})` : g.kind === 'group' ? 'groups' : 'blocks';
   const worst = report.blockMse.slice(0, 8);
   return (
     <details className="worst-blocks">
       <summary>
-        The {worst.length} {what}s with the most error, of {formatCount(report.blocks)}
+        The {worst.length} {whats} with the most error, of {formatCount(report.blocks)}
       </summary>
       <table data-testid="worst-blocks">
         <thead>
