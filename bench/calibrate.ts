@@ -11,6 +11,7 @@ import { openModel } from '../src/formats/registry.ts';
 import { bytesSource } from '../src/formats/source.ts';
 import { readTensorF32 } from '../src/formats/tensor-data.ts';
 import { calibrationSet, layerInputs } from '../src/models/calibration.ts';
+import { netFor } from '../src/models/zoo.ts';
 import { loadPackageDigits } from '../scripts/mnist-package.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -21,7 +22,7 @@ const info = await openModel(bytesSource('m', bytes));
 const p: Record<string, Float32Array> = {};
 for (const t of info.tensors) p[t.name] = await readTensorF32(bytesSource('m', bytes), t);
 const { x } = calibrationSet(loadPackageDigits(), 2048, 1);
-const acts = layerInputs(p, x, x.length / 784)[1]!;
+const acts = layerInputs(netFor('mnist-mlp'), p, x, x.length / 784)[1]!;
 const h = absHistogram(acts, 2048);
 klSearch(h, 128); // warm up
 const runs = 20;

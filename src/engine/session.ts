@@ -45,17 +45,17 @@ import {
   evaluateLowRank,
   evaluateVariants,
   type LowRankResult,
-  parameterShapes,
   type QatComparison,
-  type Architecture,
   type VariantResult,
 } from '../models/runner.ts';
+import { netFor } from '../models/zoo.ts';
+import { netParams } from '../core/net.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
   id: string;
   /** A demo architecture Slimlab can run (and evaluate), when the tensors implement one. */
-  architecture: Architecture | null;
+  architecture: string | null;
   format: string;
   file: string;
   fileBytes: number;
@@ -349,10 +349,10 @@ export function createSession() {
       if (!m) throw new Error(`model ${modelId} is not open`);
       const arch = summarizeModel(modelId, m.info).architecture;
       if (!arch) throw new Error(`${m.info.file}: not a model Slimlab can run`);
+      const net = netFor(arch);
       const params: Record<string, Float32Array> = {};
-      for (const [name] of parameterShapes(arch))
-        params[name] = await this.readTensor(modelId, name);
-      return { arch, params };
+      for (const [name] of netParams(net)) params[name] = await this.readTensor(modelId, name);
+      return { arch, net, params };
     },
 
     /**
@@ -415,7 +415,7 @@ export function createSession() {
       );
     },
 
-    /** Every calibration method on each layer's input activations (MLP demo models). */
+    /** Every calibration method on each weight layer's input activations (demo models). */
     async calibrationStudy(
       modelId: string,
       digits: Digits,
@@ -423,8 +423,8 @@ export function createSession() {
       backend: AnalysisBackend = cpuBackend(),
       opts: RunOptions = {},
     ): Promise<LayerStudy[]> {
-      const { params } = await this.runnable(modelId);
-      return studyLayers(params, digits, o, backend.absHistogram, async (f) => {
+      const { net, params } = await this.runnable(modelId);
+      return studyLayers(net, params, digits, o, backend.absHistogram, async (f) => {
         opts.onProgress?.(f);
         // A macrotask, so that a cancel message can arrive, then honour it.
         await new Promise((r) => setTimeout(r, 0));
@@ -439,8 +439,8 @@ export function createSession() {
       o: StudyOptions,
       opts: RunOptions = {},
     ): Promise<PtqComparison> {
-      const { params } = await this.runnable(modelId);
-      return comparePtq(params, digits, o, async (f) => {
+      const { net, params } = await this.runnable(modelId);
+      return comparePtq(net, params, digits, o, async (f) => {
         opts.onProgress?.(f);
         await new Promise((r) => setTimeout(r, 0));
         opts.signal?.throwIfAborted();

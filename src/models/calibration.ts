@@ -10,18 +10,21 @@ import {
   mseSearch,
   type CalibrationMethod,
 } from '../core/calibrate.ts';
-import { castValue, DEFAULT_SPEC, quantize } from '../core/quant.ts';
-import { linearForward, reluInPlace } from '../core/nn.ts';
+import { castValue, DEFAULT_SPEC } from '../core/quant.ts';
+import { layerInputs, logitsOf, weightLayers, type Net, type Params } from '../core/net.ts';
 import { mulberry32, permutation } from '../core/rng.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { MLP_SIZES, mlpLayerInputs, mlpShapes, type Params } from './mlp.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
-import { fakeQuantAct } from './qat.ts';
+import { fakeQuantAct, withQuantizedWeights } from './qat.ts';
 
-const LAYERS = MLP_SIZES.length - 1;
-export const LAYER_NAMES = Array.from({ length: LAYERS }, (_, l) =>
-  l === 0 ? 'fc1 input (pixels)' : `fc${l + 1} input (ReLU of fc${l})`,
-);
+export { layerInputs };
+
+/** What each quantized activation is: the input of a weight layer, in forward order. */
+export function layerNames(net: Net): string[] {
+  return weightLayers(net).map((l, i) =>
+    i === 0 ? `${l.name} input (pixels)` : `${l.name} input`,
+  );
+}
 
 export interface MethodPick {
   id: string;
@@ -90,9 +93,6 @@ export function calibrationSet(d: Digits, size: number, seed: number) {
   );
 }
 
-/** Each layer's input activations on x (float model), as one array per layer. */
-export const layerInputs = mlpLayerInputs;
-
 function downsample(
   curve: Float64Array,
   width: number,
@@ -110,6 +110,7 @@ function downsample(
 export type HistogramMaker = (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
 
 export async function studyLayers(
+  net: Net,
   p: Params,
   d: Digits,
   o: StudyOptions,
@@ -117,12 +118,13 @@ export async function studyLayers(
   tick?: (fraction: number) => Promise<void>,
 ): Promise<LayerStudy[]> {
   const { x } = calibrationSet(d, o.size, o.seed);
-  const B = x.length / 784;
-  const inputs = layerInputs(p, x, B);
+  const B = x.length / net.inSize;
+  const inputs = layerInputs(net, p, x, B);
+  const names = layerNames(net);
   const out: LayerStudy[] = [];
   for (const [l, acts] of inputs.entries()) {
     out.push(
-      await studyLayer(acts, l, B, o, gpuHistogram, (f) =>
+      await studyLayer(acts, names[l]!, B, o, gpuHistogram, (f) =>
         tick ? tick((l + f) / inputs.length) : Promise.resolve(),
       ),
     );
@@ -132,7 +134,7 @@ export async function studyLayers(
 
 async function studyLayer(
   acts: Float32Array,
-  l: number,
+  layer: string,
   B: number,
   o: StudyOptions,
   gpuHistogram: HistogramMaker | undefined,
@@ -197,7 +199,7 @@ async function studyLayer(
     const bars = new Array<number>(256).fill(0);
     h.counts.forEach((c, i) => (bars[Math.floor(i / 8)]! += c));
     return {
-      layer: LAYER_NAMES[l]!,
+      layer,
       values: acts.length,
       histogram: { counts: bars, max: h.max },
       picks,
@@ -215,10 +217,11 @@ async function studyLayer(
 type ActMode =
   | { kind: 'float' }
   | { kind: 'fp16' }
-  | { kind: 'static'; bits: number; hi: number[] }
+  | { kind: 'static'; bits: number; hi: number[]; signed: boolean[] }
   | { kind: 'dynamic'; bits: number };
 
 function ptqLogits(
+  net: Net,
   p: Params,
   x: Float32Array,
   B: number,
@@ -226,46 +229,42 @@ function ptqLogits(
   acts: ActMode,
   onlyLayer: number | null = null,
 ): Float32Array {
-  const w: Params = {};
-  for (const [name, shape] of mlpShapes())
-    w[name] =
-      weights && shape.length >= 2
-        ? quantize(p[name]!, shape, {
-            ...DEFAULT_SPEC,
-            bits: weights.bits,
-            granularity: weights.perChannel ? { kind: 'channel', axis: 0 } : { kind: 'tensor' },
-          }).xq!
-        : p[name]!;
-  let h = x;
-  for (let l = 0; l < LAYERS; l++) {
-    const hq = Float32Array.from(h);
-    if (onlyLayer === null || onlyLayer === l) {
-      if (acts.kind === 'fp16')
-        for (let i = 0; i < hq.length; i++) hq[i] = castValue(hq[i]!, 'fp16');
-      else if (acts.kind === 'static') fakeQuantAct(hq, 0, acts.hi[l]!, acts.bits);
-      else if (acts.kind === 'dynamic') {
-        // Ranges from each batch of 100 digits itself.
-        const width = hq.length / B;
-        for (let r = 0; r < B; r += 100) {
-          const part = hq.subarray(r * width, Math.min(B, r + 100) * width);
-          let mx = 0;
-          for (const v of part) if (v > mx) mx = v;
-          fakeQuantAct(part, 0, mx, acts.bits);
+  const w = weights
+    ? withQuantizedWeights(net, p, {
+        ...DEFAULT_SPEC,
+        bits: weights.bits,
+        granularity: weights.perChannel ? { kind: 'channel', axis: 0 } : { kind: 'tensor' },
+      })
+    : p;
+  return logitsOf(
+    net,
+    w,
+    x,
+    B,
+    {
+      input: (layer, hq, rows) => {
+        const l = layer.index;
+        if (onlyLayer !== null && onlyLayer !== l) return null;
+        if (acts.kind === 'fp16')
+          for (let i = 0; i < hq.length; i++) hq[i] = castValue(hq[i]!, 'fp16');
+        else if (acts.kind === 'static')
+          fakeQuantAct(hq, acts.signed[l] ? -acts.hi[l]! : 0, acts.hi[l]!, acts.bits);
+        else if (acts.kind === 'dynamic') {
+          // Ranges from each batch of 100 digits itself.
+          let lo = 0;
+          let hi = 0;
+          for (const v of hq) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+          fakeQuantAct(hq, lo, hi, acts.bits);
         }
-      }
-    }
-    const y = linearForward(
-      hq,
-      B,
-      MLP_SIZES[l]!,
-      w[`fc${l + 1}.weight`]!,
-      MLP_SIZES[l + 1]!,
-      w[`fc${l + 1}.bias`]!,
-    );
-    if (l < LAYERS - 1) reluInPlace(y);
-    h = y;
-  }
-  return h;
+        void rows;
+        return null;
+      },
+    },
+    100,
+  );
 }
 
 export interface PtqRow {
@@ -280,6 +279,7 @@ export interface PtqComparison {
 }
 
 export async function comparePtq(
+  net: Net,
   p: Params,
   d: Digits,
   o: StudyOptions,
@@ -288,66 +288,63 @@ export async function comparePtq(
   const { test } = splitDigits(d);
   const { x, y } = batchOf(d, test);
   const B = test.length;
-  const reference = ptqLogits(p, x, B, null, { kind: 'float' });
+  const run = (
+    weights: { bits: number; perChannel: boolean } | null,
+    acts: ActMode,
+    onlyLayer: number | null = null,
+  ) => ptqLogits(net, p, x, B, weights, acts, onlyLayer);
+  const reference = run(null, { kind: 'float' });
   const cal = calibrationSet(d, o.size, o.seed);
-  const inputs = layerInputs(p, cal.x, cal.x.length / 784);
-  const Bc = cal.x.length / 784;
-  const hiFor = (method: CalibrationMethod) =>
-    inputs.map((acts) => {
+  const Bc = cal.x.length / net.inSize;
+  const inputs = layerInputs(net, p, cal.x, Bc);
+  const signed = inputs.map((acts) => acts.some((v) => v < 0));
+  const names = layerNames(net);
+  const staticMode = (method: CalibrationMethod): ActMode => ({
+    kind: 'static',
+    bits: o.bits,
+    signed,
+    hi: inputs.map((acts) => {
       const width = acts.length / Bc;
       const batches: Float32Array[] = [];
       for (let r = 0; r < Bc; r += 32)
         batches.push(acts.subarray(r * width, Math.min(Bc, r + 32) * width));
       return calibrate(batches, method, o.bits).threshold;
-    });
+    }),
+  });
   const ev = (logits: Float32Array) => evaluateLogits(logits, y, 10, reference);
   const variants: Array<[string, () => Float32Array]> = [
     ['fp32', () => reference],
     [
       'W8A32 (weights only, per channel)',
-      () => ptqLogits(p, x, B, { bits: 8, perChannel: true }, { kind: 'float' }),
+      () => run({ bits: 8, perChannel: true }, { kind: 'float' }),
     ],
     [
       'W4A16 (weights only, per channel)',
-      () => ptqLogits(p, x, B, { bits: 4, perChannel: true }, { kind: 'fp16' }),
+      () => run({ bits: 4, perChannel: true }, { kind: 'fp16' }),
     ],
     [
       `dynamic W${o.bits}A${o.bits} (ranges per batch)`,
-      () =>
-        ptqLogits(p, x, B, { bits: o.bits, perChannel: true }, { kind: 'dynamic', bits: o.bits }),
+      () => run({ bits: o.bits, perChannel: true }, { kind: 'dynamic', bits: o.bits }),
     ],
   ];
   for (const m of methods(o.momentum))
     for (const perChannel of [true, false])
       variants.push([
         `static W${o.bits}A${o.bits}, ${m.label}, weights per ${perChannel ? 'channel' : 'tensor'}`,
-        () =>
-          ptqLogits(
-            p,
-            x,
-            B,
-            { bits: o.bits, perChannel },
-            { kind: 'static', bits: o.bits, hi: hiFor(m.method) },
-          ),
+        () => run({ bits: o.bits, perChannel }, staticMode(m.method)),
       ]);
+  const steps = variants.length + names.length;
   const rows: PtqRow[] = [];
-  for (const [i, [label, run]] of variants.entries()) {
-    rows.push({ label, evaluation: ev(run()) });
-    await tick?.((i + 1) / (variants.length + LAYERS));
+  for (const [i, [label, go]] of variants.entries()) {
+    rows.push({ label, evaluation: ev(go()) });
+    await tick?.((i + 1) / steps);
   }
-  const kl = hiFor({ kind: 'kl', bins: 2048, levels: 128 });
+  const kl = staticMode({ kind: 'kl', bins: 2048, levels: 128 });
   const perLayer = [];
-  for (let l = 0; l < LAYERS; l++) {
-    const logits = ptqLogits(
-      p,
-      x,
-      B,
-      { bits: o.bits, perChannel: true },
-      { kind: 'static', bits: o.bits, hi: kl },
-      l,
-    );
-    perLayer.push({ layer: LAYER_NAMES[l]!, accuracy: evaluateLogits(logits, y, 10).accuracy });
-    await tick?.((variants.length + l + 1) / (variants.length + LAYERS));
+  for (const [l, layer] of names.entries()) {
+    const logits = run({ bits: o.bits, perChannel: true }, kl, l);
+    perLayer.push({ layer, accuracy: evaluateLogits(logits, y, 10).accuracy });
+    await tick?.((variants.length + l + 1) / steps);
   }
   return { rows, perLayer };
 }

@@ -1,45 +1,46 @@
-// Weight-and-activation quantization of the demo MLP, post-training (PTQ: MinMax-calibrated
+// Weight-and-activation quantization of a demo network, post-training (PTQ: MinMax-calibrated
 // activation ranges, nothing retrained) and quantization-aware (QAT: fine-tuning through fake
 // quantization with the straight-through estimator).
-//   weights      int b, symmetric (restricted range), one scale per output channel (core quantize)
-//   activations  each layer's input, uint b over one range per tensor [lo, hi] ∋ 0, as ONNX
+//   weights      every Linear / Conv2d weight, int b, symmetric (restricted range), one scale per
+//                output channel (core quantize); biases, norms and embeddings stay float
+//   activations  each weight layer's input, uint b over one range per tensor [lo, hi] ∋ 0, as ONNX
 //                QuantizeLinear with a zero point; ranges from a MinMax pass over calibration
 //                batches, then (QAT) an exponential moving average of each batch's min / max
 //   gradients    straight through the rounding; zero where an activation was clipped
-import {
-  adamState,
-  adamStep,
-  crossEntropy,
-  linearBackward,
-  linearForward,
-  reluBackwardInPlace,
-  reluInPlace,
-  type AdamState,
-} from '../core/nn.ts';
 import { roundHalfEven } from '../core/intquant.ts';
-import { DEFAULT_SPEC, quantize } from '../core/quant.ts';
-import { mulberry32, permutation } from '../core/rng.ts';
-import { MLP_SIZES, mlpLayerInputs, mlpShapes, type Params } from './mlp.ts';
-import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
+import { DEFAULT_SPEC, quantize, type QuantSpec } from '../core/quant.ts';
+import {
+  layerInputs,
+  logitsOf,
+  weightLayers,
+  type Hooks,
+  type Net,
+  type Params,
+} from '../core/net.ts';
+import { batchOf, type Digits } from './mnist.ts';
+import { train } from './train.ts';
 
-const LAYERS = MLP_SIZES.length - 1;
 const f = Math.fround;
 
-/** The input range of each layer. */
+/** The input range of each weight layer, in forward order. */
 export interface ActRanges {
   lo: number[];
   hi: number[];
 }
 
-/** Weights fake-quantized per output channel at `bits`. */
-export function quantizedWeights(p: Params, bits: number): Params {
-  const out: Params = {};
-  for (const [name, shape] of mlpShapes())
-    out[name] =
-      shape.length >= 2
-        ? quantize(p[name]!, shape, { ...DEFAULT_SPEC, bits }).xq!
-        : Float32Array.from(p[name]!);
+/** A copy of the parameters with every weight-layer weight through `spec` (quantize, dequantize). */
+export function withQuantizedWeights(net: Net, p: Params, spec: QuantSpec): Params {
+  const out: Params = { ...p };
+  for (const l of weightLayers(net)) {
+    const name = `${l.name}.weight`;
+    out[name] = quantize(p[name]!, l.weightShape, spec).xq!;
+  }
   return out;
+}
+
+/** Weights fake-quantized per output channel at `bits`. */
+export function quantizedWeights(net: Net, p: Params, bits: number): Params {
+  return withQuantizedWeights(net, p, { ...DEFAULT_SPEC, bits });
 }
 
 /**
@@ -62,52 +63,44 @@ export function fakeQuantAct(h: Float32Array, lo: number, hi: number, bits: numb
   return mask;
 }
 
-/** MinMax ranges of each layer's input over the given images (float forward pass). */
-export function calibrate(p: Params, x: Float32Array, B: number): ActRanges {
+function minMax(x: Float32Array): [number, number] {
+  let mn = 0;
+  let mx = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i]! < mn) mn = x[i]!;
+    if (x[i]! > mx) mx = x[i]!;
+  }
+  return [mn, mx];
+}
+
+/** MinMax ranges of each weight layer's input over the given images (float forward pass). */
+export function calibrate(net: Net, p: Params, x: Float32Array, B: number): ActRanges {
   const lo: number[] = [];
   const hi: number[] = [];
-  for (const h of mlpLayerInputs(p, x, B)) {
-    let mn = 0;
-    let mx = 0;
-    for (let i = 0; i < h.length; i++) {
-      if (h[i]! < mn) mn = h[i]!;
-      if (h[i]! > mx) mx = h[i]!;
-    }
+  for (const h of layerInputs(net, p, x, B)) {
+    const [mn, mx] = minMax(h);
     lo.push(mn);
     hi.push(mx);
   }
   return { lo, hi };
 }
 
-/** Logits with quantized weights (already fake-quantized in `pq`) and quantized activations. */
-export function quantizedForward(
-  pq: Params,
-  x: Float32Array,
-  B: number,
-  ranges: ActRanges,
-  bits: number,
-): { logits: Float32Array; inputs: Float32Array[]; masks: Uint8Array[]; raw: Float32Array[] } {
-  const inputs: Float32Array[] = [];
-  const masks: Uint8Array[] = [];
-  const raw: Float32Array[] = [];
-  let h = x;
-  for (let l = 0; l < LAYERS; l++) {
-    raw.push(h);
-    const hq = Float32Array.from(h);
-    masks.push(fakeQuantAct(hq, ranges.lo[l]!, ranges.hi[l]!, bits));
-    inputs.push(hq);
-    const y = linearForward(
-      hq,
-      B,
-      MLP_SIZES[l]!,
-      pq[`fc${l + 1}.weight`]!,
-      MLP_SIZES[l + 1]!,
-      pq[`fc${l + 1}.bias`]!,
-    );
-    if (l < LAYERS - 1) reluInPlace(y);
-    h = y;
-  }
-  return { logits: h, inputs, masks, raw };
+/**
+ * Hooks that fake-quantize each weight layer's input over its range; with `momentum`, each call
+ * first moves the range towards the batch's own min / max (QAT's moving average).
+ */
+export function actQuantHooks(ranges: ActRanges, bits: number, momentum?: number): Hooks {
+  return {
+    input: (layer, x) => {
+      const i = layer.index;
+      if (momentum !== undefined && i > 0) {
+        const [mn, mx] = minMax(x);
+        ranges.lo[i] = momentum * ranges.lo[i]! + (1 - momentum) * mn;
+        ranges.hi[i] = momentum * ranges.hi[i]! + (1 - momentum) * mx;
+      }
+      return fakeQuantAct(x, ranges.lo[i]!, ranges.hi[i]!, bits);
+    },
+  };
 }
 
 export interface QatOptions {
@@ -118,7 +111,7 @@ export interface QatOptions {
   seed: number;
   /** EMA momentum of the activation ranges. */
   momentum: number;
-  /** Awaited every few batches (to let a cancel in, and to report progress 0..1). */
+  /** Awaited every few steps (progress 0..1; pause and cancel). */
   tick?: (fraction: number) => Promise<void>;
 }
 
@@ -127,76 +120,42 @@ export interface QatOptions {
  * them at `bits` to deploy) and the activation ranges.
  */
 export async function trainQat(
+  net: Net,
   p0: Params,
   d: Digits,
-  train: Uint32Array,
+  trainIdx: Uint32Array,
   ranges0: ActRanges,
   o: QatOptions,
 ): Promise<{ params: Params; ranges: ActRanges }> {
   const p: Params = {};
-  for (const [name] of mlpShapes()) p[name] = Float32Array.from(p0[name]!);
+  for (const [name, v] of Object.entries(p0)) p[name] = Float32Array.from(v);
   const ranges: ActRanges = { lo: [...ranges0.lo], hi: [...ranges0.hi] };
-  const state: Record<string, AdamState> = {};
-  for (const [name] of mlpShapes()) state[name] = adamState(p[name]!.length);
-  const rand = mulberry32(o.seed);
-  const steps = o.epochs * Math.floor(train.length / o.batch);
-  let step = 0;
-  for (let e = 0; e < o.epochs; e++) {
-    const order = permutation(train.length, rand);
-    for (let s = 0; s + o.batch <= train.length; s += o.batch, step++) {
-      const idx = Array.from(order.subarray(s, s + o.batch), (i) => train[i]!);
-      const { x, y } = shiftedBatch(d, idx, 1, rand);
-      const pq = quantizedWeights(p, o.bits);
-      const fwd = quantizedForward(pq, x, o.batch, ranges, o.bits);
-      // The ranges follow the batches (moving-average MinMax of the unquantized inputs).
-      for (let l = 1; l < LAYERS; l++) {
-        let mn = 0;
-        let mx = 0;
-        for (const v of fwd.raw[l]!) {
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-        }
-        ranges.lo[l] = o.momentum * ranges.lo[l]! + (1 - o.momentum) * mn;
-        ranges.hi[l] = o.momentum * ranges.hi[l]! + (1 - o.momentum) * mx;
-      }
-      const { grad } = crossEntropy(fwd.logits, o.batch, 10, y);
-      let dy = grad;
-      const lr = o.lr * 0.5 * (1 + Math.cos((Math.PI * step) / steps));
-      for (let l = LAYERS - 1; l >= 0; l--) {
-        const K = MLP_SIZES[l]!;
-        const N = MLP_SIZES[l + 1]!;
-        const dW = new Float32Array(N * K);
-        const db = new Float32Array(N);
-        const dx = l > 0 ? new Float32Array(o.batch * K) : null;
-        // Straight through the weight rounding: the gradient for Wq updates the float W.
-        linearBackward(fwd.inputs[l]!, o.batch, K, pq[`fc${l + 1}.weight`]!, N, dy, dW, db, dx);
-        adamStep(p[`fc${l + 1}.weight`]!, dW, state[`fc${l + 1}.weight`]!, lr);
-        adamStep(p[`fc${l + 1}.bias`]!, db, state[`fc${l + 1}.bias`]!, lr);
-        if (dx) {
-          // Through the activation quantizer where the value was in range, then the ReLU.
-          const m = fwd.masks[l]!;
-          for (let i = 0; i < dx.length; i++) if (!m[i]) dx[i] = 0;
-          dy = reluBackwardInPlace(fwd.raw[l]!, dx);
-        }
-      }
-      if (o.tick && step % 8 === 0) await o.tick(step / steps);
-    }
-  }
+  await train(net, p, d, trainIdx, {
+    epochs: o.epochs,
+    batch: o.batch,
+    lr: o.lr,
+    seed: o.seed,
+    shift: 1,
+    effective: (q) => quantizedWeights(net, q, o.bits),
+    hooks: actQuantHooks(ranges, o.bits, o.momentum),
+    tick: o.tick,
+  });
   return { params: p, ranges };
 }
 
 /** Logits of the deployed quantized model: weights and activations at `bits`. */
 export function quantizedLogits(
+  net: Net,
   p: Params,
   ranges: ActRanges,
   bits: number,
   x: Float32Array,
   B: number,
 ): Float32Array {
-  return quantizedForward(quantizedWeights(p, bits), x, B, ranges, bits).logits;
+  return logitsOf(net, quantizedWeights(net, p, bits), x, B, actQuantHooks(ranges, bits));
 }
 
 /** Calibration images: the first `n` training digits. */
-export function calibrationBatch(d: Digits, train: Uint32Array, n: number) {
-  return batchOf(d, train.subarray(0, n));
+export function calibrationBatch(d: Digits, trainIdx: Uint32Array, n: number) {
+  return batchOf(d, trainIdx.subarray(0, n));
 }

@@ -1,49 +1,26 @@
 // Running a demo model found in an open file: recognise its architecture, evaluate it on the test
 // digits, and evaluate variants whose weights went through a quantization spec (fake quantization:
-// quantize, then dequantize, biases kept in float32).
-import { quantize, type QuantSpec } from '../core/quant.ts';
+// quantize, then dequantize; biases, norms and embeddings kept in float32).
+import type { QuantSpec } from '../core/quant.ts';
 import { lowRank, rankForEnergy, truncationError, type Svd } from '../core/svd.ts';
+import { logitsOf as netLogits, weightLayers, type Net, type Params } from '../core/net.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { isMlp, mlpForward, mlpLayers, mlpShapes, MLP_ARCH, type Params } from './mlp.ts';
 import { denseStackCpu, type DenseLayer } from '../gpu/dense.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
-import { calibrate, calibrationBatch, quantizedLogits, trainQat } from './qat.ts';
+import {
+  calibrate,
+  calibrationBatch,
+  quantizedLogits,
+  trainQat,
+  withQuantizedWeights,
+} from './qat.ts';
+import { denseStack, netFor } from './zoo.ts';
 
-export const ARCHITECTURES = [MLP_ARCH] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
+export { detectArchitecture } from './zoo.ts';
 
-/** The architecture a set of tensors implements, from the file's metadata checked against shapes. */
-export function detectArchitecture(
-  metadata: Record<string, string>,
-  shapes: ReadonlyMap<string, readonly number[]>,
-): Architecture | null {
-  if (metadata['slimlab.architecture'] === MLP_ARCH && isMlp(shapes)) return MLP_ARCH;
-  // Without metadata, the names and shapes alone are enough for the MLP.
-  if (isMlp(shapes)) return MLP_ARCH;
-  return null;
-}
-
-export function parameterShapes(arch: Architecture): Array<[string, number[]]> {
-  switch (arch) {
-    case MLP_ARCH:
-      return mlpShapes();
-  }
-}
-
-export function logitsOf(arch: Architecture, p: Params, x: Float32Array, B: number): Float32Array {
-  switch (arch) {
-    case MLP_ARCH:
-      return mlpForward(p, x, B).logits;
-  }
-}
-
-/** The parameters with every weight of rank ≥ 2 quantized and dequantized under `spec`. */
-export function fakeQuantized(arch: Architecture, p: Params, spec: QuantSpec): Params {
-  const out: Params = {};
-  for (const [name, shape] of parameterShapes(arch))
-    out[name] =
-      shape.length >= 2 ? quantize(p[name]!, shape, spec).xq! : Float32Array.from(p[name]!);
-  return out;
+/** The parameters with every weight-layer weight quantized and dequantized under `spec`. */
+export function fakeQuantized(arch: string, p: Params, spec: QuantSpec): Params {
+  return withQuantizedWeights(netFor(arch), p, spec);
 }
 
 export interface VariantResult {
@@ -65,22 +42,22 @@ export const cpuDense: DenseRunner = {
   run: async (layers, x, rows) => denseStackCpu(layers, x, rows),
 };
 
-async function logitsOn(
+/** Logits on the runner when the net is a dense stack (the MLPs), else on the CPU reference. */
+export async function logitsOn(
   runner: DenseRunner,
-  arch: Architecture,
+  net: Net,
   p: Params,
   x: Float32Array,
   B: number,
-): Promise<Float32Array> {
-  switch (arch) {
-    case MLP_ARCH:
-      return runner.run(mlpLayers(p), x, B);
-  }
+): Promise<{ logits: Float32Array; on: 'webgpu' | 'cpu' }> {
+  const stack = denseStack(net, p);
+  if (stack) return { logits: await runner.run(stack, x, B), on: runner.on };
+  return { logits: netLogits(net, p, x, B), on: 'cpu' };
 }
 
 /** The reference model and each variant on the fixed test split. */
 export async function evaluateVariants(
-  arch: Architecture,
+  arch: string,
   p: Params,
   digits: Digits,
   variants: Array<{ label: string; spec: QuantSpec }>,
@@ -91,20 +68,22 @@ export async function evaluateVariants(
   } = {},
 ): Promise<VariantResult[]> {
   const runner = opts.runner ?? cpuDense;
+  const net = netFor(arch);
   const { test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
-  const reference = await logitsOn(runner, arch, p, x, test.length);
+  const ref = await logitsOn(runner, net, p, x, test.length);
+  const reference = ref.logits;
   const out: VariantResult[] = [
-    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10), on: runner.on },
+    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10), on: ref.on },
   ];
   for (const [i, v] of variants.entries()) {
     opts.signal?.throwIfAborted();
-    const logits = await logitsOn(runner, arch, fakeQuantized(arch, p, v.spec), x, test.length);
+    const r = await logitsOn(runner, net, fakeQuantized(arch, p, v.spec), x, test.length);
     out.push({
       label: v.label,
       spec: v.spec,
-      evaluation: evaluateLogits(logits, y, 10, reference),
-      on: runner.on,
+      evaluation: evaluateLogits(r.logits, y, 10, reference),
+      on: r.on,
     });
     opts.onProgress?.((i + 1) / variants.length);
   }
@@ -126,27 +105,31 @@ export interface QatComparison {
 }
 
 /**
- * PTQ against QAT at each bit width (weights per channel, activations per tensor): the MLP only.
+ * PTQ against QAT at each bit width (weights per channel, activations per tensor).
  * `tick` is awaited now and then with the fraction done (to report progress and let a cancel in).
  */
 export async function compareQat(
-  arch: Architecture,
+  arch: string,
   p: Params,
   digits: Digits,
   bitsList: readonly number[],
   opts: { epochs: number; tick?: (fraction: number) => Promise<void> },
 ): Promise<QatComparison> {
-  if (arch !== MLP_ARCH)
-    throw new Error(`quantization-aware training is not available for ${arch}`);
+  const net = netFor(arch);
   const { train, test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
-  const reference = logitsOf(arch, p, x, test.length);
+  const reference = netLogits(net, p, x, test.length);
   const cal = calibrationBatch(digits, train, 512);
-  const ranges = calibrate(p, cal.x, 512);
+  const ranges = calibrate(net, p, cal.x, 512);
   const rows: QatRow[] = [];
   for (const [i, bits] of bitsList.entries()) {
-    const ptq = evaluateLogits(quantizedLogits(p, ranges, bits, x, test.length), y, 10, reference);
-    const tuned = await trainQat(p, digits, train, ranges, {
+    const ptq = evaluateLogits(
+      quantizedLogits(net, p, ranges, bits, x, test.length),
+      y,
+      10,
+      reference,
+    );
+    const tuned = await trainQat(net, p, digits, train, ranges, {
       bits,
       epochs: opts.epochs,
       batch: 64,
@@ -156,7 +139,7 @@ export async function compareQat(
       tick: (f) => opts.tick?.((i + f) / bitsList.length) ?? Promise.resolve(),
     });
     const qat = evaluateLogits(
-      quantizedLogits(tuned.params, tuned.ranges, bits, x, test.length),
+      quantizedLogits(net, tuned.params, tuned.ranges, bits, x, test.length),
       y,
       10,
       reference,
@@ -193,22 +176,21 @@ export interface LowRankResult {
  * `energy` of Σσ² (a layer is left whole when factoring would not save parameters).
  */
 export async function evaluateLowRank(
-  arch: Architecture,
+  arch: string,
   p: Params,
   digits: Digits,
   energy: number,
   svds: (name: string, w: Float32Array, shape: number[]) => Svd,
   runner: DenseRunner = cpuDense,
 ): Promise<LowRankResult> {
-  const q: Params = {};
+  const net = netFor(arch);
+  const q: Params = { ...p };
   const layers: LowRankLayer[] = [];
-  for (const [name, shape] of parameterShapes(arch)) {
-    if (shape.length < 2) {
-      q[name] = p[name]!;
-      continue;
-    }
-    const [out, inp] = [shape[0]!, shape[1]!];
-    const d = svds(name, p[name]!, shape);
+  for (const l of weightLayers(net)) {
+    const name = `${l.name}.weight`;
+    // A convolution's weight as the matrix [out, in·k·k] (factors: a k×k conv to r channels, then 1×1).
+    const [out, inp] = [l.rows, l.cols];
+    const d = svds(name, p[name]!, [out, inp]);
     const k = rankForEnergy(d.s, energy);
     const total = Math.sqrt(d.s.reduce((a, v) => a + v * v, 0));
     const factored = k * (out + inp);
@@ -228,13 +210,13 @@ export async function evaluateLowRank(
   }
   const { test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
-  const reference = await logitsOn(runner, arch, p, x, test.length);
-  const logits = await logitsOn(runner, arch, q, x, test.length);
+  const reference = await logitsOn(runner, net, p, x, test.length);
+  const factored = await logitsOn(runner, net, q, x, test.length);
   return {
     energy,
     layers,
-    evaluation: evaluateLogits(logits, y, 10, reference),
-    fp32: evaluateLogits(reference, y, 10),
-    on: runner.on,
+    evaluation: evaluateLogits(factored.logits, y, 10, reference.logits),
+    fp32: evaluateLogits(reference.logits, y, 10),
+    on: factored.on,
   };
 }

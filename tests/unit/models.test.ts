@@ -1,5 +1,5 @@
 // The demo models: data split, layers against finite differences, the committed weights' accuracy,
-// and the forward pass against torch (skipped with a message where torch is absent).
+// and their forward passes against torch (skipped with a message where torch is absent).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import { describe, expect, test } from 'vitest';
 import { crossEntropy, linearBackward, linearForward } from '../../src/core/nn.ts';
 import { DEFAULT_SPEC } from '../../src/core/quant.ts';
 import { evaluateLogits } from '../../src/models/evaluate.ts';
-import { initMlp, mlpForward, mlpGradients, mlpShapes } from '../../src/models/mlp.ts';
+import { backward, forward, logitsOf, netParams } from '../../src/core/net.ts';
+import { CNN_ARCH, initParams, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { batchOf, decodeDigits, encodeDigits, splitDigits } from '../../src/models/mnist.ts';
 import { detectArchitecture, evaluateVariants } from '../../src/models/runner.ts';
 import { openModel } from '../../src/formats/registry.ts';
@@ -18,15 +19,17 @@ import { npyHeader } from '../../src/formats/write/npy.ts';
 import { loadPackageDigits } from '../../scripts/mnist-package.ts';
 
 const digits = loadPackageDigits();
-const MODEL = new URL('../../public/models/mnist-mlp.safetensors', import.meta.url).pathname;
+const modelPath = (arch: string) =>
+  new URL(`../../public/models/${arch}.safetensors`, import.meta.url).pathname;
 
-async function committedMlp() {
-  const bytes = new Uint8Array(readFileSync(MODEL));
-  const info = await openModel(bytesSource('mnist-mlp.safetensors', bytes));
+async function committed(arch: string) {
+  const bytes = new Uint8Array(readFileSync(modelPath(arch)));
+  const info = await openModel(bytesSource(`${arch}.safetensors`, bytes));
   const p: Record<string, Float32Array> = {};
   for (const t of info.tensors) p[t.name] = await readTensorF32(bytesSource('m', bytes), t);
   return { info, p };
 }
+const committedMlp = () => committed(MLP_ARCH);
 
 describe('MNIST data', () => {
   test('10,000 labelled digits, a fixed 8,000 / 2,000 split, and a byte format that round-trips', () => {
@@ -49,13 +52,14 @@ describe('MNIST data', () => {
 
 describe('layers against finite differences', () => {
   test('linear + cross-entropy gradients', () => {
-    const B = 3;
+    // Sizes that exercise both the blocks of four and the remainders.
+    const B = 5;
     const K = 5;
-    const N = 4;
+    const N = 6;
     const x = Float32Array.from({ length: B * K }, (_, i) => Math.sin(i + 1));
     const W = Float32Array.from({ length: N * K }, (_, i) => Math.cos(i * 0.7) * 0.5);
     const b = Float32Array.from({ length: N }, (_, i) => i * 0.1);
-    const labels = [1, 3, 0];
+    const labels = [1, 3, 0, 5, 2];
     const loss = () => crossEntropy(linearForward(x, B, K, W, N, b), B, N, labels).loss;
     const { grad } = crossEntropy(linearForward(x, B, K, W, N, b), B, N, labels);
     const dW = new Float32Array(N * K);
@@ -80,32 +84,43 @@ describe('layers against finite differences', () => {
     }
   });
 
-  test('a training step lowers the loss of its batch', () => {
-    const p = initMlp(1);
-    const { x, y } = batchOf(digits, splitDigits(digits).train.subarray(0, 32));
-    const before = mlpGradients(p, x, y, 32);
-    for (const [name] of mlpShapes()) {
-      const w = p[name]!;
-      const g = before.grads[name]!;
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - 0.05 * g[i]!;
-    }
-    expect(mlpGradients(p, x, y, 32).loss).toBeLessThan(before.loss);
-  });
+  for (const arch of [MLP_ARCH, CNN_ARCH, VIT_ARCH])
+    test(`${arch}: a gradient step lowers the loss of its batch`, () => {
+      const net = netFor(arch);
+      const p = initParams(net, 1);
+      const { x, y } = batchOf(digits, splitDigits(digits).train.subarray(0, 16));
+      const lossAndGrads = () => {
+        const f = forward(net, p, x, 16);
+        const ce = crossEntropy(f.logits, 16, 10, y);
+        return { loss: ce.loss, grads: backward(net, p, f, ce.grad, 16) };
+      };
+      const before = lossAndGrads();
+      for (const [name] of netParams(net)) {
+        const w = p[name]!;
+        const g = before.grads[name]!;
+        for (let i = 0; i < w.length; i++) w[i] = w[i]! - 0.02 * g[i]!;
+      }
+      expect(lossAndGrads().loss).toBeLessThan(before.loss);
+    });
 });
 
-describe('the committed demo MLP', () => {
-  test('is recognised, and reaches at least 96% on the test digits; int8 barely moves it', async () => {
-    const { info, p } = await committedMlp();
+const FLOORS: Record<string, number> = { [MLP_ARCH]: 0.96, [CNN_ARCH]: 0.97, [VIT_ARCH]: 0.95 };
+
+describe.each(Object.entries(FLOORS))('the committed demo model %s', (name, floor) => {
+  test(`is recognised, and reaches at least ${floor * 100}% on the test digits; int8 barely moves it`, async () => {
+    const { info, p } = await committed(name);
     const arch = detectArchitecture(
       info.metadata,
       new Map(info.tensors.map((t) => [t.name, t.shape])),
     );
-    expect(arch).toBe('mnist-mlp');
-    const [fp32, int8, int2] = await evaluateVariants('mnist-mlp', p, digits, [
+    expect(arch).toBe(name);
+    // Without the metadata, names and shapes alone identify it.
+    expect(detectArchitecture({}, new Map(info.tensors.map((t) => [t.name, t.shape])))).toBe(name);
+    const [fp32, int8, int2] = await evaluateVariants(name, p, digits, [
       { label: 'int8', spec: DEFAULT_SPEC },
       { label: 'int2', spec: { ...DEFAULT_SPEC, bits: 2 } },
     ]);
-    expect(fp32!.evaluation.accuracy).toBeGreaterThanOrEqual(0.96);
+    expect(fp32!.evaluation.accuracy).toBeGreaterThanOrEqual(floor);
     expect(Number(info.metadata['slimlab.test_accuracy'])).toBeCloseTo(
       fp32!.evaluation.accuracy,
       4,
@@ -126,7 +141,7 @@ describe('the committed demo MLP', () => {
   test.skipIf(!hasTorch)(
     'its forward pass equals torch on 64 test digits within 1e-4',
     async () => {
-      const { p } = await committedMlp();
+      const { p } = await committed(name);
       const { x } = batchOf(digits, splitDigits(digits).test.subarray(0, 64));
       const dir = mkdtempSync(join(tmpdir(), 'slimlab-forward-'));
       writeFileSync(
@@ -137,8 +152,8 @@ describe('the committed demo MLP', () => {
         PYTHON,
         [
           'scripts/oracles/torch_forward.py',
-          'mnist-mlp',
-          MODEL,
+          name,
+          modelPath(name),
           join(dir, 'x.npy'),
           join(dir, 'y.npy'),
         ],
@@ -147,7 +162,7 @@ describe('the committed demo MLP', () => {
       expect(r.stderr).toBe('');
       const raw = readFileSync(join(dir, 'y.npy'));
       const theirs = new Float32Array(raw.buffer.slice(raw.byteOffset + raw.length - 64 * 10 * 4));
-      const ours = mlpForward(p, x, 64).logits;
+      const ours = logitsOf(netFor(name), p, x, 64);
       for (let i = 0; i < ours.length; i++)
         expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThan(1e-4);
       expect(
@@ -182,9 +197,10 @@ describe('quantization-aware training', () => {
     const { train, test: held } = splitDigits(digits);
     const { x, y } = batchOf(digits, held.subarray(0, 500));
     const cal = calibrationBatch(digits, train, 256);
-    const ranges = calibrate(p, cal.x, 256);
-    const ptq = evaluateLogits(quantizedLogits(p, ranges, 2, x, 500), y, 10).accuracy;
-    const tuned = await trainQat(p, digits, train.subarray(0, 2048), ranges, {
+    const net = netFor(MLP_ARCH);
+    const ranges = calibrate(net, p, cal.x, 256);
+    const ptq = evaluateLogits(quantizedLogits(net, p, ranges, 2, x, 500), y, 10).accuracy;
+    const tuned = await trainQat(net, p, digits, train.subarray(0, 2048), ranges, {
       bits: 2,
       epochs: 1,
       batch: 64,
@@ -193,7 +209,7 @@ describe('quantization-aware training', () => {
       momentum: 0.99,
     });
     const qat = evaluateLogits(
-      quantizedLogits(tuned.params, tuned.ranges, 2, x, 500),
+      quantizedLogits(net, tuned.params, tuned.ranges, 2, x, 500),
       y,
       10,
     ).accuracy;
