@@ -13,6 +13,7 @@ import { SensitivityTable } from '../ui/SensitivityTable.tsx';
 import { PlannerPanel } from '../ui/PlannerPanel.tsx';
 import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
 import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
+import { TrainingPanel } from '../ui/TrainingPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -45,6 +46,7 @@ export function App() {
         <ErrorBoundary>
           <AccuracyPanel />
           <CalibrationPanel />
+          <TrainingPanel />
           <SensitivityTable />
           <PlannerPanel />
           <ZeroPointCard />

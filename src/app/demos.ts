@@ -21,4 +21,17 @@ export const DEMOS: readonly DemoModel[] = [
     url: `${import.meta.env.BASE_URL}models/mnist-mlp.safetensors`,
     about: 'MLP 784-256-128-10 trained by Slimlab on MNIST (npm run train:demos); runs in the app',
   },
+  {
+    id: 'mnist-cnn',
+    name: 'mnist-cnn.safetensors',
+    url: `${import.meta.env.BASE_URL}models/mnist-cnn.safetensors`,
+    about: 'Small CNN (two 3×3 convolutions, 52k parameters) trained by Slimlab on MNIST',
+  },
+  {
+    id: 'mnist-vit',
+    name: 'mnist-vit.safetensors',
+    url: `${import.meta.env.BASE_URL}models/mnist-vit.safetensors`,
+    about:
+      'Tiny vision transformer (7×7 patches, 2 blocks × 4 heads, width 64) trained by Slimlab on MNIST',
+  },
 ];

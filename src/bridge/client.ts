@@ -21,6 +21,11 @@ import type {
   LayerStudy,
   PtqComparison,
   StudyOptions,
+  DistillPoint,
+  DistillRequest,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
 } from '../worker/api.ts';
 
 export type {
@@ -49,6 +54,11 @@ export type {
   StudyOptions,
   Evaluation,
   TensorStats,
+  DistillPoint,
+  DistillRequest,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
 } from '../worker/api.ts';
 
 export interface EngineClient {
@@ -90,11 +100,25 @@ export interface EngineClient {
     opts: JobOptions,
   ): Promise<LayerStudy[]>;
   comparePtq(req: { modelId: string; o: StudyOptions }, opts: JobOptions): Promise<PtqComparison>;
+  pruneFineTune(
+    req: { modelId: string; method: PruneMethod; epochs: number },
+    opts: JobOptions,
+  ): Promise<PruneResult>;
+  distill(
+    req: { modelId: string; o: DistillRequest; onPoint: (p: DistillPoint) => void },
+    opts: JobOptions,
+  ): Promise<DistillResult>;
+}
+
+/** Pausing a training job: the worker is told each time the person pauses or resumes. */
+export interface PauseControl {
+  subscribe(listener: (paused: boolean) => void): () => void;
 }
 
 export interface JobOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  pause?: PauseControl;
 }
 
 let jobCounter = 0;
@@ -109,10 +133,12 @@ async function asJob<T>(
   opts.signal?.throwIfAborted();
   const onAbort = () => void api.cancel(jobId);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const unsubscribe = opts.pause?.subscribe((on) => void api.pause(jobId, on));
   try {
     return await run(jobId, opts.onProgress ? Comlink.proxy(opts.onProgress) : undefined);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
 }
 
@@ -158,6 +184,14 @@ export function createEngineClient(
       ),
     comparePtq: (req, opts) =>
       asJob(api, opts, (jobId, progress) => api.comparePtq(jobId, req.modelId, req.o, progress)),
+    pruneFineTune: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.pruneFineTune(jobId, req.modelId, { method: req.method, epochs: req.epochs }, progress),
+      ),
+    distill: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.distill(jobId, req.modelId, req.o, progress, Comlink.proxy(req.onPoint)),
+      ),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.export(jobId, req.modelId, req.options, req.target, progress),

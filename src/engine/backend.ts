@@ -13,6 +13,22 @@ import { cpuDense, type DenseRunner } from '../models/runner.ts';
 export interface RunOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
+  /** Long training jobs wait while this says so (checked at each tick). */
+  paused?: (() => boolean) | undefined;
+}
+
+/**
+ * A tick for long loops: reports progress, yields a macrotask (so that cancel and pause messages can
+ * arrive), honours a cancel, and waits while paused.
+ */
+export function ticker(opts: RunOptions): (fraction: number) => Promise<void> {
+  return async (f) => {
+    opts.onProgress?.(f);
+    do {
+      await new Promise((r) => setTimeout(r, opts.paused?.() ? 100 : 0));
+      opts.signal?.throwIfAborted();
+    } while (opts.paused?.());
+  };
 }
 
 export interface AnalysisBackend {

@@ -15,7 +15,7 @@ export type { TensorRow };
 import { openGroup } from '../formats/group.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
-import { cpuBackend, type AnalysisBackend, type RunOptions } from './backend.ts';
+import { cpuBackend, ticker, type AnalysisBackend, type RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
 import {
   compareAll,
@@ -49,6 +49,15 @@ import {
   type VariantResult,
 } from '../models/runner.ts';
 import { netFor } from '../models/zoo.ts';
+import {
+  distill,
+  pruneAndFineTune,
+  type DistillOptions,
+  type DistillPoint,
+  type DistillResult,
+  type PruneMethod,
+  type PruneResult,
+} from '../models/finetune.ts';
 import { netParams } from '../core/net.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
@@ -382,11 +391,7 @@ export function createSession() {
       const { arch, params } = await this.runnable(modelId);
       return compareQat(arch, params, digits, [8, 4, 2], {
         epochs: opts.epochs ?? 1,
-        tick: async (f) => {
-          opts.onProgress?.(f);
-          await new Promise((r) => setTimeout(r, 0));
-          opts.signal?.throwIfAborted();
-        },
+        tick: ticker(opts),
       });
     },
 
@@ -424,12 +429,7 @@ export function createSession() {
       opts: RunOptions = {},
     ): Promise<LayerStudy[]> {
       const { net, params } = await this.runnable(modelId);
-      return studyLayers(net, params, digits, o, backend.absHistogram, async (f) => {
-        opts.onProgress?.(f);
-        // A macrotask, so that a cancel message can arrive, then honour it.
-        await new Promise((r) => setTimeout(r, 0));
-        opts.signal?.throwIfAborted();
-      });
+      return studyLayers(net, params, digits, o, backend.absHistogram, ticker(opts));
     },
 
     /** PTQ variants (weight-only, dynamic, static with each calibration method) on the test digits. */
@@ -440,10 +440,39 @@ export function createSession() {
       opts: RunOptions = {},
     ): Promise<PtqComparison> {
       const { net, params } = await this.runnable(modelId);
-      return comparePtq(net, params, digits, o, async (f) => {
-        opts.onProgress?.(f);
-        await new Promise((r) => setTimeout(r, 0));
-        opts.signal?.throwIfAborted();
+      return comparePtq(net, params, digits, o, ticker(opts));
+    },
+
+    /** Prunes the demo model's weights and fine-tunes it with the masks held fixed. */
+    async pruneFineTune(
+      modelId: string,
+      digits: Digits,
+      o: { method: PruneMethod; epochs: number },
+      opts: RunOptions = {},
+    ): Promise<PruneResult> {
+      const { net, params } = await this.runnable(modelId);
+      return pruneAndFineTune(net, params, digits, {
+        ...o,
+        lr: 2e-3,
+        seed: 5,
+        tick: ticker(opts),
+      });
+    },
+
+    /** Distils the demo model into a small student, next to the student trained on labels alone. */
+    async distill(
+      modelId: string,
+      digits: Digits,
+      o: Omit<DistillOptions, 'tick' | 'onPoint' | 'seed' | 'lr'>,
+      opts: RunOptions & { onPoint?: (p: DistillPoint) => void } = {},
+    ): Promise<DistillResult> {
+      const { net, params } = await this.runnable(modelId);
+      return distill(net, params, digits, {
+        ...o,
+        lr: 5e-3,
+        seed: 3,
+        tick: ticker(opts),
+        onPoint: opts.onPoint,
       });
     },
 

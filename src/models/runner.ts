@@ -1,9 +1,16 @@
 // Running a demo model found in an open file: recognise its architecture, evaluate it on the test
 // digits, and evaluate variants whose weights went through a quantization spec (fake quantization:
 // quantize, then dequantize; biases, norms and embeddings kept in float32).
-import type { QuantSpec } from '../core/quant.ts';
+import { bitsPerWeight, blockLayout, DEFAULT_SPEC, type QuantSpec } from '../core/quant.ts';
 import { lowRank, rankForEnergy, truncationError, type Svd } from '../core/svd.ts';
-import { logitsOf as netLogits, weightLayers, type Net, type Params } from '../core/net.ts';
+import {
+  logitsOf as netLogits,
+  netParams,
+  weightLayers,
+  type Net,
+  type Params,
+  type WeightLayer,
+} from '../core/net.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { denseStackCpu, type DenseLayer } from '../gpu/dense.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
@@ -23,9 +30,30 @@ export function fakeQuantized(arch: string, p: Params, spec: QuantSpec): Params 
   return withQuantizedWeights(netFor(arch), p, spec);
 }
 
+/**
+ * Bytes to store a network: each weight-layer weight at `bits(layer)` bits per weight (scale and
+ * zero-point overhead included by the caller), every other parameter in float32.
+ */
+export function storedBytes(net: Net, bits: (l: WeightLayer) => number = () => 32): number {
+  const layers = weightLayers(net);
+  const weights = new Set(layers.map((l) => `${l.name}.weight`));
+  let bytes = 0;
+  for (const [name, shape] of netParams(net))
+    if (!weights.has(name)) bytes += 4 * shape.reduce((a, b) => a * b, 1);
+  for (const l of layers) bytes += (bits(l) * l.rows * l.cols) / 8;
+  return Math.ceil(bytes);
+}
+
+/** Bytes of a network whose weights go through `spec`. */
+export function specBytes(net: Net, spec: QuantSpec): number {
+  return storedBytes(net, (l) => bitsPerWeight(spec, blockLayout(l.weightShape, spec.granularity)));
+}
+
 export interface VariantResult {
   label: string;
   spec: QuantSpec | null;
+  /** Bytes to store the variant. */
+  bytes: number;
   evaluation: Evaluation;
   /** Where the forward passes ran. */
   on: 'webgpu' | 'cpu';
@@ -74,7 +102,13 @@ export async function evaluateVariants(
   const ref = await logitsOn(runner, net, p, x, test.length);
   const reference = ref.logits;
   const out: VariantResult[] = [
-    { label: 'fp32', spec: null, evaluation: evaluateLogits(reference, y, 10), on: ref.on },
+    {
+      label: 'fp32',
+      spec: null,
+      bytes: storedBytes(net),
+      evaluation: evaluateLogits(reference, y, 10),
+      on: ref.on,
+    },
   ];
   for (const [i, v] of variants.entries()) {
     opts.signal?.throwIfAborted();
@@ -82,6 +116,7 @@ export async function evaluateVariants(
     out.push({
       label: v.label,
       spec: v.spec,
+      bytes: specBytes(net, v.spec),
       evaluation: evaluateLogits(r.logits, y, 10, reference),
       on: r.on,
     });
@@ -92,6 +127,8 @@ export async function evaluateVariants(
 
 export interface QatRow {
   bits: number;
+  /** Bytes with weights at `bits` (per-channel float32 scales). */
+  bytes: number;
   /** Weights and activations at `bits`, calibrated (MinMax), nothing retrained. */
   ptq: Evaluation;
   /** The same after fine-tuning through fake quantization. */
@@ -144,7 +181,7 @@ export async function compareQat(
       10,
       reference,
     );
-    rows.push({ bits, ptq, qat });
+    rows.push({ bits, bytes: specBytes(net, { ...DEFAULT_SPEC, bits }), ptq, qat });
   }
   return { fp32: evaluateLogits(reference, y, 10), rows, epochs: opts.epochs };
 }
@@ -165,6 +202,8 @@ export interface LowRankLayer {
 
 export interface LowRankResult {
   energy: number;
+  /** Bytes of the factorized model (factors in float32). */
+  bytes: number;
   layers: LowRankLayer[];
   evaluation: Evaluation;
   fp32: Evaluation;
@@ -212,8 +251,10 @@ export async function evaluateLowRank(
   const { x, y } = batchOf(digits, test);
   const reference = await logitsOn(runner, net, p, x, test.length);
   const factored = await logitsOn(runner, net, q, x, test.length);
+  const factoredOf = new Map(layers.map((l) => [l.name, l.factoredParams]));
   return {
     energy,
+    bytes: storedBytes(net, (l) => (32 * factoredOf.get(`${l.name}.weight`)!) / (l.rows * l.cols)),
     layers,
     evaluation: evaluateLogits(factored.logits, y, 10, reference.logits),
     fp32: evaluateLogits(reference.logits, y, 10),

@@ -7,7 +7,17 @@ import type {
   QuantSpec,
   StudyOptions,
 } from '../bridge/client.ts';
-import { problemsToNotices, useStore, type Notice, type SortKey } from './store.ts';
+import {
+  problemsToNotices,
+  useStore,
+  type DistillRequest,
+  type Evaluation,
+  type ModelSummary,
+  type Notice,
+  type PruneMethod,
+  type SortKey,
+  type VariantRow,
+} from './store.ts';
 
 let engine: EngineClient | null = null;
 let noticeId = 0;
@@ -122,6 +132,44 @@ export function cancelJob(): void {
   running?.abort();
 }
 
+const pauseListeners = new Set<(paused: boolean) => void>();
+
+/** Pauses or resumes the running training job. */
+export function togglePause(): void {
+  const job = useStore.getState().job;
+  if (!job?.pausable) return;
+  const paused = !job.paused;
+  useStore.setState({ job: { ...job, paused } });
+  for (const l of pauseListeners) l(paused);
+}
+
+/** Adds results to the comparison table (a row with the same model and label is replaced). */
+function recordVariants(
+  model: ModelSummary,
+  technique: string,
+  rows: Array<{ label: string; bytes: number; evaluation: Evaluation }>,
+): void {
+  const add: VariantRow[] = rows.map((r) => ({
+    key: `${model.id}|${technique}|${r.label}`,
+    modelId: model.id,
+    model: model.file,
+    technique,
+    label: r.label,
+    bytes: r.bytes,
+    accuracy: r.evaluation.accuracy,
+    agreement: r.evaluation.agreement,
+    kl: r.evaluation.kl,
+  }));
+  const keys = new Set(add.map((r) => r.key));
+  useStore.setState((s) => ({
+    variants: [...s.variants.filter((v) => !keys.has(v.key)), ...add],
+  }));
+}
+
+export function clearVariants(): void {
+  useStore.setState({ variants: [] });
+}
+
 /**
  * Runs one job at a time: starts it (cancelling the one running), shows its progress, and reports a
  * cancel as information and a failure as an error. Gives the result only if the job is still the
@@ -131,8 +179,10 @@ async function runJob<T>(
   label: string,
   messages: { cancelled: string; failed: (message: string) => string },
   work: (opts: JobOptions) => Promise<T>,
-  kind: 'analysis' | 'export' | 'follow-up' = 'analysis',
+  kind: 'analysis' | 'export' | 'follow-up' | 'training' = 'analysis',
 ): Promise<T | undefined> {
+  const pausable = kind === 'training';
+  if (kind === 'training') kind = 'analysis';
   // A follow-up (the comparison after a quantization…) never displaces work the person started in
   // the meantime: it simply does not run.
   if (kind === 'follow-up') {
@@ -148,15 +198,25 @@ async function runJob<T>(
   runningKind = kind;
   const ctrl = new AbortController();
   running = ctrl;
-  const job = { id: ++jobId, label, progress: 0 };
+  const job = { id: ++jobId, label, progress: 0, pausable, paused: false };
   useStore.setState({ job });
   try {
     const r = await work({
       signal: ctrl.signal,
       onProgress: (p) => {
-        if (useStore.getState().job?.id === job.id)
-          useStore.setState({ job: { ...job, progress: p } });
+        const now = useStore.getState().job;
+        if (now?.id === job.id) useStore.setState({ job: { ...now, progress: p } });
       },
+      ...(pausable
+        ? {
+            pause: {
+              subscribe: (l: (paused: boolean) => void) => {
+                pauseListeners.add(l);
+                return () => pauseListeners.delete(l);
+              },
+            },
+          }
+        : {}),
     });
     return running === ctrl ? r : undefined;
   } catch (e) {
@@ -264,7 +324,10 @@ export async function evaluateModel(): Promise<void> {
     { cancelled: 'Evaluation cancelled', failed: (m) => `Evaluation failed: ${m}` },
     (opts) => client().evaluate({ modelId: model.id, spec }, opts),
   );
-  if (results) useStore.setState({ evaluation: { modelId: model.id, spec, results } });
+  if (results) {
+    useStore.setState({ evaluation: { modelId: model.id, spec, results } });
+    recordVariants(model, 'weights quantized', results);
+  }
 }
 
 /** Quantization-aware fine-tuning against plain PTQ, at 8, 4 and 2 bits (weights and activations). */
@@ -275,8 +338,23 @@ export async function compareQat(epochs = 1): Promise<void> {
     `Fine-tuning ${model.file} with fake quantization at 8, 4 and 2 bits`,
     { cancelled: 'Quantization-aware training cancelled', failed: (m) => `QAT failed: ${m}` },
     (opts) => client().compareQat({ modelId: model.id, epochs }, opts),
+    'training',
   );
-  if (result) useStore.setState({ qat: { modelId: model.id, result } });
+  if (result) {
+    useStore.setState({ qat: { modelId: model.id, result } });
+    recordVariants(model, 'weights and activations', [
+      ...result.rows.map((r) => ({
+        label: `PTQ W${r.bits}A${r.bits}`,
+        bytes: r.bytes,
+        evaluation: r.ptq,
+      })),
+      ...result.rows.map((r) => ({
+        label: `QAT W${r.bits}A${r.bits}`,
+        bytes: r.bytes,
+        evaluation: r.qat,
+      })),
+    ]);
+  }
 }
 
 /** The open demo model with its weights at the ranks keeping `energy` of their spectra. */
@@ -288,7 +366,16 @@ export async function factorize(energy: number): Promise<void> {
     { cancelled: 'Low-rank factorization cancelled', failed: (m) => `Low-rank failed: ${m}` },
     (opts) => client().lowRank({ modelId: model.id, energy }, opts),
   );
-  if (result) useStore.setState({ lowRank: { modelId: model.id, result } });
+  if (result) {
+    useStore.setState({ lowRank: { modelId: model.id, result } });
+    recordVariants(model, 'low rank (SVD)', [
+      {
+        label: `${(energy * 100).toFixed(energy >= 0.999 ? 1 : 0)}% energy`,
+        bytes: result.bytes,
+        evaluation: result.evaluation,
+      },
+    ]);
+  }
 }
 
 /** Every calibration method on each layer's input activations of the open demo model. */
@@ -394,4 +481,79 @@ function download(blob: Blob, name: string): void {
   a.remove();
   // Give the download a moment to start before the URL goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function pruneLabel(m: PruneMethod): string {
+  return m.kind === 'magnitude'
+    ? `magnitude, ${Math.round(m.sparsity * 100)}% per layer`
+    : `${m.n}:${m.m} structured`;
+}
+
+/** Prunes the open demo model and fine-tunes it with the masks held fixed. */
+export async function pruneFineTune(method: PruneMethod, epochs: number): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const result = await runJob(
+    `Pruning ${model.file} (${pruneLabel(method)}) and fine-tuning ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+    { cancelled: 'Fine-tuning cancelled', failed: (m) => `Pruning failed: ${m}` },
+    (opts) => client().pruneFineTune({ modelId: model.id, method, epochs }, opts),
+    'training',
+  );
+  if (result) {
+    useStore.setState({ prune: { modelId: model.id, method, result } });
+    recordVariants(model, 'pruning', [
+      {
+        label: `${pruneLabel(method)}, no fine-tuning`,
+        bytes: result.bytes,
+        evaluation: result.pruned,
+      },
+      {
+        label: `${pruneLabel(method)}, fine-tuned ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+        bytes: result.bytes,
+        evaluation: result.tuned,
+      },
+    ]);
+  }
+}
+
+/** Distils the open demo model into a small student; curves fill in epoch by epoch. */
+export async function distillModel(request: DistillRequest): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const modelId = model.id;
+  useStore.setState({ distillation: { modelId, request, points: [], result: null } });
+  const result = await runJob(
+    `Distilling ${model.file} into ${request.student} (T = ${request.temperature}, α = ${request.alpha})`,
+    { cancelled: 'Distillation cancelled', failed: (m) => `Distillation failed: ${m}` },
+    (opts) =>
+      client().distill(
+        {
+          modelId,
+          o: request,
+          onPoint: (p) =>
+            useStore.setState((s) =>
+              s.distillation?.modelId === modelId && s.distillation.request === request
+                ? { distillation: { ...s.distillation, points: [...s.distillation.points, p] } }
+                : {},
+            ),
+        },
+        opts,
+      ),
+    'training',
+  );
+  if (result) {
+    useStore.setState((s) => ({
+      distillation:
+        s.distillation?.request === request ? { ...s.distillation, result } : s.distillation,
+    }));
+    const what = `${request.student}, T = ${request.temperature}, α = ${request.alpha}`;
+    recordVariants(model, 'distillation', [
+      { label: `${what}: distilled`, bytes: result.studentBytes, evaluation: result.distilled },
+      {
+        label: `${request.student}: labels only`,
+        bytes: result.studentBytes,
+        evaluation: result.labelsOnly,
+      },
+    ]);
+  }
 }

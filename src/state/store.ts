@@ -17,9 +17,19 @@ import type {
   LayerStudy,
   PtqComparison,
   StudyOptions,
+  DistillPoint,
+  DistillRequest,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
 } from '../bridge/client.ts';
 
 export type {
+  DistillPoint,
+  DistillRequest,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
   LayerStudy,
   PtqComparison,
   StudyOptions,
@@ -47,6 +57,23 @@ export interface Job {
   id: number;
   label: string;
   progress: number;
+  /** Training jobs can be paused; `paused` says whether this one is. */
+  pausable: boolean;
+  paused: boolean;
+}
+
+/** One compressed variant of a demo model, in the comparison table that gathers them all. */
+export interface VariantRow {
+  /** model id and label: a new result with the same key replaces the old row. */
+  key: string;
+  modelId: string;
+  model: string;
+  technique: string;
+  label: string;
+  bytes: number;
+  accuracy: number;
+  agreement: number | null;
+  kl: number | null;
 }
 
 export interface Notice {
@@ -82,6 +109,17 @@ export interface SlimState {
   qat: { modelId: string; result: QatComparison } | null;
   /** The open demo model factorized by SVD. */
   lowRank: { modelId: string; result: LowRankResult } | null;
+  /** The open demo model pruned, then fine-tuned with the masks fixed. */
+  prune: { modelId: string; method: PruneMethod; result: PruneResult } | null;
+  /** A distillation run: its points arrive epoch by epoch, the result at the end. */
+  distillation: {
+    modelId: string;
+    request: DistillRequest;
+    points: DistillPoint[];
+    result: DistillResult | null;
+  } | null;
+  /** Every variant evaluated in this session, for the comparison table. */
+  variants: VariantRow[];
   /** The calibration lab on the open demo model. */
   calibration: { modelId: string; o: StudyOptions; layers: LayerStudy[] } | null;
   ptq: { modelId: string; o: StudyOptions; result: PtqComparison } | null;
@@ -128,6 +166,9 @@ export const useStore = create<SlimState>()(() => ({
   evaluation: null,
   qat: null,
   lowRank: null,
+  prune: null,
+  distillation: null,
+  variants: [],
   calibration: null,
   ptq: null,
   job: null,

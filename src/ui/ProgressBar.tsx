@@ -1,6 +1,6 @@
-// Progress of the running job, with a cancel button (Escape cancels too).
+// Progress of the running job, with a cancel button (Escape cancels too) and, for training, pause.
 import { useEffect } from 'react';
-import { cancelJob } from '../state/actions.ts';
+import { cancelJob, togglePause } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
 
 export function ProgressBar() {
@@ -19,7 +19,13 @@ export function ProgressBar() {
       <label>
         {job.label}
         <progress max={1} value={job.progress} />
+        {job.paused && <span className="paused"> paused</span>}
       </label>
+      {job.pausable && (
+        <button type="button" onClick={togglePause} aria-pressed={job.paused}>
+          {job.paused ? 'Resume' : 'Pause'}
+        </button>
+      )}
       <button type="button" onClick={cancelJob}>
         Cancel
       </button>

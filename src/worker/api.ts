@@ -27,6 +27,15 @@ import {
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
 import type { LowRankResult, QatComparison, VariantResult } from '../models/runner.ts';
+import type { DistillPoint, DistillResult, PruneMethod, PruneResult } from '../models/finetune.ts';
+
+/** What a person chooses for a distillation run. */
+export interface DistillRequest {
+  student: string;
+  temperature: number;
+  alpha: number;
+  epochs: number;
+}
 import type { LayerStudy, PtqComparison, StudyOptions } from '../models/calibration.ts';
 
 export interface FileProblem {
@@ -57,6 +66,10 @@ export type {
   LayerStudy,
   PtqComparison,
   StudyOptions,
+  DistillPoint,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { TensorRow } from '../engine/session.ts';
@@ -102,6 +115,7 @@ function loadDigits(): Promise<Digits> {
 export function createEngineApi(gpu: GPU | undefined) {
   const session = createSession();
   const jobs = new Map<string, AbortController>();
+  const paused = new Set<string>();
   let backend: AnalysisBackend = cpuBackend();
   let gpuUsable: AnalysisBackend | null = null;
   let status: BackendStatus = {
@@ -126,6 +140,7 @@ export function createEngineApi(gpu: GPU | undefined) {
       return await Promise.race([work(ctrl.signal), aborted]);
     } finally {
       jobs.delete(jobId);
+      paused.delete(jobId);
     }
   }
 
@@ -327,7 +342,12 @@ export function createEngineApi(gpu: GPU | undefined) {
     ): Promise<QatComparison> {
       const progress = throttled(onProgress);
       return runJob(jobId, async (signal) =>
-        session.compareQat(modelId, await loadDigits(), { signal, onProgress: progress, epochs }),
+        session.compareQat(modelId, await loadDigits(), {
+          signal,
+          onProgress: progress,
+          epochs,
+          paused: () => paused.has(jobId),
+        }),
       );
     },
 
@@ -367,7 +387,50 @@ export function createEngineApi(gpu: GPU | undefined) {
       );
     },
 
+    /** Prunes a demo model (magnitude or N:M) and fine-tunes it with the masks fixed. */
+    async pruneFineTune(
+      jobId: string,
+      modelId: string,
+      o: { method: PruneMethod; epochs: number },
+      onProgress?: (fraction: number) => void,
+    ): Promise<PruneResult> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.pruneFineTune(modelId, await loadDigits(), o, {
+          signal,
+          onProgress: progress,
+          paused: () => paused.has(jobId),
+        }),
+      );
+    },
+
+    /** Distils a demo model into a student; each epoch's point is sent as it ends. */
+    async distill(
+      jobId: string,
+      modelId: string,
+      o: DistillRequest,
+      onProgress?: (fraction: number) => void,
+      onPoint?: (p: DistillPoint) => void,
+    ): Promise<DistillResult> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.distill(modelId, await loadDigits(), o, {
+          signal,
+          onProgress: progress,
+          paused: () => paused.has(jobId),
+          ...(onPoint ? { onPoint } : {}),
+        }),
+      );
+    },
+
+    /** Pauses or resumes a training job (it waits at its next step). */
+    pause(jobId: string, on: boolean): void {
+      if (on && jobs.has(jobId)) paused.add(jobId);
+      else paused.delete(jobId);
+    },
+
     cancel(jobId: string): void {
+      paused.delete(jobId);
       jobs.get(jobId)?.abort(new DOMException('cancelled', 'AbortError'));
     },
   };

@@ -1,0 +1,223 @@
+// Pruning a demo network and fine-tuning it with the masks held fixed; distilling a teacher into a
+// small student, next to the same student trained on labels alone with the same budget.
+import { magnitudeMask, nmMask, sparsityOf } from '../core/prune.ts';
+import { distillationLoss } from '../core/nn.ts';
+import { logitsOf, parameterCount, weightLayers, type Net, type Params } from '../core/net.ts';
+import { evaluateLogits, type Evaluation } from './evaluate.ts';
+import { batchOf, splitDigits, type Digits } from './mnist.ts';
+import { crossEntropyLoss, train } from './train.ts';
+import { initParams, netFor } from './zoo.ts';
+import { storedBytes } from './runner.ts';
+
+export type PruneMethod =
+  { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };
+
+export interface PruneOptions {
+  method: PruneMethod;
+  epochs: number;
+  lr: number;
+  seed: number;
+  tick?: ((fraction: number) => Promise<void>) | undefined;
+  onEpoch?: ((epoch: number, accuracy: number) => void) | undefined;
+}
+
+export interface PruneResult {
+  /** Bytes stored as float32 non-zeros plus a one-bit-per-weight mask. */
+  bytes: number;
+  layers: Array<{ name: string; params: number; sparsity: number }>;
+  sparsity: number;
+  fp32: Evaluation;
+  pruned: Evaluation;
+  tuned: Evaluation;
+  /** Test accuracy after each fine-tuning epoch. */
+  curve: number[];
+}
+
+/** Masks for every weight-layer weight (biases and norms are kept). */
+export function pruneMasks(net: Net, p: Params, method: PruneMethod): Params {
+  const masks: Params = {};
+  for (const l of weightLayers(net)) {
+    const name = `${l.name}.weight`;
+    const m =
+      method.kind === 'magnitude'
+        ? magnitudeMask(p[name]!, method.sparsity)
+        : nmMask(p[name]!, l.cols, method.n, method.m);
+    masks[name] = Float32Array.from(m);
+  }
+  return masks;
+}
+
+function testSet(d: Digits) {
+  const { test } = splitDigits(d);
+  return { ...batchOf(d, test), n: test.length };
+}
+
+export async function pruneAndFineTune(
+  net: Net,
+  p0: Params,
+  d: Digits,
+  o: PruneOptions,
+): Promise<PruneResult> {
+  const t = testSet(d);
+  const reference = logitsOf(net, p0, t.x, t.n);
+  const evaluate = (q: Params) => evaluateLogits(logitsOf(net, q, t.x, t.n), t.y, 10, reference);
+  const masks = pruneMasks(net, p0, o.method);
+  const p: Params = {};
+  for (const [k, v] of Object.entries(p0)) p[k] = Float32Array.from(v);
+  for (const [k, m] of Object.entries(masks)) {
+    const w = p[k]!;
+    for (let i = 0; i < w.length; i++) if (!m[i]) w[i] = 0;
+  }
+  const pruned = evaluate(p);
+  const curve: number[] = [];
+  await train(net, p, d, splitDigits(d).train, {
+    epochs: o.epochs,
+    batch: 64,
+    lr: o.lr,
+    seed: o.seed,
+    shift: 1,
+    masks,
+    tick: o.tick,
+    onEpoch: ({ epoch }) => {
+      const acc = evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, 10).accuracy;
+      curve.push(acc);
+      o.onEpoch?.(epoch, acc);
+    },
+  });
+  const layers = Object.entries(masks).map(([name, m]) => ({
+    name,
+    params: m.length,
+    sparsity: sparsityOf(Uint8Array.from(m)),
+  }));
+  const total = layers.reduce((a, l) => a + l.params, 0);
+  const density = new Map(layers.map((l) => [l.name, 1 - l.sparsity]));
+  return {
+    bytes: storedBytes(net, (l) => 32 * density.get(`${l.name}.weight`)! + 1),
+    layers,
+    sparsity: layers.reduce((a, l) => a + l.sparsity * l.params, 0) / total,
+    fp32: evaluateLogits(reference, t.y, 10),
+    pruned,
+    tuned: evaluate(p),
+    curve,
+  };
+}
+
+export interface DistillOptions {
+  /** Architecture id of the student (an entry of STUDENTS). */
+  student: string;
+  temperature: number;
+  alpha: number;
+  epochs: number;
+  lr: number;
+  seed: number;
+  tick?: ((fraction: number) => Promise<void>) | undefined;
+  /** Each epoch of either run, as it ends. */
+  onPoint?: ((point: DistillPoint) => void) | undefined;
+}
+
+export interface DistillPoint {
+  run: 'distilled' | 'labels';
+  epoch: number;
+  /** Mean soft (KL, before the α·T² factor) and hard (CE) terms over the epoch's batches. */
+  soft: number;
+  hard: number;
+  accuracy: number;
+}
+
+export interface DistillResult {
+  student: string;
+  studentBytes: number;
+  studentParams: number;
+  teacherParams: number;
+  teacher: Evaluation;
+  distilled: Evaluation;
+  labelsOnly: Evaluation;
+  points: DistillPoint[];
+}
+
+/**
+ * Trains two copies of the same student from the same initialisation, interleaved step by step:
+ * one on α·T²·KL(teacher ‖ student at T) + (1 − α)·CE, one on CE alone. The teacher's logits on
+ * the training digits are computed once (no random shifts, so they stay valid).
+ */
+export async function distill(
+  teacherNet: Net,
+  teacherParams: Params,
+  d: Digits,
+  o: DistillOptions,
+): Promise<DistillResult> {
+  const { train: trainIdx } = splitDigits(d);
+  const all = batchOf(d, trainIdx);
+  const C = teacherNet.classes;
+  const tLogits = logitsOf(teacherNet, teacherParams, all.x, trainIdx.length);
+  // Dataset index → row of tLogits.
+  const row = new Map<number, number>();
+  trainIdx.forEach((v, i) => row.set(v, i));
+  const net = netFor(o.student);
+  const t = testSet(d);
+  const teacherTest = logitsOf(teacherNet, teacherParams, t.x, t.n);
+  const init = initParams(net, o.seed);
+  const copy = () =>
+    Object.fromEntries(Object.entries(init).map(([k, v]) => [k, Float32Array.from(v)]));
+  const pd = copy();
+  const pl = copy();
+  const points: DistillPoint[] = [];
+  const point = (
+    run: DistillPoint['run'],
+    p: Params,
+    epoch: number,
+    parts: Record<string, number>,
+  ) => {
+    const pt: DistillPoint = {
+      run,
+      epoch,
+      soft: parts.soft ?? NaN,
+      hard: parts.hard ?? NaN,
+      accuracy: evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, C).accuracy,
+    };
+    points.push(pt);
+    o.onPoint?.(pt);
+  };
+  const common = { epochs: o.epochs, batch: 64, lr: o.lr, seed: o.seed, shift: 0 };
+  const progress = [0, 0];
+  const tick = (i: number) => async (f: number) => {
+    progress[i] = f;
+    await o.tick?.((progress[0]! + progress[1]!) / 2);
+  };
+  const ce = crossEntropyLoss(C);
+  await Promise.all([
+    train(net, pd, d, trainIdx, {
+      ...common,
+      loss: (logits, labels, idx) => {
+        const B = labels.length;
+        const teach = new Float32Array(B * C);
+        idx.forEach((v, i) =>
+          teach.set(tLogits.subarray(row.get(v)! * C, (row.get(v)! + 1) * C), i * C),
+        );
+        const r = distillationLoss(logits, teach, labels, B, C, o.temperature, o.alpha);
+        return { loss: r.loss, grad: r.grad, parts: { soft: r.soft, hard: r.hard } };
+      },
+      tick: tick(0),
+      onEpoch: ({ epoch, parts }) => point('distilled', pd, epoch, parts),
+    }),
+    train(net, pl, d, trainIdx, {
+      ...common,
+      loss: (logits, labels, idx) => {
+        const r = ce(logits, labels, idx);
+        return { ...r, parts: { hard: r.loss } };
+      },
+      tick: tick(1),
+      onEpoch: ({ epoch, parts }) => point('labels', pl, epoch, parts),
+    }),
+  ]);
+  return {
+    student: o.student,
+    studentBytes: storedBytes(net),
+    studentParams: parameterCount(net),
+    teacherParams: parameterCount(teacherNet),
+    teacher: evaluateLogits(teacherTest, t.y, C),
+    distilled: evaluateLogits(logitsOf(net, pd, t.x, t.n), t.y, C, teacherTest),
+    labelsOnly: evaluateLogits(logitsOf(net, pl, t.x, t.n), t.y, C, teacherTest),
+    points,
+  };
+}
