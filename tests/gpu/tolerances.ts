@@ -53,3 +53,9 @@ export const QUANT_TOLERANCE = {
 
 /** Dense layers: float32 dot products summed in another order (tiles) than the CPU's; of max |y|. */
 export const DENSE_TOLERANCE = 1e-5;
+
+/**
+ * Network forward and backward passes (net-gpu.ts against core/net.ts): float32 sums in another
+ * order, relative to the largest |value| of each compared array.
+ */
+export const NET_TOLERANCE = 2e-4;
