@@ -8,7 +8,9 @@ import { quantizeIntGpu } from '../gpu/quantize.ts';
 import { denseStackGpu } from '../gpu/dense.ts';
 import { absHistogramGpu } from '../gpu/abs-histogram.ts';
 import type { AbsHistogram } from '../core/calibrate.ts';
-import { cpuDense, type DenseRunner } from '../models/runner.ts';
+import { cpuRunner, type NetRunner } from '../models/runner.ts';
+import { denseStack } from '../models/zoo.ts';
+import { GpuNet } from '../gpu/net-gpu.ts';
 
 export interface RunOptions {
   signal?: AbortSignal | undefined;
@@ -42,8 +44,8 @@ export interface AnalysisBackend {
     spec: QuantSpec,
     opts: QuantOptions & RunOptions,
   ): Promise<{ outcome: QuantOutcome; on: 'webgpu' | 'cpu' }>;
-  /** Runs stacks of dense layers (the demo models' forward passes). */
-  dense: DenseRunner;
+  /** Runs the demo networks (forward passes, and training where the backend has a trainer). */
+  net: NetRunner;
   /** |x| histograms for the calibrators (absent: the CPU twin makes them). */
   absHistogram?: (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
 }
@@ -73,7 +75,7 @@ export function cpuBackend(): AnalysisBackend {
       outcome: quantize(x, shape, spec, opts),
       on: 'cpu',
     }),
-    dense: cpuDense,
+    net: cpuRunner,
   };
 }
 
@@ -88,7 +90,21 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
         ? { outcome: g, on: 'webgpu' }
         : { outcome: quantize(x, shape, spec, opts), on: 'cpu' };
     },
-    dense: { on: 'webgpu', run: (layers, x, rows) => denseStackGpu(ctx, layers, x, rows) },
+    net: {
+      on: 'webgpu',
+      logits: async (net, p, x, B) => {
+        // MLPs take the dense-stack kernel (ReLU fused); other networks the layer-by-layer kernels.
+        const stack = denseStack(net, p);
+        if (stack) return denseStackGpu(ctx, stack, x, B);
+        const g = new GpuNet(ctx, net, p);
+        try {
+          return await g.logits(x, B);
+        } finally {
+          g.destroy();
+        }
+      },
+      trainer: (net, p, masks) => new GpuNet(ctx, net, p, masks),
+    },
     absHistogram: (x, bins) => absHistogramGpu(ctx, x, bins),
   };
 }

@@ -376,7 +376,7 @@ export function createSession() {
     ): Promise<VariantResult[]> {
       const { arch, params } = await this.runnable(modelId);
       return evaluateVariants(arch, params, digits, evaluationLineup(spec), {
-        runner: (opts.backend ?? cpuBackend()).dense,
+        runner: (opts.backend ?? cpuBackend()).net,
         onProgress: opts.onProgress,
         signal: opts.signal,
       });
@@ -416,7 +416,7 @@ export function createSession() {
           if (!d) memo.set(name, (d = svd(w, shape[0]!, shape[1]!)));
           return d;
         },
-        (opts.backend ?? cpuBackend()).dense,
+        (opts.backend ?? cpuBackend()).net,
       );
     },
 
@@ -448,11 +448,12 @@ export function createSession() {
       modelId: string,
       digits: Digits,
       o: { method: PruneMethod; epochs: number },
-      opts: RunOptions = {},
+      opts: RunOptions & { backend?: AnalysisBackend } = {},
     ): Promise<PruneResult> {
       const { net, params } = await this.runnable(modelId);
       return pruneAndFineTune(net, params, digits, {
         ...o,
+        runner: (opts.backend ?? cpuBackend()).net,
         lr: 2e-3,
         seed: 5,
         tick: ticker(opts),

@@ -78,7 +78,9 @@ export class GpuNet {
     this.d = { device, dummy: storage(device, 4, true), sink: storage(device, 4, true) };
     this.shapes = netParams(net);
     for (const [name] of this.shapes) {
-      const a = params[name]!;
+      // Masked entries start at zero, as the CPU loop's first applyMasks leaves them.
+      const m = masks?.[name];
+      const a = m ? params[name]!.map((v, i) => (m[i] ? v : 0)) : params[name]!;
       this.p.set(name, this.upload(a));
     }
     for (const [name, m] of Object.entries(masks ?? {})) this.masks.set(name, this.upload(m));

@@ -7,13 +7,15 @@ import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { crossEntropyLoss, train } from './train.ts';
 import { initParams, netFor } from './zoo.ts';
-import { storedBytes } from './runner.ts';
+import { cpuRunner, storedBytes, type NetRunner } from './runner.ts';
 
 export type PruneMethod =
   { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };
 
 export interface PruneOptions {
   method: PruneMethod;
+  /** Where forward passes and training steps run (default: the CPU). */
+  runner?: NetRunner | undefined;
   epochs: number;
   lr: number;
   seed: number;
@@ -31,6 +33,8 @@ export interface PruneResult {
   tuned: Evaluation;
   /** Test accuracy after each fine-tuning epoch. */
   curve: number[];
+  /** Where the forward passes and training steps ran. */
+  on: 'webgpu' | 'cpu';
 }
 
 /** Masks for every weight-layer weight (biases and norms are kept). */
@@ -58,9 +62,11 @@ export async function pruneAndFineTune(
   d: Digits,
   o: PruneOptions,
 ): Promise<PruneResult> {
+  const runner = o.runner ?? cpuRunner;
   const t = testSet(d);
-  const reference = logitsOf(net, p0, t.x, t.n);
-  const evaluate = (q: Params) => evaluateLogits(logitsOf(net, q, t.x, t.n), t.y, 10, reference);
+  const reference = await runner.logits(net, p0, t.x, t.n);
+  const evaluate = async (q: Params) =>
+    evaluateLogits(await runner.logits(net, q, t.x, t.n), t.y, 10, reference);
   const masks = pruneMasks(net, p0, o.method);
   const p: Params = {};
   for (const [k, v] of Object.entries(p0)) p[k] = Float32Array.from(v);
@@ -68,22 +74,28 @@ export async function pruneAndFineTune(
     const w = p[k]!;
     for (let i = 0; i < w.length; i++) if (!m[i]) w[i] = 0;
   }
-  const pruned = evaluate(p);
+  const pruned = await evaluate(p);
   const curve: number[] = [];
-  await train(net, p, d, splitDigits(d).train, {
-    epochs: o.epochs,
-    batch: 64,
-    lr: o.lr,
-    seed: o.seed,
-    shift: 1,
-    masks,
-    tick: o.tick,
-    onEpoch: ({ epoch }) => {
-      const acc = evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, 10).accuracy;
-      curve.push(acc);
-      o.onEpoch?.(epoch, acc);
-    },
-  });
+  const trainer = runner.trainer?.(net, p, masks);
+  try {
+    await train(net, p, d, splitDigits(d).train, {
+      trainer,
+      epochs: o.epochs,
+      batch: 64,
+      lr: o.lr,
+      seed: o.seed,
+      shift: 1,
+      masks,
+      tick: o.tick,
+      onEpoch: async ({ epoch }) => {
+        const acc = (await evaluate(p)).accuracy;
+        curve.push(acc);
+        o.onEpoch?.(epoch, acc);
+      },
+    });
+  } finally {
+    trainer?.destroy();
+  }
   const layers = Object.entries(masks).map(([name, m]) => ({
     name,
     params: m.length,
@@ -97,8 +109,9 @@ export async function pruneAndFineTune(
     sparsity: layers.reduce((a, l) => a + l.sparsity * l.params, 0) / total,
     fp32: evaluateLogits(reference, t.y, 10),
     pruned,
-    tuned: evaluate(p),
+    tuned: await evaluate(p),
     curve,
+    on: runner.on,
   };
 }
 

@@ -12,7 +12,6 @@ import {
   type WeightLayer,
 } from '../core/net.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { denseStackCpu, type DenseLayer } from '../gpu/dense.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import {
   calibrate,
@@ -21,7 +20,7 @@ import {
   trainQat,
   withQuantizedWeights,
 } from './qat.ts';
-import { denseStack, netFor } from './zoo.ts';
+import { netFor } from './zoo.ts';
 
 export { detectArchitecture } from './zoo.ts';
 
@@ -59,28 +58,39 @@ export interface VariantResult {
   on: 'webgpu' | 'cpu';
 }
 
-/** Runs a stack of dense layers (the GPU kernels, or the CPU twin). */
-export interface DenseRunner {
-  on: 'webgpu' | 'cpu';
-  run(layers: readonly DenseLayer[], x: Float32Array, rows: number): Promise<Float32Array>;
+/** A trainer that keeps a network's parameters on a device (the GPU): plain cross-entropy steps. */
+export interface NetTrainer {
+  step(
+    x: Float32Array,
+    labels: ArrayLike<number>,
+    B: number,
+    o: { lr: number; weightDecay?: number },
+  ): Promise<number>;
+  download(): Promise<Params>;
+  destroy(): void;
 }
 
-export const cpuDense: DenseRunner = {
+/** Runs demo networks: the GPU kernels, or the CPU reference. */
+export interface NetRunner {
+  on: 'webgpu' | 'cpu';
+  logits(net: Net, p: Params, x: Float32Array, B: number): Promise<Float32Array>;
+  /** A device trainer (absent: training runs on the CPU). */
+  trainer?: (net: Net, p: Params, masks?: Params) => NetTrainer;
+}
+
+export const cpuRunner: NetRunner = {
   on: 'cpu',
-  run: async (layers, x, rows) => denseStackCpu(layers, x, rows),
+  logits: async (net, p, x, B) => netLogits(net, p, x, B),
 };
 
-/** Logits on the runner when the net is a dense stack (the MLPs), else on the CPU reference. */
 export async function logitsOn(
-  runner: DenseRunner,
+  runner: NetRunner,
   net: Net,
   p: Params,
   x: Float32Array,
   B: number,
 ): Promise<{ logits: Float32Array; on: 'webgpu' | 'cpu' }> {
-  const stack = denseStack(net, p);
-  if (stack) return { logits: await runner.run(stack, x, B), on: runner.on };
-  return { logits: netLogits(net, p, x, B), on: 'cpu' };
+  return { logits: await runner.logits(net, p, x, B), on: runner.on };
 }
 
 /** The reference model and each variant on the fixed test split. */
@@ -90,12 +100,12 @@ export async function evaluateVariants(
   digits: Digits,
   variants: Array<{ label: string; spec: QuantSpec }>,
   opts: {
-    runner?: DenseRunner | undefined;
+    runner?: NetRunner | undefined;
     onProgress?: ((fraction: number) => void) | undefined;
     signal?: AbortSignal | undefined;
   } = {},
 ): Promise<VariantResult[]> {
-  const runner = opts.runner ?? cpuDense;
+  const runner = opts.runner ?? cpuRunner;
   const net = netFor(arch);
   const { test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
@@ -220,7 +230,7 @@ export async function evaluateLowRank(
   digits: Digits,
   energy: number,
   svds: (name: string, w: Float32Array, shape: number[]) => Svd,
-  runner: DenseRunner = cpuDense,
+  runner: NetRunner = cpuRunner,
 ): Promise<LowRankResult> {
   const net = netFor(arch);
   const q: Params = { ...p };

@@ -6,6 +6,7 @@ import { adamState, adamStep, crossEntropy, type AdamState } from '../core/nn.ts
 import { backward, forward, netParams, type Hooks, type Net, type Params } from '../core/net.ts';
 import { mulberry32, permutation } from '../core/rng.ts';
 import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
+import type { NetTrainer } from './runner.ts';
 
 export interface LossTerms {
   loss: number;
@@ -43,6 +44,11 @@ export interface TrainOptions {
   effective?: (p: Params) => Params;
   /** Forward hooks for each step (e.g. activation fake-quantization). */
   hooks?: Hooks;
+  /**
+   * Steps on a device instead (the GPU): cross-entropy only, with the masks it was made with; the
+   * parameters come back into p at the end.
+   */
+  trainer?: NetTrainer | undefined;
   /** Awaited every few steps with the fraction done: progress, pause and cancel go here. */
   tick?: ((fraction: number) => Promise<void>) | undefined;
   /** After each epoch; return false to stop. */
@@ -78,6 +84,8 @@ export async function train(
   trainIdx: ArrayLike<number>,
   o: TrainOptions,
 ): Promise<void> {
+  if (o.trainer && (o.loss || o.effective || o.hooks))
+    throw new Error('a device trainer takes plain cross-entropy steps only');
   const names = netParams(net);
   const state: Record<string, AdamState> = {};
   for (const [name] of names) state[name] = adamState(p[name]!.length);
@@ -94,11 +102,19 @@ export async function train(
     for (let s = 0; s < perEpoch; s++, step++) {
       const idx = Array.from(order.subarray(s * o.batch, (s + 1) * o.batch), (i) => trainIdx[i]!);
       const { x, y } = o.shift ? shiftedBatch(d, idx, o.shift, rand) : batchOf(d, idx);
+      const lr = learningRate(o, step, steps);
+      if (o.trainer) {
+        total += await o.trainer.step(x, y, o.batch, {
+          lr,
+          ...(o.weightDecay ? { weightDecay: o.weightDecay } : {}),
+        });
+        if (o.tick && step % 4 === 0) await o.tick(step / steps);
+        continue;
+      }
       const pe = o.effective ? o.effective(p) : p;
       const f = forward(net, pe, x, o.batch, o.hooks);
       const l = loss(f.logits, y, idx);
       const grads = backward(net, pe, f, l.grad, o.batch);
-      const lr = learningRate(o, step, steps);
       for (const [name, shape] of names) {
         const g = grads[name]!;
         const m = o.masks?.[name];
@@ -116,6 +132,7 @@ export async function train(
       if (o.tick && step % 4 === 0) await o.tick(step / steps);
     }
     for (const k of Object.keys(parts)) parts[k]! /= perEpoch;
+    if (o.trainer) Object.assign(p, await o.trainer.download());
     if ((await o.onEpoch?.({ epoch: e, loss: total / perEpoch, parts })) === false) return;
   }
 }

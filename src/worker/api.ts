@@ -397,6 +397,7 @@ export function createEngineApi(gpu: GPU | undefined) {
       const progress = throttled(onProgress);
       return runJob(jobId, async (signal) =>
         session.pruneFineTune(modelId, await loadDigits(), o, {
+          backend,
           signal,
           onProgress: progress,
           paused: () => paused.has(jobId),

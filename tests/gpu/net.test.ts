@@ -17,6 +17,8 @@ import { adamState, adamStep, crossEntropy } from '../../src/core/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { GpuNet } from '../../src/gpu/net-gpu.ts';
 import { cnn, initParams, mlp, vit } from '../../src/models/zoo.ts';
+import { train } from '../../src/models/train.ts';
+import type { Digits } from '../../src/models/mnist.ts';
 import { normal } from '../helpers/random.ts';
 import { NET_TOLERANCE } from './tolerances.ts';
 
@@ -143,5 +145,51 @@ describe('networks on the GPU match the CPU reference', () => {
     } finally {
       g.destroy();
     }
+  });
+
+  test('the training loop with the GPU trainer follows the CPU loop (masks held, shifted batches)', async () => {
+    const net = cnn();
+    const p0 = initParams(net, 8);
+    const count = 48;
+    const digits: Digits = {
+      count,
+      labels: Uint8Array.from({ length: count }, (_, i) => i % 10),
+      images: Uint8Array.from(normal(count * 784, 4, 60, 100), (v) =>
+        Math.max(0, Math.min(255, v)),
+      ),
+    };
+    const idx = Uint32Array.from({ length: count }, (_, i) => i);
+    const masks: Params = {
+      'fc1.weight': Float32Array.from(p0['fc1.weight']!, (v) => (Math.abs(v) > 0.02 ? 1 : 0)),
+    };
+    const copy = () =>
+      Object.fromEntries(Object.entries(p0).map(([k, v]) => [k, Float32Array.from(v)]));
+    const o = { epochs: 1, batch: 16, lr: 2e-3, seed: 3, shift: 1, masks };
+    const cpu = copy();
+    await train(net, cpu, digits, idx, o);
+    const gpu = copy();
+    const trainer = new GpuNet(ctx, net, gpu, masks);
+    try {
+      await train(net, gpu, digits, idx, { ...o, trainer });
+    } finally {
+      trainer.destroy();
+    }
+    // Adam turns a gradient near zero into a step of about ±lr whose sign float32 noise decides,
+    // so a few entries may part by up to 2·lr per step; all others must agree closely (different
+    // batches, shifts or masks would move most of them).
+    for (const [n] of netParams(net)) {
+      const a = gpu[n]!;
+      const b = cpu[n]!;
+      const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-12);
+      let off = 0;
+      for (let i = 0; i < b.length; i++) {
+        const diff = Math.abs(a[i]! - b[i]!);
+        expect(diff, n).toBeLessThanOrEqual(2 * o.lr * 3);
+        if (diff > NET_TOLERANCE * scale) off++;
+      }
+      expect(off / b.length, n).toBeLessThan(0.02);
+    }
+    const m = masks['fc1.weight']!;
+    expect(gpu['fc1.weight']!.some((v, i) => !m[i] && v !== 0)).toBe(false);
   });
 });
