@@ -7,7 +7,11 @@ import { summarizeGpu } from '../src/gpu/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
 import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
 import { quantizeIntGpu } from '../src/gpu/quantize.ts';
-import { denseStackCpu, denseStackGpu } from '../src/gpu/dense.ts';
+import { denseStackGpu } from '../src/gpu/dense.ts';
+import { backward, forward, logitsOf, netParams } from '../src/core/net.ts';
+import { adamState, adamStep, crossEntropy } from '../src/core/nn.ts';
+import { GpuNet } from '../src/gpu/net-gpu.ts';
+import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {
   elements: number;
@@ -22,8 +26,18 @@ export interface BenchReport {
   rows: BenchRow[];
   /** Per-channel int8 quantize + error sums, [n / 4096, 4096], CPU core vs quant_int.wgsl. */
   quant: BenchRow[];
-  /** MLP 784-256-128-10 inference on a batch of 2,000 random images: samples per second. */
-  inference: { samples: number; cpuPerSecond: number; gpuPerSecond: number | null };
+  /** Each demo model: inference samples per second, and one training step (batch 64) in ms. */
+  models: ModelRow[];
+}
+
+export interface ModelRow {
+  arch: string;
+  samples: number;
+  cpuPerSecond: number;
+  gpuPerSecond: number | null;
+  batch: number;
+  cpuStepMs: number;
+  gpuStepMs: number | null;
 }
 
 const BINS = 256;
@@ -87,23 +101,48 @@ async function run(): Promise<BenchReport> {
     }
     quant.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }
-  const layers = [784, 256, 128, 10].slice(1).map((out, i, a) => {
-    const inp = i === 0 ? 784 : a[i - 1]!;
-    return {
-      weight: normal(out * inp, 100 + i, 0.05),
-      bias: normal(out, 200 + i, 0.01),
-      in: inp,
-      out,
-    };
-  });
-  const samples = 2000;
-  const images = normal(samples * 784, 300, 0.3, 0.5);
-  const cpuMs = await best(() => (sink += denseStackCpu(layers, images, samples)[0]!));
-  let gpuPerSecond: number | null = null;
-  if (got.ok) {
-    await denseStackGpu(got.ctx, layers, images, samples);
-    const gpuMs = await best(() => denseStackGpu(got.ctx, layers, images, samples));
-    gpuPerSecond = samples / (gpuMs / 1000);
+  const models: ModelRow[] = [];
+  for (const arch of ARCHITECTURES) {
+    const net = netFor(arch);
+    const p = initParams(net, 1);
+    const samples = 512;
+    const images = normal(samples * 784, 300, 0.3, 0.5);
+    const cpuMs = await best(() => (sink += logitsOf(net, p, images, samples)[0]!));
+    const batch = 64;
+    const x = images.subarray(0, batch * 784);
+    const labels = Array.from({ length: batch }, (_, i) => i % 10);
+    const state = Object.fromEntries(netParams(net).map(([n]) => [n, adamState(p[n]!.length)]));
+    const cpuStepMs = await best(() => {
+      const f = forward(net, p, x, batch);
+      const g = backward(net, p, f, crossEntropy(f.logits, batch, 10, labels).grad, batch);
+      for (const [n] of netParams(net)) adamStep(p[n]!, g[n]!, state[n]!, 1e-4);
+    });
+    let gpuPerSecond: number | null = null;
+    let gpuStepMs: number | null = null;
+    if (got.ok) {
+      // What the app runs: the fused dense-stack kernel for MLPs, the layer kernels otherwise.
+      const stack = denseStack(net, p);
+      const g = new GpuNet(got.ctx, net, p);
+      try {
+        const infer = () =>
+          stack ? denseStackGpu(got.ctx, stack, images, samples) : g.logits(images, samples);
+        await infer(); // compile pipelines outside the timing
+        gpuPerSecond = samples / ((await best(infer)) / 1000);
+        await g.step(x, labels, batch, { lr: 1e-4 });
+        gpuStepMs = await best(() => g.step(x, labels, batch, { lr: 1e-4 }));
+      } finally {
+        g.destroy();
+      }
+    }
+    models.push({
+      arch,
+      samples,
+      cpuPerSecond: samples / (cpuMs / 1000),
+      gpuPerSecond,
+      batch,
+      cpuStepMs,
+      gpuStepMs,
+    });
   }
   if (sink === 42.5) console.log('');
   return {
@@ -111,7 +150,7 @@ async function run(): Promise<BenchReport> {
     bins: BINS,
     rows,
     quant,
-    inference: { samples, cpuPerSecond: samples / (cpuMs / 1000), gpuPerSecond },
+    models,
   };
 }
 

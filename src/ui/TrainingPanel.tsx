@@ -96,8 +96,9 @@ function PruneSection() {
             {pruneLabel(prune.method)}: {formatPercent(r.sparsity)} of the weights removed. Accuracy{' '}
             {formatPercent(r.fp32.accuracy)} → <strong>{formatPercent(r.pruned.accuracy)}</strong>{' '}
             pruned → <strong>{formatPercent(r.tuned.accuracy)}</strong> after {r.curve.length} epoch
-            {r.curve.length === 1 ? '' : 's'} of fine-tuning. Stored as non-zeros plus a bitmask:{' '}
-            {formatBytes(r.bytes)}.
+            {r.curve.length === 1 ? '' : 's'} of fine-tuning (on{' '}
+            <span data-testid="prune-on">{r.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>). Stored as
+            non-zeros plus a bitmask: {formatBytes(r.bytes)}.
           </p>
           <table data-testid="prune-table">
             <thead>

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import { Slimlab } from './fixtures/slimlab.ts';
+
+test('the CNN and the vision transformer demos clear their accuracy floors', async ({ page }) => {
+  test.setTimeout(300_000);
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  for (const [name, largest, floor] of [
+    ['mnist-cnn', 'fc1.weight', 0.97],
+    ['mnist-vit', 'blocks.0.attn.qkv.weight', 0.95],
+  ] as const) {
+    await page.getByRole('button', { name: `Demo: ${name}.safetensors` }).click();
+    await app.waitForHistogram(largest, 64);
+    const panel = page.getByTestId('accuracy');
+    await expect(panel).toContainText(name);
+    await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
+    await expect(row('int2')).toBeVisible({ timeout: 200_000 });
+    expect(Number(await row('fp32').getAttribute('data-accuracy'))).toBeGreaterThanOrEqual(floor);
+    expect(Number(await row('int8').getAttribute('data-accuracy'))).toBeGreaterThan(floor - 0.01);
+    // The layer kernels (conv, attention, layernorm…) ran on the adapter.
+    await expect(panel.getByTestId('accuracy-on')).toHaveText('WebGPU');
+  }
+});
+
+test('distillation and pruning retrain the MLP in the worker, with pause, and gather in one table', async ({
+  page,
+}, info) => {
+  test.setTimeout(300_000);
+  const app = new Slimlab(page);
+  await app.open({ demo: false });
+  await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
+  await app.waitForHistogram('fc1.weight', 64);
+  const distill = page.getByTestId('distill');
+  await distill.getByLabel('Student').selectOption('mlp-784-32-10');
+  await distill.getByLabel('Distillation epochs').fill('3');
+  await distill.getByLabel('Temperature').fill('4');
+  await distill.getByRole('button', { name: 'Distil' }).click();
+  const progress = page.getByTestId('progress');
+  await expect(progress).toBeVisible();
+  // Pause: the progress stops moving until resumed.
+  await progress.getByRole('button', { name: 'Pause' }).click();
+  await expect(progress).toContainText('paused');
+  const bar = progress.locator('progress');
+  const at = Number(await bar.getAttribute('value'));
+  await page.waitForTimeout(1500);
+  expect(Number(await bar.getAttribute('value'))).toBe(at);
+  await progress.getByRole('button', { name: 'Resume' }).click();
+  const summary = page.getByTestId('distill-summary');
+  await expect(summary).toBeVisible({ timeout: 200_000 });
+  // Both runs drew a point per epoch; both students learned.
+  await expect(page.getByTestId('distill-charts')).toHaveAttribute('data-points', '6');
+  expect(Number(await summary.getAttribute('data-distilled'))).toBeGreaterThan(0.85);
+  expect(Number(await summary.getAttribute('data-labels'))).toBeGreaterThan(0.85);
+
+  const prune = page.getByTestId('prune');
+  await prune.getByLabel('Pruning method').selectOption({ label: 'magnitude, 90% per layer' });
+  await prune.getByLabel('Fine-tuning epochs').fill('1');
+  await prune.getByRole('button', { name: 'Prune and fine-tune' }).click();
+  const ps = page.getByTestId('prune-summary');
+  await expect(ps).toBeVisible({ timeout: 200_000 });
+  expect(Number(await ps.getAttribute('data-sparsity'))).toBeCloseTo(0.9, 3);
+  expect(Number(await ps.getAttribute('data-tuned'))).toBeGreaterThan(
+    Number(await ps.getAttribute('data-pruned')) + 0.2,
+  );
+  const table = page.getByTestId('variants-table');
+  await expect(table.locator('tr[data-technique="distillation"]')).toHaveCount(2);
+  await expect(table.locator('tr[data-technique="pruning"]')).toHaveCount(2);
+  await info.attach('retraining', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
+});
