@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { Slimlab } from './fixtures/slimlab.ts';
 
-test('the CNN and the vision transformer demos clear their accuracy floors', async ({ page }) => {
+test('the CNN and the vision transformer demos clear their accuracy floors, on the CPU beside a software adapter', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const app = new Slimlab(page);
   await app.open({ demo: false });
@@ -18,8 +20,10 @@ test('the CNN and the vision transformer demos clear their accuracy floors', asy
     await expect(row('int2')).toBeVisible({ timeout: 200_000 });
     expect(Number(await row('fp32').getAttribute('data-accuracy'))).toBeGreaterThanOrEqual(floor);
     expect(Number(await row('int8').getAttribute('data-accuracy'))).toBeGreaterThan(floor - 0.01);
-    // The layer kernels (conv, attention, layernorm…) ran on the adapter.
-    await expect(panel.getByTestId('accuracy-on')).toHaveText('WebGPU');
+    // SwiftShader runs the convolution and attention kernels far slower than the CPU (the GPU
+    // tier tests their parity); on it, the app runs these networks on the CPU and says why.
+    await expect(panel.getByTestId('accuracy-on')).toHaveText('CPU');
+    await expect(panel).toContainText('software one');
   }
 });
 

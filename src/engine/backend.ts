@@ -9,7 +9,7 @@ import { denseStackGpu } from '../gpu/dense.ts';
 import { absHistogramGpu } from '../gpu/abs-histogram.ts';
 import type { AbsHistogram } from '../core/calibrate.ts';
 import { cpuRunner, type NetRunner } from '../models/runner.ts';
-import { denseStack } from '../models/zoo.ts';
+import { denseStack, isDenseStack } from '../models/zoo.ts';
 import { GpuNet } from '../gpu/net-gpu.ts';
 
 export interface RunOptions {
@@ -92,6 +92,9 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
     },
     net: {
       on: 'webgpu',
+      // A software adapter (SwiftShader) runs the convolution and attention kernels 20–50× slower
+      // than the CPU reference (npm run bench): there, only dense stacks go to it.
+      accepts: (net) => !ctx.summary.isFallback || isDenseStack(net),
       logits: async (net, p, x, B) => {
         // MLPs take the dense-stack kernel (ReLU fused); other networks the layer-by-layer kernels.
         const stack = denseStack(net, p);
@@ -103,7 +106,9 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
           g.destroy();
         }
       },
-      trainer: (net, p, masks) => new GpuNet(ctx, net, p, masks),
+      trainer: ctx.summary.isFallback
+        ? undefined
+        : (net, p, masks) => new GpuNet(ctx, net, p, masks),
     },
     absHistogram: (x, bins) => absHistogramGpu(ctx, x, bins),
   };

@@ -7,7 +7,7 @@ import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { crossEntropyLoss, train } from './train.ts';
 import { initParams, netFor } from './zoo.ts';
-import { cpuRunner, storedBytes, type NetRunner } from './runner.ts';
+import { cpuRunner, runnerFor, storedBytes, type NetRunner } from './runner.ts';
 
 export type PruneMethod =
   { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };
@@ -62,7 +62,7 @@ export async function pruneAndFineTune(
   d: Digits,
   o: PruneOptions,
 ): Promise<PruneResult> {
-  const runner = o.runner ?? cpuRunner;
+  const runner = runnerFor(o.runner ?? cpuRunner, net);
   const t = testSet(d);
   const reference = await runner.logits(net, p0, t.x, t.n);
   const evaluate = async (q: Params) =>

@@ -75,7 +75,9 @@ export interface NetRunner {
   on: 'webgpu' | 'cpu';
   logits(net: Net, p: Params, x: Float32Array, B: number): Promise<Float32Array>;
   /** A device trainer (absent: training runs on the CPU). */
-  trainer?: (net: Net, p: Params, masks?: Params) => NetTrainer;
+  trainer?: ((net: Net, p: Params, masks?: Params) => NetTrainer) | undefined;
+  /** Whether this runner should take a network (absent: every one); others go to the CPU. */
+  accepts?: (net: Net) => boolean;
 }
 
 export const cpuRunner: NetRunner = {
@@ -90,7 +92,13 @@ export async function logitsOn(
   x: Float32Array,
   B: number,
 ): Promise<{ logits: Float32Array; on: 'webgpu' | 'cpu' }> {
-  return { logits: await runner.logits(net, p, x, B), on: runner.on };
+  const r = runnerFor(runner, net);
+  return { logits: await r.logits(net, p, x, B), on: r.on };
+}
+
+/** The runner itself, or the CPU where it declines the network. */
+export function runnerFor(runner: NetRunner, net: Net): NetRunner {
+  return runner.accepts && !runner.accepts(net) ? cpuRunner : runner;
 }
 
 /** The reference model and each variant on the fixed test split. */

@@ -169,20 +169,22 @@ export function initParams(net: Net, seed: number): Params {
   return p;
 }
 
-/** A net of Dense layers with ReLU between them, as the GPU dense stack takes it (else null). */
+/** Whether a net is Dense layers with ReLU between them (what the GPU dense stack runs). */
+export function isDenseStack(net: Net): boolean {
+  return net.layers.every((l, i) =>
+    i % 2 === 0
+      ? l instanceof Dense && l.tokens === 1
+      : l instanceof Relu && i < net.layers.length - 1,
+  );
+}
+
+/** The net as the GPU dense stack takes it, or null when it is not a dense stack. */
 export function denseStack(net: Net, p: Params): DenseLayer[] | null {
-  const out: DenseLayer[] = [];
-  for (const [i, l] of net.layers.entries()) {
-    const last = i === net.layers.length - 1;
-    if (i % 2 === 0) {
-      if (!(l instanceof Dense) || l.tokens !== 1) return null;
-      out.push({
-        weight: p[`${l.name}.weight`]!,
-        bias: p[`${l.name}.bias`]!,
-        in: l.cols,
-        out: l.rows,
-      });
-    } else if (!(l instanceof Relu) || last) return null;
-  }
-  return out;
+  if (!isDenseStack(net)) return null;
+  return (net.layers.filter((l) => l instanceof Dense) as Dense[]).map((l) => ({
+    weight: p[`${l.name}.weight`]!,
+    bias: p[`${l.name}.bias`]!,
+    in: l.cols,
+    out: l.rows,
+  }));
 }

@@ -22,6 +22,7 @@ export function AccuracyPanel() {
   const result = useStore((s) => s.evaluation);
   const spec = useStore((s) => s.quantSpec);
   const busy = useStore((s) => s.job !== null);
+  const backend = useStore((s) => s.backend);
   if (!model?.architecture) return null;
   const rows = result && result.modelId === model.id ? result.results : null;
   const stale = rows && JSON.stringify(result!.spec) !== JSON.stringify(spec);
@@ -45,6 +46,14 @@ export function AccuracyPanel() {
           <p className="hint">
             Forward passes on{' '}
             <span data-testid="accuracy-on">{rows[0]!.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>.
+            {rows[0]!.on === 'cpu' && backend?.kind === 'webgpu' && (
+              <>
+                {' '}
+                The adapter is a software one, which runs this network&apos;s convolution and
+                attention kernels far slower than the CPU (npm run bench), so these layers ran on
+                the CPU.
+              </>
+            )}
           </p>
           {chosen && <Confusion e={chosen.evaluation} />}
         </>
