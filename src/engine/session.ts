@@ -470,7 +470,7 @@ export function createSession() {
       const { net, params } = await this.runnable(modelId);
       return distill(net, params, digits, {
         ...o,
-        lr: 5e-3,
+        lr: 2e-3,
         seed: 3,
         tick: ticker(opts),
         onPoint: opts.onPoint,

@@ -2,7 +2,14 @@
 // small student, next to the same student trained on labels alone with the same budget.
 import { magnitudeMask, nmMask, sparsityOf } from '../core/prune.ts';
 import { distillationLoss } from '../core/nn.ts';
-import { logitsOf, parameterCount, weightLayers, type Net, type Params } from '../core/net.ts';
+import {
+  logitsOf,
+  macsPerSample,
+  parameterCount,
+  weightLayers,
+  type Net,
+  type Params,
+} from '../core/net.ts';
 import { evaluateLogits, type Evaluation } from './evaluate.ts';
 import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { crossEntropyLoss, train } from './train.ts';
@@ -33,8 +40,9 @@ export interface PruneResult {
   tuned: Evaluation;
   /** Test accuracy after each fine-tuning epoch. */
   curve: number[];
-  /** Where the forward passes and training steps ran. */
+  /** Where the forward passes ran, and where the training steps did. */
   on: 'webgpu' | 'cpu';
+  trainedOn: 'webgpu' | 'cpu';
 }
 
 /** Masks for every weight-layer weight (biases and norms are kept). */
@@ -112,6 +120,7 @@ export async function pruneAndFineTune(
     tuned: await evaluate(p),
     curve,
     on: runner.on,
+    trainedOn: trainer ? runner.on : 'cpu',
   };
 }
 
@@ -142,6 +151,9 @@ export interface DistillResult {
   studentBytes: number;
   studentParams: number;
   teacherParams: number;
+  /** Multiply-adds per digit in the weight layers. */
+  studentMacs: number;
+  teacherMacs: number;
   teacher: Evaluation;
   distilled: Evaluation;
   labelsOnly: Evaluation;
@@ -228,6 +240,8 @@ export async function distill(
     studentBytes: storedBytes(net),
     studentParams: parameterCount(net),
     teacherParams: parameterCount(teacherNet),
+    studentMacs: macsPerSample(net),
+    teacherMacs: macsPerSample(teacherNet),
     teacher: evaluateLogits(teacherTest, t.y, C),
     distilled: evaluateLogits(logitsOf(net, pd, t.x, t.n), t.y, C, teacherTest),
     labelsOnly: evaluateLogits(logitsOf(net, pl, t.x, t.n), t.y, C, teacherTest),

@@ -96,9 +96,12 @@ function PruneSection() {
             {pruneLabel(prune.method)}: {formatPercent(r.sparsity)} of the weights removed. Accuracy{' '}
             {formatPercent(r.fp32.accuracy)} → <strong>{formatPercent(r.pruned.accuracy)}</strong>{' '}
             pruned → <strong>{formatPercent(r.tuned.accuracy)}</strong> after {r.curve.length} epoch
-            {r.curve.length === 1 ? '' : 's'} of fine-tuning (on{' '}
-            <span data-testid="prune-on">{r.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>). Stored as
-            non-zeros plus a bitmask: {formatBytes(r.bytes)}.
+            {r.curve.length === 1 ? '' : 's'} of fine-tuning (trained on{' '}
+            <span data-testid="prune-trained-on">
+              {r.trainedOn === 'webgpu' ? 'WebGPU' : 'CPU'}
+            </span>
+            , evaluated on {r.on === 'webgpu' ? 'WebGPU' : 'CPU'}). Stored as non-zeros plus a
+            bitmask: {formatBytes(r.bytes)}.
           </p>
           <table data-testid="prune-table">
             <thead>
@@ -134,10 +137,10 @@ function DistillSection() {
   const model = useStore((s) => s.model)!;
   const run = useStore((s) => s.distillation);
   const busy = useStore((s) => s.job !== null);
-  const [student, setStudent] = useState(STUDENTS[0]!);
+  const [student, setStudent] = useState('mlp-784-128-64-10');
   const [temperature, setTemperature] = useState(4);
   const [alpha, setAlpha] = useState(0.9);
-  const [epochs, setEpochs] = useState(5);
+  const [epochs, setEpochs] = useState(15);
   const d = run && run.modelId === model.id ? run : null;
   return (
     <div className="distill" data-testid="distill">
@@ -145,6 +148,10 @@ function DistillSection() {
       <p className="hint">
         loss = α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1 − α)·CE(labels). The same
         student, from the same initialisation, also trains on the labels alone with the same budget.
+        The student is an MLP: fewer multiply-adds per digit than the CNN or the ViT. On 8,000
+        digits the difference is small: with a tiny student or few epochs the labels alone often do
+        as well; distillation pays once the student can overfit the labels (from the CNN, the
+        784-128-64-10 student after 15 epochs: 95.9% distilled against 95.05% from labels).
       </p>
       <div className="controls">
         <label>
@@ -208,8 +215,10 @@ function DistillSection() {
           data-labels={d.result.labelsOnly.accuracy}
         >
           Teacher {formatPercent(d.result.teacher.accuracy)} (
-          {d.result.teacherParams.toLocaleString('en-US')} parameters); student (
+          {d.result.teacherParams.toLocaleString('en-US')} parameters,{' '}
+          {d.result.teacherMacs.toLocaleString('en-US')} multiply-adds per digit); student (
           {d.result.studentParams.toLocaleString('en-US')} parameters,{' '}
+          {d.result.studentMacs.toLocaleString('en-US')} multiply-adds,{' '}
           {formatBytes(d.result.studentBytes)}) distilled{' '}
           <strong>{formatPercent(d.result.distilled.accuracy)}</strong>, from labels alone{' '}
           <strong>{formatPercent(d.result.labelsOnly.accuracy)}</strong>; agreement with the teacher{' '}
@@ -278,8 +287,12 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
               dataKey="epoch"
               label={{ value: 'epoch', position: 'insideBottom', offset: -4 }}
             />
-            <YAxis width={56} domain={['auto', 'auto']} unit="%" />
-            <Tooltip />
+            <YAxis
+              width={64}
+              domain={['auto', 'auto']}
+              tickFormatter={(v: number) => `${v.toFixed(1)}%`}
+            />
+            <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
             <Legend />
             <Line dataKey="distilled" name="distilled" stroke="#7c3aed" isAnimationActive={false} />
             <Line
