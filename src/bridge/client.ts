@@ -94,7 +94,10 @@ export interface EngineClient {
   planOptions(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<PlanTensor[]>;
   evaluate(req: { modelId: string; spec: QuantSpec }, opts: JobOptions): Promise<VariantResult[]>;
   compareQat(req: { modelId: string; epochs: number }, opts: JobOptions): Promise<QatComparison>;
-  lowRank(req: { modelId: string; energy: number }, opts: JobOptions): Promise<LowRankResult>;
+  lowRank(
+    req: { modelId: string; energy: number; epochs: number },
+    opts: JobOptions,
+  ): Promise<LowRankResult>;
   calibrationStudy(
     req: { modelId: string; o: StudyOptions },
     opts: JobOptions,
@@ -177,7 +180,9 @@ export function createEngineClient(
         api.compareQat(jobId, req.modelId, req.epochs, progress),
       ),
     lowRank: (req, opts) =>
-      asJob(api, opts, (jobId) => api.lowRank(jobId, req.modelId, req.energy)),
+      asJob(api, opts, (jobId, progress) =>
+        api.lowRank(jobId, req.modelId, req.energy, req.epochs, progress),
+      ),
     calibrationStudy: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.calibrationStudy(jobId, req.modelId, req.o, progress),

@@ -75,6 +75,7 @@ export class Dense implements Layer, WeightLayer {
     readonly cols: number,
     readonly rows: number,
     readonly tokens = 1,
+    readonly bias = true,
   ) {}
   get inSize() {
     return this.cols * this.tokens;
@@ -89,10 +90,8 @@ export class Dense implements Layer, WeightLayer {
     return this.rows * this.cols * this.tokens;
   }
   params(): Array<[string, number[]]> {
-    return [
-      [`${this.name}.weight`, [this.rows, this.cols]],
-      [`${this.name}.bias`, [this.rows]],
-    ];
+    const w: [string, number[]] = [`${this.name}.weight`, [this.rows, this.cols]];
+    return this.bias ? [w, [`${this.name}.bias`, [this.rows]]] : [w];
   }
   forward(p: Params, x0: Float32Array, B: number, hooks: Hooks) {
     const { x, mask } = hookInput(this, x0, B, hooks);
@@ -103,7 +102,7 @@ export class Dense implements Layer, WeightLayer {
       this.cols,
       p[`${this.name}.weight`]!,
       this.rows,
-      p[`${this.name}.bias`]!,
+      this.bias ? p[`${this.name}.bias`]! : null,
     );
     return { y, cache: { x, mask } };
   }
@@ -119,7 +118,7 @@ export class Dense implements Layer, WeightLayer {
       this.rows,
       dy,
       gradOf(grads, `${this.name}.weight`, this.rows * this.cols),
-      gradOf(grads, `${this.name}.bias`, this.rows),
+      this.bias ? gradOf(grads, `${this.name}.bias`, this.rows) : null,
       dx,
     );
     return maskInPlace(dx, mask);
@@ -138,6 +137,7 @@ export class Conv2d implements Layer, WeightLayer {
     readonly pad: number,
     readonly h: number,
     readonly w: number,
+    readonly bias = true,
   ) {}
   get oh() {
     return this.h + 2 * this.pad - this.k + 1;
@@ -164,10 +164,8 @@ export class Conv2d implements Layer, WeightLayer {
     return this.cout * this.cols * this.oh * this.ow;
   }
   params(): Array<[string, number[]]> {
-    return [
-      [`${this.name}.weight`, this.weightShape],
-      [`${this.name}.bias`, [this.cout]],
-    ];
+    const w: [string, number[]] = [`${this.name}.weight`, this.weightShape];
+    return this.bias ? [w, [`${this.name}.bias`, [this.cout]]] : [w];
   }
   /** cols[b·P + pixel, c·k² + ky·k + kx] for P output pixels. */
   im2col(x: Float32Array, B: number): Float32Array {
@@ -224,7 +222,7 @@ export class Conv2d implements Layer, WeightLayer {
       this.cols,
       p[`${this.name}.weight`]!,
       this.cout,
-      p[`${this.name}.bias`]!,
+      this.bias ? p[`${this.name}.bias`]! : null,
     );
     // [B, P, cout] → [B, cout, P]
     const y = new Float32Array(B * this.cout * P);
@@ -251,7 +249,7 @@ export class Conv2d implements Layer, WeightLayer {
       this.cout,
       dt,
       gradOf(grads, `${this.name}.weight`, this.cout * this.cols),
-      gradOf(grads, `${this.name}.bias`, this.cout),
+      this.bias ? gradOf(grads, `${this.name}.bias`, this.cout) : null,
       dcols,
     );
     return maskInPlace(dcols && this.col2im(dcols, B), mask);
@@ -798,4 +796,29 @@ export function matchesShapes(net: Net, shapes: ReadonlyMap<string, readonly num
     const t = shapes.get(n);
     return t !== undefined && t.length === s.length && t.every((d, i) => d === s[i]);
   });
+}
+
+/**
+ * The network with some weight layers replaced by two thinner ones (low-rank factorization): a
+ * Linear [out, in] by `NAME.a` [k, in] (no bias) then `NAME.b` [out, k] (with the bias); a Conv2d by
+ * a k-channel convolution `NAME.a` of the same kernel (no bias) then a 1×1 convolution `NAME.b`.
+ */
+export function factorNet(net: Net, ranks: ReadonlyMap<string, number>): Net {
+  const map = (layers: Layer[]): Layer[] =>
+    layers.flatMap((l): Layer[] => {
+      if (l instanceof Residual) return [new Residual(map(l.inner))];
+      const k = ranks.get(l instanceof Dense || l instanceof Conv2d ? l.name : '');
+      if (k === undefined) return [l];
+      if (l instanceof Dense)
+        return [
+          new Dense(`${l.name}.a`, l.cols, k, l.tokens, false),
+          new Dense(`${l.name}.b`, k, l.rows, l.tokens, l.bias),
+        ];
+      const c = l as Conv2d;
+      return [
+        new Conv2d(`${c.name}.a`, c.cin, k, c.k, c.pad, c.h, c.w, false),
+        new Conv2d(`${c.name}.b`, k, c.cout, 1, 0, c.oh, c.ow, c.bias),
+      ];
+    });
+  return { ...net, arch: `${net.arch} (factorized)`, layers: map(net.layers) };
 }

@@ -96,6 +96,22 @@ export function lowRank(d: Svd, k: number): Float32Array {
   return out;
 }
 
+/**
+ * The rank-k approximation as two factors, B [m, k] · A [k, n] = lowRank(d, k), with the singular
+ * values split evenly: A = √Σ_k V_kᵀ, B = U_k √Σ_k (each factor's rows and columns equally scaled).
+ */
+export function factors(d: Svd, k: number): { a: Float32Array; b: Float32Array } {
+  const kk = Math.max(0, Math.min(k, d.r));
+  const a = new Float32Array(kk * d.n);
+  const b = new Float32Array(d.m * kk);
+  for (let c = 0; c < kk; c++) {
+    const r = Math.sqrt(d.s[c]!);
+    for (let j = 0; j < d.n; j++) a[c * d.n + j] = r * d.v[j * d.r + c]!;
+    for (let i = 0; i < d.m; i++) b[i * kk + c] = r * d.u[i * d.r + c]!;
+  }
+  return { a, b };
+}
+
 /** The Frobenius error of the rank-k approximation: the root of the discarded singular values' squares. */
 export function truncationError(s: ArrayLike<number>, k: number): number {
   let t = 0;

@@ -400,7 +400,7 @@ export function createSession() {
       modelId: string,
       energy: number,
       digits: Digits,
-      opts: { backend?: AnalysisBackend } = {},
+      opts: RunOptions & { backend?: AnalysisBackend; epochs?: number } = {},
     ): Promise<LowRankResult> {
       const { arch, params } = await this.runnable(modelId);
       let cache = svdCache.get(modelId);
@@ -417,6 +417,7 @@ export function createSession() {
           return d;
         },
         (opts.backend ?? cpuBackend()).net,
+        { epochs: opts.epochs ?? 0, tick: ticker(opts) },
       );
     },
 

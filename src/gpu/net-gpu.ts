@@ -140,7 +140,12 @@ export class GpuNet {
           ...(await K.matmul(
             d,
             enc,
-            { a: h, b: this.p.get(`${l.name}.weight`)!, bias: this.p.get(`${l.name}.bias`)!, c: y },
+            {
+              a: h,
+              b: this.p.get(`${l.name}.weight`)!,
+              bias: this.p.get(`${l.name}.bias`) ?? null,
+              c: y,
+            },
             M,
             l.cols,
             l.rows,
@@ -160,7 +165,7 @@ export class GpuNet {
             {
               a: cols,
               b: this.p.get(`${l.name}.weight`)!,
-              bias: this.p.get(`${l.name}.bias`)!,
+              bias: this.p.get(`${l.name}.bias`) ?? null,
               c: t,
             },
             B * P,
@@ -288,7 +293,8 @@ export class GpuNet {
       let dx: GPUBuffer;
       if (l instanceof Dense) {
         const M = B * l.tokens;
-        temps.push(...(await K.colsum(d, enc, g, this.g.get(`${l.name}.bias`)!, M, l.rows)));
+        if (l.bias)
+          temps.push(...(await K.colsum(d, enc, g, this.g.get(`${l.name}.bias`)!, M, l.rows)));
         temps.push(
           ...(await K.matmul(
             d,
@@ -317,7 +323,8 @@ export class GpuNet {
         const P = l.oh * l.ow;
         const dt = buf(B * P * l.cout);
         temps.push(...(await K.transpose(d, enc, g, dt, B, l.cout, P)));
-        temps.push(...(await K.colsum(d, enc, dt, this.g.get(`${l.name}.bias`)!, B * P, l.cout)));
+        if (l.bias)
+          temps.push(...(await K.colsum(d, enc, dt, this.g.get(`${l.name}.bias`)!, B * P, l.cout)));
         temps.push(
           ...(await K.matmul(
             d,

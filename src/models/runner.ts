@@ -2,8 +2,15 @@
 // digits, and evaluate variants whose weights went through a quantization spec (fake quantization:
 // quantize, then dequantize; biases, norms and embeddings kept in float32).
 import { bitsPerWeight, blockLayout, DEFAULT_SPEC, type QuantSpec } from '../core/quant.ts';
-import { lowRank, rankForEnergy, truncationError, type Svd } from '../core/svd.ts';
 import {
+  factors as svdFactors,
+  lowRank,
+  rankForEnergy,
+  truncationError,
+  type Svd,
+} from '../core/svd.ts';
+import {
+  factorNet,
   logitsOf as netLogits,
   netParams,
   weightLayers,
@@ -21,6 +28,7 @@ import {
   withQuantizedWeights,
 } from './qat.ts';
 import { netFor } from './zoo.ts';
+import { train } from './train.ts';
 
 export { detectArchitecture } from './zoo.ts';
 
@@ -220,6 +228,9 @@ export interface LowRankLayer {
 
 export interface LowRankResult {
   energy: number;
+  /** After fine-tuning the factors (null when not asked for), and for how many epochs. */
+  tuned: Evaluation | null;
+  tuneEpochs: number;
   /** Bytes of the factorized model (factors in float32). */
   bytes: number;
   layers: LowRankLayer[];
@@ -239,10 +250,17 @@ export async function evaluateLowRank(
   energy: number,
   svds: (name: string, w: Float32Array, shape: number[]) => Svd,
   runner: NetRunner = cpuRunner,
+  tune: {
+    epochs: number;
+    tick?: ((fraction: number) => Promise<void>) | undefined;
+  } = { epochs: 0 },
 ): Promise<LowRankResult> {
   const net = netFor(arch);
   const q: Params = { ...p };
   const layers: LowRankLayer[] = [];
+  // The factors themselves, for fine-tuning: NAME.a [k, in] and NAME.b [out, k] (core/svd.ts factors).
+  const ranks = new Map<string, number>();
+  const factors: Params = {};
   for (const l of weightLayers(net)) {
     const name = `${l.name}.weight`;
     // A convolution's weight as the matrix [out, in·k·k] (factors: a k×k conv to r channels, then 1×1).
@@ -253,6 +271,13 @@ export async function evaluateLowRank(
     const factored = k * (out + inp);
     const worth = factored < out * inp;
     q[name] = worth ? lowRank(d, k) : p[name]!;
+    if (worth && tune.epochs > 0) {
+      ranks.set(l.name, k);
+      const f = svdFactors(d, k);
+      factors[`${l.name}.a.weight`] = f.a;
+      factors[`${l.name}.b.weight`] = f.b;
+      if (p[`${l.name}.bias`]) factors[`${l.name}.b.bias`] = p[`${l.name}.bias`]!;
+    }
     const err = worth ? truncationError(d.s, k) : 0;
     layers.push({
       name,
@@ -270,8 +295,33 @@ export async function evaluateLowRank(
   const reference = await logitsOn(runner, net, p, x, test.length);
   const factored = await logitsOn(runner, net, q, x, test.length);
   const factoredOf = new Map(layers.map((l) => [l.name, l.factoredParams]));
+  let tuned: Evaluation | null = null;
+  if (tune.epochs > 0) {
+    // The factored network itself (two thinner layers per factorized weight), fine-tuned.
+    const fnet = factorNet(net, ranks);
+    const fp: Params = {};
+    for (const [n] of netParams(fnet)) fp[n] = Float32Array.from(factors[n] ?? p[n]!);
+    const r = runnerFor(runner, fnet);
+    const trainer = r.trainer?.(fnet, fp);
+    try {
+      await train(fnet, fp, digits, splitDigits(digits).train, {
+        epochs: tune.epochs,
+        batch: 64,
+        lr: 1e-3,
+        seed: 17,
+        shift: 1,
+        trainer,
+        tick: tune.tick,
+      });
+    } finally {
+      trainer?.destroy();
+    }
+    tuned = evaluateLogits(await r.logits(fnet, fp, x, test.length), y, 10, reference.logits);
+  }
   return {
     energy,
+    tuned,
+    tuneEpochs: tune.epochs,
     bytes: storedBytes(net, (l) => (32 * factoredOf.get(`${l.name}.weight`)!) / (l.rows * l.cols)),
     layers,
     evaluation: evaluateLogits(factored.logits, y, 10, reference.logits),

@@ -358,22 +358,29 @@ export async function compareQat(epochs = 1): Promise<void> {
 }
 
 /** The open demo model with its weights at the ranks keeping `energy` of their spectra. */
-export async function factorize(energy: number): Promise<void> {
+export async function factorize(energy: number, epochs = 0): Promise<void> {
   const { model } = useStore.getState();
   if (!model?.architecture) return;
   const result = await runJob(
     `Factorizing ${model.file} (SVD) and evaluating it`,
     { cancelled: 'Low-rank factorization cancelled', failed: (m) => `Low-rank failed: ${m}` },
-    (opts) => client().lowRank({ modelId: model.id, energy }, opts),
+    (opts) => client().lowRank({ modelId: model.id, energy, epochs }, opts),
+    epochs > 0 ? 'training' : 'analysis',
   );
   if (result) {
     useStore.setState({ lowRank: { modelId: model.id, result } });
+    const label = `${(energy * 100).toFixed(energy >= 0.999 ? 1 : 0)}% energy`;
     recordVariants(model, 'low rank (SVD)', [
-      {
-        label: `${(energy * 100).toFixed(energy >= 0.999 ? 1 : 0)}% energy`,
-        bytes: result.bytes,
-        evaluation: result.evaluation,
-      },
+      { label, bytes: result.bytes, evaluation: result.evaluation },
+      ...(result.tuned
+        ? [
+            {
+              label: `${label}, fine-tuned ${result.tuneEpochs} epoch${result.tuneEpochs === 1 ? '' : 's'}`,
+              bytes: result.bytes,
+              evaluation: result.tuned,
+            },
+          ]
+        : []),
     ]);
   }
 }

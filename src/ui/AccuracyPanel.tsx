@@ -179,6 +179,7 @@ function LowRankSection() {
   const lr = useStore((s) => s.lowRank);
   const busy = useStore((s) => s.job !== null);
   const [energy, setEnergy] = useState(0.9);
+  const [epochs, setEpochs] = useState(0);
   const r = lr && model && lr.modelId === model.id ? lr.result : null;
   const points = r
     ? Array.from({ length: Math.max(...r.layers.map((l) => l.spectrum.length)) }, (_, i) => {
@@ -212,7 +213,21 @@ function LowRankSection() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void factorize(energy)} disabled={busy}>
+        <label>
+          then fine-tune{' '}
+          <select
+            aria-label="Low-rank fine-tuning epochs"
+            value={epochs}
+            onChange={(e) => setEpochs(Number(e.target.value))}
+          >
+            {[0, 1, 2, 3].map((v) => (
+              <option key={v} value={v}>
+                {v === 0 ? 'no epochs' : `${v} epoch${v === 1 ? '' : 's'}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void factorize(energy, epochs)} disabled={busy}>
           Factorize and evaluate
         </button>
       </div>
@@ -248,11 +263,22 @@ function LowRankSection() {
               ))}
             </tbody>
           </table>
-          <p data-testid="low-rank-summary" data-accuracy={r.evaluation.accuracy}>
+          <p
+            data-testid="low-rank-summary"
+            data-accuracy={r.evaluation.accuracy}
+            data-tuned={r.tuned?.accuracy}
+          >
             Weights {formatCount(before)} → {formatCount(after)} parameters (
             {((after / before) * 100).toFixed(1)}%); accuracy {formatPercent(r.fp32.accuracy)} →{' '}
             <strong>{formatPercent(r.evaluation.accuracy)}</strong>, agreeing with fp32 on{' '}
             {formatPercent(r.evaluation.agreement)} of the digits.
+            {r.tuned && (
+              <>
+                {' '}
+                After {r.tuneEpochs} epoch{r.tuneEpochs === 1 ? '' : 's'} of fine-tuning the two
+                factors of each layer: <strong>{formatPercent(r.tuned.accuracy)}</strong>.
+              </>
+            )}
           </p>
           <figure className="chart">
             <ResponsiveContainer width="100%" height={200}>

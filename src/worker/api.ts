@@ -352,9 +352,22 @@ export function createEngineApi(gpu: GPU | undefined) {
     },
 
     /** The demo model factorized to keep `energy` of each weight's Σσ², on the test digits. */
-    async lowRank(jobId: string, modelId: string, energy: number): Promise<LowRankResult> {
-      return runJob(jobId, async () =>
-        session.lowRank(modelId, energy, await loadDigits(), { backend }),
+    async lowRank(
+      jobId: string,
+      modelId: string,
+      energy: number,
+      epochs: number,
+      onProgress?: (fraction: number) => void,
+    ): Promise<LowRankResult> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.lowRank(modelId, energy, await loadDigits(), {
+          backend,
+          epochs,
+          onProgress: progress,
+          signal,
+          paused: () => paused.has(jobId),
+        }),
       );
     },
 

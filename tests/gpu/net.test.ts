@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   backward,
+  factorNet,
   Conv2d,
   Dense,
   forward,
@@ -70,6 +71,23 @@ const NETS: Array<[string, () => Net]> = [
   ['max pooling (with ties)', withPool],
   ['the demo CNN', cnn],
   ['the demo ViT', vit],
+  [
+    'a factorized CNN and ViT (layers without bias, 1×1 convolutions)',
+    () => {
+      const c = factorNet(
+        cnn(),
+        new Map([
+          ['conv2', 4],
+          ['fc1', 8],
+        ]),
+      );
+      const v = factorNet(vit(), new Map([['blocks.0.attn.qkv', 8]]));
+      return {
+        ...v,
+        layers: [...c.layers.slice(0, -2), new Dense('to-image', 64, 784), ...v.layers],
+      };
+    },
+  ],
 ];
 
 function batch(net: Net, B: number, seed: number, ties = false) {

@@ -2,7 +2,8 @@
 // demo MLP's own weights.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { lowRank, rankForEnergy, svd, truncationError } from '../../src/core/svd.ts';
+import { factors, lowRank, rankForEnergy, svd, truncationError } from '../../src/core/svd.ts';
+import { linearForward } from '../../src/core/nn.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
@@ -56,6 +57,22 @@ describe('SVD matches numpy', () => {
       },
       60_000,
     );
+
+  test('the two factors multiply back to the rank-k approximation', () => {
+    const m = 9;
+    const n = 13;
+    const a = Float32Array.from({ length: m * n }, (_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.3));
+    const d = svd(a, m, n);
+    for (const k of [1, 4, 9]) {
+      const f = factors(d, k);
+      // B [m, k] · A [k, n]: rows of B against columns of A, i.e. linearForward(B, m, k, Aᵀ, n).
+      const at = new Float32Array(n * k);
+      for (let c = 0; c < k; c++) for (let j = 0; j < n; j++) at[j * k + c] = f.a[c * n + j]!;
+      const prod = linearForward(f.b, m, k, at, n, null);
+      const want = lowRank(d, k);
+      for (let i = 0; i < want.length; i++) expect(prod[i]!).toBeCloseTo(want[i]!, 5);
+    }
+  });
 
   test('rank for an energy fraction', () => {
     expect(rankForEnergy([3, 2, 1], 1)).toBe(3);
