@@ -124,3 +124,47 @@ test('a paused training tick waits until resumed, and a cancel while paused stil
   ctrl.abort(new DOMException('cancelled', 'AbortError'));
   await expect(t2).rejects.toThrow(/cancelled/);
 });
+
+describe('the calibration lab on networks other than the MLP', () => {
+  test('the ViT and the CNN: one study per weight layer, every pick finite, histograms that count every value', async () => {
+    const { studyLayers } = await import('../../src/models/calibration.ts');
+    const { CNN_ARCH, VIT_ARCH } = await import('../../src/models/zoo.ts');
+    for (const arch of [VIT_ARCH, CNN_ARCH]) {
+      const path = new URL(`../../public/models/${arch}.safetensors`, import.meta.url).pathname;
+      const bytes = new Uint8Array(readFileSync(path));
+      const info = await openModel(bytesSource('m', bytes));
+      const p: Record<string, Float32Array> = {};
+      for (const t of info.tensors) p[t.name] = await readTensorF32(bytesSource('m', bytes), t);
+      const net = netFor(arch);
+      const study = await studyLayers(net, p, digits, {
+        size: 32,
+        seed: 1,
+        momentum: 0.9,
+        bits: 8,
+      });
+      expect(study.map((s) => s.layer)).toEqual(
+        arch === VIT_ARCH
+          ? [
+              'patch input (pixels)',
+              'blocks.0.attn.qkv input',
+              'blocks.0.attn.proj input',
+              'blocks.0.mlp.fc1 input',
+              'blocks.0.mlp.fc2 input',
+              'blocks.1.attn.qkv input',
+              'blocks.1.attn.proj input',
+              'blocks.1.mlp.fc1 input',
+              'blocks.1.mlp.fc2 input',
+              'head input',
+            ]
+          : ['conv1 input (pixels)', 'conv2 input', 'fc1 input', 'fc2 input'],
+      );
+      for (const s of study) {
+        for (const pick of s.picks)
+          expect(Number.isFinite(pick.threshold), `${s.layer} ${pick.id}`).toBe(true);
+        expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(s.values);
+      }
+      // 32 digits: 16 tokens × 64 values per token for the ViT's qkv input; 8 × 28 × 28 for conv2's.
+      expect(study[1]!.values).toBe(arch === VIT_ARCH ? 32 * 16 * 64 : 32 * 8 * 14 * 14);
+    }
+  }, 120_000);
+});
