@@ -1,0 +1,85 @@
+// What one digit costs a demo network under a compression, layer by layer, for the latency model:
+// multiply-adds, weight bytes at the stored precision, activation bytes, and the arithmetic
+// precision. Weight layers carry the compression; the others (activations, pooling, norms,
+// attention) move activations.
+import type { LayerWork, Precision } from '../core/latency.ts';
+import {
+  Attention,
+  Conv2d,
+  Dense,
+  factorNet,
+  Residual,
+  type Layer,
+  type Net,
+} from '../core/net.ts';
+
+export interface Deployment {
+  /** Stored bits per weight of the weight layers (32 fp32, 16 fp16, ≤ 8 integers). */
+  weightBits: number;
+  /** Bits of the activations; 8 with integer weights means int8 arithmetic. */
+  actBits: 32 | 16 | 8;
+  /** 2:4 structured sparse weights (values + 2-bit indices). */
+  sparse24?: boolean;
+  /** Unstructured sparsity: the fraction of weights kept (values + a bitmask; dense arithmetic). */
+  density?: number;
+  /** Low rank: weight layers factorized to these ranks. */
+  ranks?: Record<string, number>;
+}
+
+export const FP32: Deployment = { weightBits: 32, actBits: 32 };
+
+function precisionOf(d: Deployment): Precision {
+  if (d.weightBits <= 8 && d.actBits === 8) return 'int8';
+  if (d.actBits === 16 || d.weightBits === 16) return 'fp16';
+  // Integer weights with float activations are dequantized to fp16 where the kernels can (W4A16).
+  return d.weightBits < 16 ? 'fp16' : 'fp32';
+}
+
+function weightBytes(rows: number, cols: number, d: Deployment): number {
+  const n = rows * cols;
+  const bits = d.weightBits;
+  const scales = bits < 16 ? rows * 4 : 0;
+  if (d.sparse24) return (n / 2) * (bits / 8) + (n / 2) * (2 / 8) + scales;
+  if (d.density !== undefined && d.density < 1)
+    return Math.ceil(d.density * n) * (bits / 8) + n / 8 + scales;
+  return n * (bits / 8) + scales;
+}
+
+/** Per-digit work of each layer (batch 1; scale with atBatch in core/latency.ts). */
+export function networkWork(net0: Net, d: Deployment): LayerWork[] {
+  const net = d.ranks ? factorNet(net0, new Map(Object.entries(d.ranks))) : net0;
+  const compute = precisionOf(d);
+  const actBytes = d.actBits / 8;
+  const out: LayerWork[] = [];
+  const visit = (layers: Layer[], prefix: string) => {
+    for (const [i, l] of layers.entries()) {
+      if (l instanceof Residual) {
+        visit(l.inner, `${prefix}residual ${i} › `);
+        continue;
+      }
+      const act = (l.inSize + l.outSize) * actBytes;
+      if (l instanceof Dense || l instanceof Conv2d)
+        out.push({
+          name: l.name,
+          macs: l.macs,
+          weightBytes: weightBytes(l.rows, l.cols, d) + (l.bias ? l.rows * 4 : 0),
+          activationBytes: act,
+          compute,
+          sparse24: !!d.sparse24,
+          passes: 1,
+        });
+      else
+        out.push({
+          name: `${prefix}${l.kind}`,
+          macs: l instanceof Attention ? 2 * l.tokens * l.tokens * l.dim : 0,
+          weightBytes: l.params().reduce((a, [, s]) => a + 4 * s.reduce((x, y) => x * y, 1), 0),
+          activationBytes: act,
+          compute: compute === 'int8' ? 'fp16' : compute,
+          sparse24: false,
+          passes: 1,
+        });
+    }
+  };
+  visit(net.layers, '');
+  return out;
+}
