@@ -70,6 +70,21 @@ test('distillation and pruning retrain the MLP in the worker, with pause, and ga
   const table = page.getByTestId('variants-table');
   await expect(table.locator('tr[data-technique="distillation"]')).toHaveCount(2);
   await expect(table.locator('tr[data-technique="pruning"]')).toHaveCount(2);
+  // Each variant has a roofline latency on the chosen hardware; the small student is faster than
+  // the teacher-sized pruned MLP (unstructured sparsity runs dense), and batching changes the bound.
+  const latency = async (technique: string) =>
+    Number(
+      await table.locator(`tr[data-technique="${technique}"]`).first().getAttribute('data-latency'),
+    );
+  const variants = page.getByTestId('variants');
+  await variants.getByLabel('Hardware profile').selectOption({ label: 'Apple M2 (10-core GPU)' });
+  await variants.getByLabel('Execution').selectOption('webgpu');
+  expect(await latency('distillation')).toBeGreaterThan(0);
+  expect(await latency('distillation')).toBeLessThan(await latency('pruning'));
+  const one = await latency('pruning');
+  await variants.getByLabel('Batch size').selectOption('1024');
+  expect(await latency('pruning')).toBeGreaterThan(one);
+  await expect(page.getByTestId('latency-notes')).toBeVisible();
   await info.attach('retraining', {
     body: await page.screenshot({ fullPage: true }),
     contentType: 'image/png',

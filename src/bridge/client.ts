@@ -54,6 +54,7 @@ export type {
   StudyOptions,
   Evaluation,
   TensorStats,
+  LayerWork,
   DistillPoint,
   DistillRequest,
   DistillResult,

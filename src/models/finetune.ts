@@ -15,6 +15,8 @@ import { batchOf, splitDigits, type Digits } from './mnist.ts';
 import { crossEntropyLoss, train } from './train.ts';
 import { initParams, netFor } from './zoo.ts';
 import { cpuRunner, runnerFor, storedBytes, type NetRunner } from './runner.ts';
+import { FP32, networkWork } from './work.ts';
+import type { LayerWork } from '../core/latency.ts';
 
 export type PruneMethod =
   { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };
@@ -33,6 +35,7 @@ export interface PruneOptions {
 export interface PruneResult {
   /** Bytes stored as float32 non-zeros plus a one-bit-per-weight mask. */
   bytes: number;
+  work: LayerWork[];
   layers: Array<{ name: string; params: number; sparsity: number }>;
   sparsity: number;
   fp32: Evaluation;
@@ -110,9 +113,16 @@ export async function pruneAndFineTune(
     sparsity: sparsityOf(Uint8Array.from(m)),
   }));
   const total = layers.reduce((a, l) => a + l.params, 0);
+  const r0 = layers.reduce((a, l) => a + l.sparsity * l.params, 0) / total;
   const density = new Map(layers.map((l) => [l.name, 1 - l.sparsity]));
   return {
     bytes: storedBytes(net, (l) => 32 * density.get(`${l.name}.weight`)! + 1),
+    work: networkWork(
+      net,
+      o.method.kind === 'nm' && o.method.n === 2 && o.method.m === 4
+        ? { ...FP32, sparse24: true }
+        : { ...FP32, density: 1 - r0 },
+    ),
     layers,
     sparsity: layers.reduce((a, l) => a + l.sparsity * l.params, 0) / total,
     fp32: evaluateLogits(reference, t.y, 10),
@@ -149,6 +159,7 @@ export interface DistillPoint {
 export interface DistillResult {
   student: string;
   studentBytes: number;
+  studentWork: LayerWork[];
   studentParams: number;
   teacherParams: number;
   /** Multiply-adds per digit in the weight layers. */
@@ -238,6 +249,7 @@ export async function distill(
   return {
     student: o.student,
     studentBytes: storedBytes(net),
+    studentWork: networkWork(net, FP32),
     studentParams: parameterCount(net),
     teacherParams: parameterCount(teacherNet),
     studentMacs: macsPerSample(net),

@@ -28,6 +28,8 @@ import {
   withQuantizedWeights,
 } from './qat.ts';
 import { netFor } from './zoo.ts';
+import { FP32, networkWork, weightsOnly } from './work.ts';
+import type { LayerWork } from '../core/latency.ts';
 import { train } from './train.ts';
 
 export { detectArchitecture } from './zoo.ts';
@@ -61,6 +63,8 @@ export interface VariantResult {
   spec: QuantSpec | null;
   /** Bytes to store the variant. */
   bytes: number;
+  /** Per-digit work of each layer, for the latency model. */
+  work: LayerWork[];
   evaluation: Evaluation;
   /** Where the forward passes ran. */
   on: 'webgpu' | 'cpu';
@@ -132,6 +136,7 @@ export async function evaluateVariants(
       label: 'fp32',
       spec: null,
       bytes: storedBytes(net),
+      work: networkWork(net, FP32),
       evaluation: evaluateLogits(reference, y, 10),
       on: ref.on,
     },
@@ -143,6 +148,7 @@ export async function evaluateVariants(
       label: v.label,
       spec: v.spec,
       bytes: specBytes(net, v.spec),
+      work: networkWork(net, weightsOnly(v.spec)),
       evaluation: evaluateLogits(r.logits, y, 10, reference),
       on: r.on,
     });
@@ -155,6 +161,8 @@ export interface QatRow {
   bits: number;
   /** Bytes with weights at `bits` (per-channel float32 scales). */
   bytes: number;
+  /** Integer arithmetic with weights at `bits` (activations packed into int8). */
+  work: LayerWork[];
   /** Weights and activations at `bits`, calibrated (MinMax), nothing retrained. */
   ptq: Evaluation;
   /** The same after fine-tuning through fake quantization. */
@@ -207,7 +215,13 @@ export async function compareQat(
       10,
       reference,
     );
-    rows.push({ bits, bytes: specBytes(net, { ...DEFAULT_SPEC, bits }), ptq, qat });
+    rows.push({
+      bits,
+      bytes: specBytes(net, { ...DEFAULT_SPEC, bits }),
+      work: networkWork(net, { weightBits: bits, actBits: 8 }),
+      ptq,
+      qat,
+    });
   }
   return { fp32: evaluateLogits(reference, y, 10), rows, epochs: opts.epochs };
 }
@@ -233,6 +247,7 @@ export interface LowRankResult {
   tuneEpochs: number;
   /** Bytes of the factorized model (factors in float32). */
   bytes: number;
+  work: LayerWork[];
   layers: LowRankLayer[];
   evaluation: Evaluation;
   fp32: Evaluation;
@@ -323,6 +338,14 @@ export async function evaluateLowRank(
     tuned,
     tuneEpochs: tune.epochs,
     bytes: storedBytes(net, (l) => (32 * factoredOf.get(`${l.name}.weight`)!) / (l.rows * l.cols)),
+    work: networkWork(net, {
+      ...FP32,
+      ranks: Object.fromEntries(
+        layers
+          .filter((l) => l.factoredParams < l.params)
+          .map((l) => [l.name.replace(/\.weight$/, ''), l.rank]),
+      ),
+    }),
     layers,
     evaluation: evaluateLogits(factored.logits, y, 10, reference.logits),
     fp32: evaluateLogits(reference.logits, y, 10),

@@ -3,6 +3,7 @@
 // precision. Weight layers carry the compression; the others (activations, pooling, norms,
 // attention) move activations.
 import type { LayerWork, Precision } from '../core/latency.ts';
+import { codeBits, type QuantSpec } from '../core/quant.ts';
 import {
   Attention,
   Conv2d,
@@ -27,6 +28,11 @@ export interface Deployment {
 }
 
 export const FP32: Deployment = { weightBits: 32, actBits: 32 };
+
+/** Weights through a quantization spec, activations kept in float. */
+export function weightsOnly(spec: QuantSpec): Deployment {
+  return { weightBits: codeBits(spec), actBits: 32 };
+}
 
 function precisionOf(d: Deployment): Precision {
   if (d.weightBits <= 8 && d.actBits === 8) return 'int8';

@@ -12,6 +12,7 @@ import {
   useStore,
   type DistillRequest,
   type Evaluation,
+  type LayerWork,
   type ModelSummary,
   type Notice,
   type PruneMethod,
@@ -147,7 +148,7 @@ export function togglePause(): void {
 function recordVariants(
   model: ModelSummary,
   technique: string,
-  rows: Array<{ label: string; bytes: number; evaluation: Evaluation }>,
+  rows: Array<{ label: string; bytes: number; work: LayerWork[]; evaluation: Evaluation }>,
 ): void {
   const add: VariantRow[] = rows.map((r) => ({
     key: `${model.id}|${technique}|${r.label}`,
@@ -156,6 +157,7 @@ function recordVariants(
     technique,
     label: r.label,
     bytes: r.bytes,
+    work: r.work,
     accuracy: r.evaluation.accuracy,
     agreement: r.evaluation.agreement,
     kl: r.evaluation.kl,
@@ -346,11 +348,13 @@ export async function compareQat(epochs = 1): Promise<void> {
       ...result.rows.map((r) => ({
         label: `PTQ W${r.bits}A${r.bits}`,
         bytes: r.bytes,
+        work: r.work,
         evaluation: r.ptq,
       })),
       ...result.rows.map((r) => ({
         label: `QAT W${r.bits}A${r.bits}`,
         bytes: r.bytes,
+        work: r.work,
         evaluation: r.qat,
       })),
     ]);
@@ -371,12 +375,13 @@ export async function factorize(energy: number, epochs = 0): Promise<void> {
     useStore.setState({ lowRank: { modelId: model.id, result } });
     const label = `${(energy * 100).toFixed(energy >= 0.999 ? 1 : 0)}% energy`;
     recordVariants(model, 'low rank (SVD)', [
-      { label, bytes: result.bytes, evaluation: result.evaluation },
+      { label, bytes: result.bytes, work: result.work, evaluation: result.evaluation },
       ...(result.tuned
         ? [
             {
               label: `${label}, fine-tuned ${result.tuneEpochs} epoch${result.tuneEpochs === 1 ? '' : 's'}`,
               bytes: result.bytes,
+              work: result.work,
               evaluation: result.tuned,
             },
           ]
@@ -512,11 +517,13 @@ export async function pruneFineTune(method: PruneMethod, epochs: number): Promis
       {
         label: `${pruneLabel(method)}, no fine-tuning`,
         bytes: result.bytes,
+        work: result.work,
         evaluation: result.pruned,
       },
       {
         label: `${pruneLabel(method)}, fine-tuned ${epochs} epoch${epochs === 1 ? '' : 's'}`,
         bytes: result.bytes,
+        work: result.work,
         evaluation: result.tuned,
       },
     ]);
@@ -555,10 +562,16 @@ export async function distillModel(request: DistillRequest): Promise<void> {
     }));
     const what = `${request.student}, T = ${request.temperature}, α = ${request.alpha}`;
     recordVariants(model, 'distillation', [
-      { label: `${what}: distilled`, bytes: result.studentBytes, evaluation: result.distilled },
+      {
+        label: `${what}: distilled`,
+        bytes: result.studentBytes,
+        work: result.studentWork,
+        evaluation: result.distilled,
+      },
       {
         label: `${request.student}: labels only`,
         bytes: result.studentBytes,
+        work: result.studentWork,
         evaluation: result.labelsOnly,
       },
     ]);

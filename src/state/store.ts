@@ -22,9 +22,11 @@ import type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  LayerWork,
 } from '../bridge/client.ts';
 
 export type {
+  LayerWork,
   DistillPoint,
   DistillRequest,
   DistillResult,
@@ -71,6 +73,8 @@ export interface VariantRow {
   technique: string;
   label: string;
   bytes: number;
+  /** Per-digit work of each layer, for the latency model. */
+  work: LayerWork[];
   accuracy: number;
   agreement: number | null;
   kl: number | null;

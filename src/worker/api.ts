@@ -72,6 +72,7 @@ export type {
   PruneResult,
 };
 export type { Evaluation } from '../models/evaluate.ts';
+export type { LayerWork } from '../core/latency.ts';
 export type { TensorRow } from '../engine/session.ts';
 export type { TensorStats } from '../core/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
