@@ -40,12 +40,10 @@ describe('masks equal torch', () => {
       const w = Float32Array.from(c.w);
       const rows = c.shape[0]!;
       const cols = w.length / rows;
-      const mask =
-        c.kind === 'l1_unstructured'
-          ? magnitudeMask(w, c.amount)
-          : c.kind === 'ln_structured'
-            ? rowMask(channelL1Keep(w, rows, c.amount), cols)
-            : nmMask(w, cols, c.n, c.m);
+      let mask: Uint8Array;
+      if (c.kind === 'nm') mask = nmMask(w, cols, c.n, c.m);
+      else if (c.kind === 'l1_unstructured') mask = magnitudeMask(w, c.amount);
+      else mask = rowMask(channelL1Keep(w, rows, c.amount), cols);
       expect([...mask]).toEqual(c.mask);
     });
 });

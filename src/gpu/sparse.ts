@@ -1,0 +1,84 @@
+// Sparse dense-layer products on the GPU: upload, dispatch, read back (twins in src/core/sparse.ts).
+// Weights stay resident between calls in a SparseLayer so a benchmark can time the products alone.
+import type { Csr, Sparse24 } from '../core/sparse.ts';
+import { readBack, storage, uploadF32 } from './buffers.ts';
+import type { GpuContext } from './device.ts';
+import { encodeCsr, encodeSparse24 } from './kernels/sparse.ts';
+
+function uploadU32(device: GPUDevice, a: Uint32Array): GPUBuffer {
+  const b = storage(device, Math.max(4, a.byteLength));
+  if (a.length) device.queue.writeBuffer(b, 0, a);
+  return b;
+}
+
+export interface SparseLayer {
+  run(x: Float32Array, B: number): Promise<Float32Array>;
+  destroy(): void;
+}
+
+export function sparse24Layer(
+  ctx: GpuContext,
+  w: Sparse24,
+  bias: Float32Array | null,
+): SparseLayer {
+  const { device } = ctx;
+  const values = uploadF32(device, w.values, 0, w.values.length);
+  const meta = uploadU32(device, w.meta);
+  const b = bias ? uploadF32(device, bias, 0, bias.length) : null;
+  return {
+    async run(x, B) {
+      const xb = uploadF32(device, x, 0, B * w.k);
+      const y = storage(device, B * w.n * 4);
+      const enc = device.createCommandEncoder();
+      const temps = await encodeSparse24(
+        device,
+        enc,
+        { x: xb, values, meta, bias: b, y },
+        B,
+        w.k,
+        w.n,
+      );
+      try {
+        const [bytes] = await readBack(device, enc, [y]);
+        return new Float32Array(bytes!, 0, B * w.n);
+      } finally {
+        [xb, y, ...temps].forEach((t) => t.destroy());
+      }
+    },
+    destroy() {
+      [values, meta, b].forEach((t) => t?.destroy());
+    },
+  };
+}
+
+export function csrLayer(ctx: GpuContext, w: Csr, bias: Float32Array | null): SparseLayer {
+  const { device } = ctx;
+  const rowPtr = uploadU32(device, w.rowPtr);
+  const colIdx = uploadU32(device, w.colIdx);
+  const values = uploadF32(device, w.values, 0, w.values.length);
+  const b = bias ? uploadF32(device, bias, 0, bias.length) : null;
+  return {
+    async run(x, B) {
+      const xb = uploadF32(device, x, 0, B * w.k);
+      const y = storage(device, B * w.n * 4);
+      const enc = device.createCommandEncoder();
+      const temps = await encodeCsr(
+        device,
+        enc,
+        { x: xb, rowPtr, colIdx, values, bias: b, y },
+        B,
+        w.k,
+        w.n,
+      );
+      try {
+        const [bytes] = await readBack(device, enc, [y]);
+        return new Float32Array(bytes!, 0, B * w.n);
+      } finally {
+        [xb, y, ...temps].forEach((t) => t.destroy());
+      }
+    },
+    destroy() {
+      [rowPtr, colIdx, values, b].forEach((t) => t?.destroy());
+    },
+  };
+}
