@@ -11,6 +11,9 @@ import { denseStackGpu } from '../src/gpu/dense.ts';
 import { backward, forward, logitsOf, netParams } from '../src/core/net.ts';
 import { adamState, adamStep, crossEntropy } from '../src/core/nn.ts';
 import { GpuNet } from '../src/gpu/net-gpu.ts';
+import { magnitudeMask, nmMask } from '../src/core/prune.ts';
+import { compress24, toCsr } from '../src/core/sparse.ts';
+import { csrLayer, sparse24Layer } from '../src/gpu/sparse.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {
@@ -28,6 +31,18 @@ export interface BenchReport {
   quant: BenchRow[];
   /** Each demo model: inference samples per second, and one training step (batch 64) in ms. */
   models: ModelRow[];
+  /** Sparse products against the dense kernel on one layer shape (GPU only). */
+  sparse: SparseReport | null;
+}
+
+export interface SparseReport {
+  shape: { b: number; k: number; n: number };
+  denseMs: number;
+  sparse24Ms: number;
+  /** CSR at each sparsity (fraction of zeros). */
+  csr: Array<{ sparsity: number; ms: number }>;
+  /** The lowest sparsity of the sweep at which CSR beat the dense kernel (null: none did). */
+  breakEven: number | null;
 }
 
 export interface ModelRow {
@@ -144,6 +159,51 @@ async function run(): Promise<BenchReport> {
       gpuStepMs,
     });
   }
+  let sparse: SparseReport | null = null;
+  if (got.ok) {
+    const [b, k, n] = [64, 1024, 1024];
+    const w0 = normal(n * k, 500, 0.05);
+    const x = normal(b * k, 501);
+    const layer = [{ weight: w0, bias: null, in: k, out: n }];
+    await denseStackGpu(got.ctx, layer, x, b);
+    const denseMs = await best(() => denseStackGpu(got.ctx, layer, x, b));
+    const m24 = nmMask(w0, k, 2, 4);
+    const s24 = sparse24Layer(
+      got.ctx,
+      compress24(
+        w0.map((v, i) => (m24[i] ? v : 0)),
+        n,
+        k,
+      ),
+      null,
+    );
+    await s24.run(x, b);
+    const sparse24Ms = await best(() => s24.run(x, b));
+    s24.destroy();
+    const csr: SparseReport['csr'] = [];
+    for (const sparsity of [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99]) {
+      const m = magnitudeMask(w0, sparsity);
+      const g = csrLayer(
+        got.ctx,
+        toCsr(
+          w0.map((v, i) => (m[i] ? v : 0)),
+          n,
+          k,
+        ),
+        null,
+      );
+      await g.run(x, b);
+      csr.push({ sparsity, ms: await best(() => g.run(x, b)) });
+      g.destroy();
+    }
+    sparse = {
+      shape: { b, k, n },
+      denseMs,
+      sparse24Ms,
+      csr,
+      breakEven: csr.find((c) => c.ms < denseMs)?.sparsity ?? null,
+    };
+  }
   if (sink === 42.5) console.log('');
   return {
     adapter,
@@ -151,6 +211,7 @@ async function run(): Promise<BenchReport> {
     rows,
     quant,
     models,
+    sparse,
   };
 }
 

@@ -49,6 +49,8 @@ export interface TrainOptions {
    * parameters come back into p at the end.
    */
   trainer?: NetTrainer | undefined;
+  /** Called before each step with its number (e.g. to move pruning masks on a schedule). */
+  beforeStep?: ((step: number) => void) | undefined;
   /** Awaited every few steps with the fraction done: progress, pause and cancel go here. */
   tick?: ((fraction: number) => Promise<void>) | undefined;
   /** After each epoch; return false to stop. */
@@ -103,6 +105,10 @@ export async function train(
       const idx = Array.from(order.subarray(s * o.batch, (s + 1) * o.batch), (i) => trainIdx[i]!);
       const { x, y } = o.shift ? shiftedBatch(d, idx, o.shift, rand) : batchOf(d, idx);
       const lr = learningRate(o, step, steps);
+      if (o.beforeStep) {
+        o.beforeStep(step);
+        applyMasks(p, o.masks);
+      }
       if (o.trainer) {
         total += await o.trainer.step(x, y, o.batch, {
           lr,
