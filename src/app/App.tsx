@@ -14,6 +14,7 @@ import { PlannerPanel } from '../ui/PlannerPanel.tsx';
 import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
 import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
 import { TrainingPanel } from '../ui/TrainingPanel.tsx';
+import { PruningPanel } from '../ui/PruningPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -46,6 +47,7 @@ export function App() {
         <ErrorBoundary>
           <AccuracyPanel />
           <CalibrationPanel />
+          <PruningPanel />
           <TrainingPanel />
           <SensitivityTable />
           <PlannerPanel />

@@ -26,6 +26,10 @@ import type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  GradualResult,
+  LabMethod,
+  PruneStudy,
+  SweepPoint,
 } from '../worker/api.ts';
 
 export type {
@@ -60,6 +64,11 @@ export type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  GradualResult,
+  LabMethod,
+  PruneStudy,
+  SweepPoint,
+  LayerReport,
 } from '../worker/api.ts';
 
 export interface EngineClient {
@@ -112,6 +121,15 @@ export interface EngineClient {
     req: { modelId: string; o: DistillRequest; onPoint: (p: DistillPoint) => void },
     opts: JobOptions,
   ): Promise<DistillResult>;
+  pruneStudy(req: { modelId: string; method: LabMethod }, opts: JobOptions): Promise<PruneStudy>;
+  pruneSweep(
+    req: { modelId: string; sparsities: number[]; fineTune: boolean },
+    opts: JobOptions,
+  ): Promise<SweepPoint[]>;
+  gradualPrune(
+    req: { modelId: string; final: number; epochs: number },
+    opts: JobOptions,
+  ): Promise<GradualResult>;
 }
 
 /** Pausing a training job: the worker is told each time the person pauses or resumes. */
@@ -197,6 +215,21 @@ export function createEngineClient(
     distill: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>
         api.distill(jobId, req.modelId, req.o, progress, Comlink.proxy(req.onPoint)),
+      ),
+    pruneStudy: (req, opts) =>
+      asJob(api, opts, (jobId) => api.pruneStudy(jobId, req.modelId, req.method)),
+    pruneSweep: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.pruneSweep(
+          jobId,
+          req.modelId,
+          { sparsities: req.sparsities, fineTune: req.fineTune },
+          progress,
+        ),
+      ),
+    gradualPrune: (req, opts) =>
+      asJob(api, opts, (jobId, progress) =>
+        api.gradualPrune(jobId, req.modelId, { final: req.final, epochs: req.epochs }, progress),
       ),
     exportModel: (req, opts) =>
       asJob(api, opts, (jobId, progress) =>

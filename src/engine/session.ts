@@ -50,6 +50,15 @@ import {
 } from '../models/runner.ts';
 import { netFor } from '../models/zoo.ts';
 import {
+  gradualPrune,
+  sparsitySweep,
+  studyPruning,
+  type GradualResult,
+  type LabMethod,
+  type PruneStudy,
+  type SweepPoint,
+} from '../models/prune-lab.ts';
+import {
   distill,
   pruneAndFineTune,
   type DistillOptions,
@@ -476,6 +485,43 @@ export function createSession() {
         tick: ticker(opts),
         onPoint: opts.onPoint,
       });
+    },
+
+    /** The pruning lab: masks by method, their accounting and the pruned model's accuracy. */
+    async pruneStudy(
+      modelId: string,
+      digits: Digits,
+      method: LabMethod,
+      opts: { backend?: AnalysisBackend } = {},
+    ): Promise<PruneStudy> {
+      const { net, params } = await this.runnable(modelId);
+      return studyPruning(net, params, digits, method, (opts.backend ?? cpuBackend()).net);
+    },
+
+    /** Accuracy against sparsity for each pruning method, optionally fine-tuned one epoch each. */
+    async pruneSweep(
+      modelId: string,
+      digits: Digits,
+      o: { sparsities: number[]; fineTune: boolean },
+      opts: RunOptions & { backend?: AnalysisBackend } = {},
+    ): Promise<SweepPoint[]> {
+      const { net, params } = await this.runnable(modelId);
+      return sparsitySweep(net, params, digits, {
+        ...o,
+        runner: (opts.backend ?? cpuBackend()).net,
+        tick: ticker(opts),
+      });
+    },
+
+    /** Gradual (cubic) magnitude pruning with fine-tuning, against one-shot pruning. */
+    async gradualPrune(
+      modelId: string,
+      digits: Digits,
+      o: { final: number; epochs: number },
+      opts: RunOptions = {},
+    ): Promise<GradualResult> {
+      const { net, params } = await this.runnable(modelId);
+      return gradualPrune(net, params, digits, { ...o, every: 25, tick: ticker(opts) });
     },
 
     /** LLM.int8() decomposition of one tensor. */

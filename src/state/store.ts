@@ -22,6 +22,9 @@ import type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  GradualResult,
+  PruneStudy,
+  SweepPoint,
   LayerWork,
 } from '../bridge/client.ts';
 
@@ -32,6 +35,10 @@ export type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  GradualResult,
+  LabMethod,
+  PruneStudy,
+  SweepPoint,
   LayerStudy,
   PtqComparison,
   StudyOptions,
@@ -122,6 +129,13 @@ export interface SlimState {
     points: DistillPoint[];
     result: DistillResult | null;
   } | null;
+  /** The pruning lab on the open demo model. */
+  pruneLab: {
+    modelId: string;
+    study: PruneStudy | null;
+    sweep: SweepPoint[] | null;
+    gradual: GradualResult | null;
+  } | null;
   /** Every variant evaluated in this session, for the comparison table. */
   variants: VariantRow[];
   /** The calibration lab on the open demo model. */
@@ -133,6 +147,8 @@ export interface SlimState {
   opening: boolean;
   notices: Notice[];
 }
+
+export type { LayerReport } from '../bridge/client.ts';
 
 export const DEFAULT_BINS = 64;
 
@@ -172,6 +188,7 @@ export const useStore = create<SlimState>()(() => ({
   lowRank: null,
   prune: null,
   distillation: null,
+  pruneLab: null,
   variants: [],
   calibration: null,
   ptq: null,

@@ -28,6 +28,13 @@ import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
 import type { LowRankResult, QatComparison, VariantResult } from '../models/runner.ts';
 import type { DistillPoint, DistillResult, PruneMethod, PruneResult } from '../models/finetune.ts';
+import type {
+  GradualResult,
+  LabMethod,
+  LayerReport,
+  PruneStudy,
+  SweepPoint,
+} from '../models/prune-lab.ts';
 
 /** What a person chooses for a distillation run. */
 export interface DistillRequest {
@@ -70,6 +77,11 @@ export type {
   DistillResult,
   PruneMethod,
   PruneResult,
+  GradualResult,
+  LabMethod,
+  LayerReport,
+  PruneStudy,
+  SweepPoint,
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { LayerWork } from '../core/latency.ts';
@@ -434,6 +446,46 @@ export function createEngineApi(gpu: GPU | undefined) {
           onProgress: progress,
           paused: () => paused.has(jobId),
           ...(onPoint ? { onPoint } : {}),
+        }),
+      );
+    },
+
+    /** The pruning lab's study of one method on a demo model. */
+    async pruneStudy(jobId: string, modelId: string, method: LabMethod): Promise<PruneStudy> {
+      return runJob(jobId, async () =>
+        session.pruneStudy(modelId, await loadDigits(), method, { backend }),
+      );
+    },
+
+    async pruneSweep(
+      jobId: string,
+      modelId: string,
+      o: { sparsities: number[]; fineTune: boolean },
+      onProgress?: (fraction: number) => void,
+    ): Promise<SweepPoint[]> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.pruneSweep(modelId, await loadDigits(), o, {
+          backend,
+          signal,
+          onProgress: progress,
+          paused: () => paused.has(jobId),
+        }),
+      );
+    },
+
+    async gradualPrune(
+      jobId: string,
+      modelId: string,
+      o: { final: number; epochs: number },
+      onProgress?: (fraction: number) => void,
+    ): Promise<GradualResult> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) =>
+        session.gradualPrune(modelId, await loadDigits(), o, {
+          signal,
+          onProgress: progress,
+          paused: () => paused.has(jobId),
         }),
       );
     },
