@@ -4,6 +4,14 @@ import { MAX_BINS } from '../core/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
 import { runQdq } from './qdq.ts';
 import { runCalibrate } from './calibrate.ts';
+import {
+  globalCut,
+  pruneAll,
+  pruneMethodFromFlags,
+  pruneTensor,
+  prunable,
+  type CliPruneMethod,
+} from './prune.ts';
 import { modelBytes, QUANTIZE_FLAGS, quantizeAll, specFromFlags } from './quantize.ts';
 import { storable } from '../engine/export.ts';
 import { summarizeAll } from './stats.ts';
@@ -18,6 +26,8 @@ const USAGE = `usage: slimlab inspect FILE... [--json]
                         [--scale-dtype f32|f16] [--filter TEXT] [--json] [--memory] [--out FILE]
        slimlab calibrate --input ACTS.npy --method minmax|ema:M|percentile:P|mse|kl[:BINS:LEVELS]
                          [--bits B] [--batch N] [--json]
+       slimlab prune FILE... --method magnitude|global-magnitude|nm:N:M|channel-l1 [--sparsity S]
+                     [--json] [--out FILE]
        slimlab stats FILE... [--json] [--bins N] [--memory]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
@@ -36,6 +46,11 @@ commands:
             --batch rows a batch for ema, default 32), its scale and zero point, and the clipping
             and rounding MSE of quantizing the activations with it: symmetric int B (default 8)
             when they have negative values, unsigned otherwise
+  prune     every float weight of rank ≥ 2 pruned: magnitude (per tensor, torch l1_unstructured),
+            global-magnitude (one threshold for the model, global_unstructured), nm:N:M (keep the N
+            largest |w| of every M along each row) or channel-l1 (zero the output channels of
+            smallest L1 norm, ln_structured dim 0); prints each weight's sparsity and relative
+            error; --out writes the pruned model as .safetensors (pruned weights as F32)
   stats     histogram and statistics of every tensor (one JSON object a line with --json);
             --memory adds the peak resident memory of the process
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
@@ -71,6 +86,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   if (cmd === 'convert') return convert(rest, io);
   if (cmd === 'stats') return stats(rest, io);
   if (cmd === 'quantize') return quantizeCmd(rest, io);
+  if (cmd === 'prune') return pruneCmd(rest, io);
   if (cmd === 'calibrate') return calibrateCmd(rest, io);
   if (cmd === 'quantize-linear' || cmd === 'dequantize-linear')
     return qdq(cmd === 'quantize-linear' ? 'quantize' : 'dequantize', rest, io);
@@ -213,6 +229,67 @@ async function quantizeCmd(args: string[], io: Io): Promise<number> {
   }
   if (flags.has('memory'))
     io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  return 0;
+}
+
+async function pruneCmd(args: string[], io: Io): Promise<number> {
+  const valued = ['method', 'sparsity', 'out'];
+  const { flags, positional } = parseArgs(args, valued);
+  const unknown = [...flags.keys()].filter((k) => ![...valued, 'json'].includes(k));
+  let method: CliPruneMethod;
+  try {
+    if (unknown.length) throw new Error(`unknown option --${unknown[0]}`);
+    if (positional.length === 0) throw new Error('prune needs FILE...');
+    method = pruneMethodFromFlags(flags);
+    const out = flags.get('out');
+    if (out !== undefined && !out.toLowerCase().endsWith('.safetensors'))
+      throw new Error('--out writes .safetensors');
+  } catch (e) {
+    io.err(`slimlab: ${(e as Error).message}`);
+    return 1;
+  }
+  const json = flags.has('json');
+  try {
+    await withOpenFiles(positional, async (m) => {
+      if (!json) io.out(`${m.info.file}:`);
+      let params = 0;
+      let zeros = 0;
+      for await (const r of pruneAll(m, method)) {
+        params += r.params;
+        zeros += r.zeros;
+        if (json) io.out(JSON.stringify(r));
+        else
+          io.out(
+            `  ${r.name}  [${r.shape.join(', ')}]  sparsity ${(r.sparsity * 100).toFixed(2)}%  relative error ${r.relative_error.toPrecision(4)}`,
+          );
+      }
+      const total = { file: m.info.file, params, zeros, sparsity: params ? zeros / params : 0 };
+      if (json) io.out(JSON.stringify(total));
+      else
+        io.out(
+          `  model: ${zeros} of ${params} weights pruned (${(total.sparsity * 100).toFixed(2)}%)`,
+        );
+      const out = flags.get('out');
+      if (out !== undefined) {
+        const weights = m.info.tensors.filter(prunable);
+        const cut =
+          method.kind === 'global-magnitude'
+            ? await globalCut(m, weights, method.sparsity, {
+                buffer: new ArrayBuffer(weights.reduce((a, t) => Math.max(a, t.bytes), 0)),
+              })
+            : undefined;
+        const state = cut ? { ...cut, ties: cut.atThreshold } : undefined;
+        const bytes = await convertTo(m, out, {
+          format: 'safetensors',
+          transform: (t, x) => pruneTensor(x, t.shape, method, state),
+        });
+        if (!json) io.out(`${out}: ${bytes} bytes`);
+      }
+    });
+  } catch (e) {
+    io.err(`slimlab: ${(isFormatError(e) ? e.message : (e as Error).message).replace(/\n/g, ' ')}`);
+    return 2;
+  }
   return 0;
 }
 

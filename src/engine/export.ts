@@ -42,6 +42,11 @@ export type ExportOptions =
       symmetric?: boolean;
       /** Any integer scheme, or fp16 / bf16, for the float weights of rank ≥ 2. */
       spec?: QuantSpec;
+      /**
+       * Rewrites float weights of rank ≥ 2 (e.g. zeroes pruned entries) before anything else; they
+       * are then written as F32 (or through `spec`).
+       */
+      transform?: (t: TensorInfo, x: Float32Array) => Float32Array | Promise<Float32Array>;
     }
   | { format: 'gguf'; type: 'F32' | 'F16' | 'Q8_0' | 'Q4_0' }
   | { format: 'npy'; tensor: string };
@@ -105,16 +110,36 @@ export function storable(spec: QuantSpec): boolean {
   return spec.format === 'int' || spec.format === 'fp16' || spec.format === 'bf16';
 }
 
-function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
+function safetensorsTensors(
+  m: ExportSource,
+  spec: QuantSpec | null,
+  transform?: (t: TensorInfo, x: Float32Array) => Float32Array | Promise<Float32Array>,
+) {
+  const transformed = (t: TensorInfo) =>
+    transform !== undefined && isFloatTensor(t) && t.shape.length >= 2 && t.params > 0;
   const out: OutTensor[] = [];
   const entries: Record<string, QuantEntry> = {};
   if (spec && !storable(spec))
     throw new Error(
       `${spec.format} cannot be stored in safetensors yet: choose an integer format, fp16 or bf16`,
     );
+  const read = async (t: TensorInfo) => {
+    const x = await readTensorF32(sourceOf(m, t), t);
+    return transformed(t) ? transform!(t, x) : x;
+  };
   for (const t of m.info.tensors) {
     if (!spec || !isFloatTensor(t) || t.shape.length < 2 || t.params === 0) {
-      out.push(asIs(m, t));
+      out.push(
+        transformed(t)
+          ? {
+              name: t.name,
+              dtype: 'F32',
+              shape: t.shape,
+              bytes: t.params * 4,
+              data: async () => f32Bytes(await read(t)),
+            }
+          : asIs(m, t),
+      );
       continue;
     }
     if (spec.format === 'fp16' || spec.format === 'bf16') {
@@ -124,10 +149,7 @@ function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
         dtype: fmt === 'fp16' ? 'F16' : 'BF16',
         shape: t.shape,
         bytes: t.params * 2,
-        data: async () => {
-          const x = await readTensorF32(sourceOf(m, t), t);
-          return castBytes(x, fmt);
-        },
+        data: async () => castBytes(await read(t), fmt),
       });
       continue;
     }
@@ -157,7 +179,7 @@ function safetensorsTensors(m: ExportSource, spec: QuantSpec | null) {
     // The codes, scales and zero points come from one quantization, kept until its last part is written.
     let memo: Promise<QuantOutcome> | null = null;
     const q = () =>
-      (memo ??= readTensorF32(sourceOf(m, t), t).then((x) =>
+      (memo ??= read(t).then((x) =>
         quantize(x, t.shape, fit, { codes: true, dequantized: false }),
       ));
     const done = () => (memo = null);
@@ -274,7 +296,7 @@ export function exportModel(m: ExportSource, o: ExportOptions): OutFile {
       { 'general.name': source, 'slimlab.tensor_type': o.type },
     );
   }
-  const { out, entries } = safetensorsTensors(m, exportSpec(o));
+  const { out, entries } = safetensorsTensors(m, exportSpec(o), o.transform);
   const metadata: Record<string, string> = { 'slimlab.source': source };
   for (const [k, v] of Object.entries(m.info.metadata))
     if (k !== QUANT_KEY && !k.startsWith('slimlab.')) metadata[k] = v;

@@ -367,7 +367,18 @@ function SpeedTable({ work, dense }: { work: LayerWork[]; dense: LayerWork[] }) 
     [work, dense],
   );
   const verdict = (r: number) => (r > 1.05 ? 'faster' : r < 0.95 ? 'slower' : 'no faster');
-  const notes = [...new Set(rows.flatMap((r) => r.notes))];
+  // The same reason for several profiles is said once, naming them all.
+  const grouped = new Map<string, string[]>();
+  for (const r of rows)
+    for (const n of r.notes) {
+      const key = n.split(r.p.name).join('{profile}');
+      grouped.set(key, [...(grouped.get(key) ?? []), r.p.name]);
+    }
+  const notes = [...grouped].map(([k, names]) =>
+    k
+      .split('{profile}')
+      .join(names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!),
+  );
   return (
     <>
       <table data-testid="prune-speed">
@@ -443,7 +454,7 @@ function SweepChart() {
             tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
           />
           <Tooltip formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`} />
-          <Legend />
+          <Legend verticalAlign="top" />
           {families.map((f, i) => (
             <Scatter
               key={f}

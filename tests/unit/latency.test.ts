@@ -156,7 +156,7 @@ describe('work of the demo networks', () => {
     expect(low.find((w) => w.name === 'fc1.b')!.macs).toBe(8 * 64);
   });
 
-  test('sparse layouts: 2:4 stores half the values plus 2-bit indices; unstructured adds a bitmask', () => {
+  test('2:4 reads half the values plus 2-bit indices; unstructured sparsity reads what dense does', () => {
     const net = mlp([784, 256, 10], 'm');
     const s = networkWork(net, { weightBits: 8, actBits: 8, sparse24: true }).find(
       (w) => w.name === 'fc1',
@@ -166,6 +166,7 @@ describe('work of the demo networks', () => {
     const u = networkWork(net, { weightBits: 32, actBits: 32, density: 0.1 }).find(
       (w) => w.name === 'fc1',
     )!;
-    expect(u.weightBytes).toBe(Math.ceil(0.1 * n) * 4 + n / 8 + 256 * 4);
+    // Unstructured sparsity runs on the dense kernel: it reads every weight.
+    expect(u.weightBytes).toBe(n * 4 + 256 * 4);
   });
 });
