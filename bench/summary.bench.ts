@@ -13,7 +13,7 @@ import { adamState, adamStep, crossEntropy } from '../src/core/nn.ts';
 import { GpuNet } from '../src/gpu/net-gpu.ts';
 import { magnitudeMask, nmMask } from '../src/core/prune.ts';
 import { compress24, toCsr } from '../src/core/sparse.ts';
-import { csrLayer, sparse24Layer } from '../src/gpu/sparse.ts';
+import { csrLayer, directLayer, sparse24Layer } from '../src/gpu/sparse.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {
@@ -37,11 +37,13 @@ export interface BenchReport {
 
 export interface SparseReport {
   shape: { b: number; k: number; n: number };
+  /** The tiled dense kernel (linear.wgsl) and the direct one with the sparse kernels' mapping. */
   denseMs: number;
+  directMs: number;
   sparse24Ms: number;
   /** CSR at each sparsity (fraction of zeros). */
   csr: Array<{ sparsity: number; ms: number }>;
-  /** The lowest sparsity of the sweep at which CSR beat the dense kernel (null: none did). */
+  /** The lowest sparsity of the sweep at which CSR beat the faster dense kernel (null: none did). */
   breakEven: number | null;
 }
 
@@ -167,6 +169,10 @@ async function run(): Promise<BenchReport> {
     const layer = [{ weight: w0, bias: null, in: k, out: n }];
     await denseStackGpu(got.ctx, layer, x, b);
     const denseMs = await best(() => denseStackGpu(got.ctx, layer, x, b));
+    const direct = directLayer(got.ctx, w0, n, k, null);
+    await direct.run(x, b);
+    const directMs = await best(() => direct.run(x, b));
+    direct.destroy();
     const m24 = nmMask(w0, k, 2, 4);
     const s24 = sparse24Layer(
       got.ctx,
@@ -199,9 +205,10 @@ async function run(): Promise<BenchReport> {
     sparse = {
       shape: { b, k, n },
       denseMs,
+      directMs,
       sparse24Ms,
       csr,
-      breakEven: csr.find((c) => c.ms < denseMs)?.sparsity ?? null,
+      breakEven: csr.find((c) => c.ms < Math.min(denseMs, directMs))?.sparsity ?? null,
     };
   }
   if (sink === 42.5) console.log('');

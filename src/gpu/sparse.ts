@@ -3,7 +3,7 @@
 import type { Csr, Sparse24 } from '../core/sparse.ts';
 import { readBack, storage, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { encodeCsr, encodeSparse24 } from './kernels/sparse.ts';
+import { encodeCsr, encodeDirect, encodeSparse24 } from './kernels/sparse.ts';
 
 function uploadU32(device: GPUDevice, a: Uint32Array): GPUBuffer {
   const b = storage(device, Math.max(4, a.byteLength));
@@ -79,6 +79,36 @@ export function csrLayer(ctx: GpuContext, w: Csr, bias: Float32Array | null): Sp
     },
     destroy() {
       [rowPtr, colIdx, values, b].forEach((t) => t?.destroy());
+    },
+  };
+}
+
+/** The dense baseline with the sparse kernels' mapping (no workgroup memory). */
+export function directLayer(
+  ctx: GpuContext,
+  w: Float32Array,
+  n: number,
+  k: number,
+  bias: Float32Array | null,
+): SparseLayer {
+  const { device } = ctx;
+  const wb = uploadF32(device, w, 0, w.length);
+  const b = bias ? uploadF32(device, bias, 0, bias.length) : null;
+  return {
+    async run(x, B) {
+      const xb = uploadF32(device, x, 0, B * k);
+      const y = storage(device, B * n * 4);
+      const enc = device.createCommandEncoder();
+      const temps = await encodeDirect(device, enc, { x: xb, w: wb, bias: b, y }, B, k, n);
+      try {
+        const [bytes] = await readBack(device, enc, [y]);
+        return new Float32Array(bytes!, 0, B * n);
+      } finally {
+        [xb, y, ...temps].forEach((t) => t.destroy());
+      }
+    },
+    destroy() {
+      [wb, b].forEach((t) => t?.destroy());
     },
   };
 }

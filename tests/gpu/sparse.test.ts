@@ -5,7 +5,7 @@ import { linearForward } from '../../src/core/nn.ts';
 import { magnitudeMask, nmMask } from '../../src/core/prune.ts';
 import { compress24, csrMatmul, sparse24Matmul, toCsr } from '../../src/core/sparse.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { csrLayer, sparse24Layer } from '../../src/gpu/sparse.ts';
+import { csrLayer, directLayer, sparse24Layer } from '../../src/gpu/sparse.ts';
 import { normal } from '../helpers/random.ts';
 import { DENSE_TOLERANCE } from './tolerances.ts';
 
@@ -69,6 +69,19 @@ describe('sparse products match the dense product of the same pruned weight', ()
         g.destroy();
       }
     });
+
+  test("the direct dense kernel (the sparse kernels' baseline) matches linearForward", async () => {
+    const [B, K, N] = [13, 70, 9];
+    const w = normal(N * K, 21, 0.1);
+    const x = normal(B * K, 22);
+    const bias = normal(N, 23, 0.1);
+    const g = directLayer(ctx, w, N, K, bias);
+    try {
+      close(await g.run(x, B), linearForward(x, B, K, w, N, bias));
+    } finally {
+      g.destroy();
+    }
+  });
 
   test('compressing a weight that is not 2:4 says where', () => {
     const w = Float32Array.from([1, 2, 3, 0, 0, 0, 0, 0]);

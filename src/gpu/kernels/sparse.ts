@@ -1,5 +1,7 @@
-// Wrappers of shaders/prune/sparse24_matmul.wgsl and csr_matmul.wgsl (twins: src/core/sparse.ts).
+// Wrappers of shaders/prune/sparse24_matmul.wgsl and csr_matmul.wgsl (twins: src/core/sparse.ts),
+// and of their dense baseline with the same mapping, shaders/matmul/linear_direct.wgsl.
 import sparse24Code from '../../../shaders/prune/sparse24_matmul.wgsl?raw';
+import directCode from '../../../shaders/matmul/linear_direct.wgsl?raw';
 import csrCode from '../../../shaders/prune/csr_matmul.wgsl?raw';
 import { pipeline, uniform } from '../buffers.ts';
 
@@ -80,5 +82,25 @@ export async function encodeCsr(
     n,
     b,
   );
+  return [params];
+}
+
+/** Encodes y = x · Wᵀ (+ b) with the direct dense kernel; returns temporaries to destroy. */
+export async function encodeDirect(
+  device: GPUDevice,
+  enc: GPUCommandEncoder,
+  buf: { x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer },
+  b: number,
+  k: number,
+  n: number,
+): Promise<GPUBuffer[]> {
+  const p = await pipeline(device, 'linear_direct', directCode);
+  const params = uniform(device, [
+    ['u32', b],
+    ['u32', k],
+    ['u32', n],
+    ['u32', buf.bias ? 1 : 0],
+  ]);
+  dispatch(device, enc, p, [buf.x, buf.w, buf.bias ?? buf.w, buf.y, params], n, b);
   return [params];
 }
