@@ -187,7 +187,7 @@ async function run(): Promise<BenchReport> {
     const sparse24Ms = await best(() => s24.run(x, b));
     s24.destroy();
     const csr: SparseReport['csr'] = [];
-    for (const sparsity of [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99]) {
+    for (const sparsity of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]) {
       const m = magnitudeMask(w0, sparsity);
       const g = csrLayer(
         got.ctx,
