@@ -15,6 +15,7 @@ import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
 import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
 import { TrainingPanel } from '../ui/TrainingPanel.tsx';
 import { PruningPanel } from '../ui/PruningPanel.tsx';
+import { LatencyPanel } from '../ui/LatencyPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -49,6 +50,7 @@ export function App() {
           <CalibrationPanel />
           <PruningPanel />
           <TrainingPanel />
+          <LatencyPanel />
           <SensitivityTable />
           <PlannerPanel />
           <ZeroPointCard />

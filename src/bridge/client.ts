@@ -30,6 +30,8 @@ import type {
   LabMethod,
   PruneStudy,
   SweepPoint,
+  Deployment,
+  LayerWork,
 } from '../worker/api.ts';
 
 export type {
@@ -69,6 +71,7 @@ export type {
   PruneStudy,
   SweepPoint,
   LayerReport,
+  Deployment,
 } from '../worker/api.ts';
 
 export interface EngineClient {
@@ -122,6 +125,7 @@ export interface EngineClient {
     opts: JobOptions,
   ): Promise<DistillResult>;
   pruneStudy(req: { modelId: string; method: LabMethod }, opts: JobOptions): Promise<PruneStudy>;
+  modelWork(modelId: string, d: Deployment): Promise<LayerWork[]>;
   pruneSweep(
     req: { modelId: string; sparsities: number[]; fineTune: boolean },
     opts: JobOptions,
@@ -216,6 +220,7 @@ export function createEngineClient(
       asJob(api, opts, (jobId, progress) =>
         api.distill(jobId, req.modelId, req.o, progress, Comlink.proxy(req.onPoint)),
       ),
+    modelWork: (modelId, d) => api.modelWork(modelId, d),
     pruneStudy: (req, opts) =>
       asJob(api, opts, (jobId) => api.pruneStudy(jobId, req.modelId, req.method)),
     pruneSweep: (req, opts) =>

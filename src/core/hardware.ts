@@ -208,7 +208,10 @@ export const PROFILES: readonly HardwareProfile[] = [
     fp16Matrix: null,
     int8: null,
     sparse24: false,
-    bandwidthGBs: { value: 64, source: 'derived: LPDDR5X-8533, 64-bit (Snapdragon 8 Gen 2 class)' },
+    bandwidthGBs: {
+      value: 68.3,
+      source: 'derived: LPDDR5X-8533, 64-bit (8,533 MT/s × 8 B; Snapdragon 8 Gen 2 class)',
+    },
     webgpu: {
       available: true,
       dp4aOverFp32: null,

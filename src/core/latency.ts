@@ -18,6 +18,11 @@ export interface LayerWork {
   compute: Precision;
   /** Weights in 2:4 structured sparsity (half the multiply-adds on sparse matrix units). */
   sparse24: boolean;
+  /**
+   * The weight bytes a sparse kernel reads (compressed values and positions), counted only where
+   * the profile runs 2:4 on sparse units; elsewhere a dense kernel reads `weightBytes`.
+   */
+  sparseWeightBytes?: number;
   /** Kernel launches / compute passes. */
   passes: number;
 }
@@ -57,6 +62,17 @@ export function reachablePeak(
   sparse24: boolean,
   notes: Set<string>,
 ): number {
+  return reach(p, mode, compute, sparse24, notes).flops;
+}
+
+/** The reachable rate, and whether 2:4 weights run on sparse units (reading compressed bytes). */
+function reach(
+  p: HardwareProfile,
+  mode: Mode,
+  compute: Precision,
+  sparse24: boolean,
+  notes: Set<string>,
+): { flops: number; sparse: boolean } {
   const T = 1e12;
   if (mode === 'webgpu') {
     const eff = p.efficiency.webgpuCompute;
@@ -67,44 +83,46 @@ export function reachablePeak(
       );
     if (compute === 'fp16' && p.fp16Matrix)
       notes.add(
-        `WGSL cannot reach ${p.name}'s tensor cores: fp16 runs on the shader ALUs, modelled at the fp32 rate`,
+        `WGSL cannot reach the tensor cores of ${p.name}: fp16 runs on the shader ALUs, modelled at the fp32 rate`,
       );
     if (compute === 'int8') {
       const r = p.webgpu.dp4aOverFp32;
       notes.add(`${p.name} in the browser: ${p.webgpu.note}`);
-      if (r) return p.fp32.value * r.value * eff * T;
+      if (r) return { flops: p.fp32.value * r.value * eff * T, sparse: false };
     }
-    return p.fp32.value * eff * T;
+    return { flops: p.fp32.value * eff * T, sparse: false };
   }
   const eff = p.efficiency.nativeCompute;
   let peak = p.fp32.value;
   if (compute === 'fp16') {
     if (p.fp16Matrix) peak = p.fp16Matrix.value;
-    else notes.add(`${p.name} has no fp16 matrix units: fp16 is modelled at the fp32 rate`);
+    else notes.add(`${p.name}: no fp16 matrix units, so fp16 is modelled at the fp32 rate`);
   } else if (compute === 'int8') {
     if (p.int8) peak = p.int8.value;
     else {
       peak = p.fp16Matrix?.value ?? p.fp32.value;
       notes.add(
-        `${p.name} has no int8 arithmetic units: int8 weights are dequantized and multiplied in floating point, so int8 only saves memory traffic`,
+        `${p.name}: no int8 arithmetic units, so int8 weights are dequantized and multiplied in floating point; int8 only saves memory traffic`,
       );
     }
   }
+  let sparse = false;
   if (sparse24) {
     const matrix = compute === 'fp32' ? false : compute === 'fp16' ? !!p.fp16Matrix : !!p.int8;
     if (p.sparse24 && matrix) {
+      sparse = true;
       peak *= 2 * SPARSE_EFFICIENCY;
       notes.add(
-        `${p.name}'s sparse tensor cores skip the zeros of 2:4 weights: modelled at 1.3× the dense rate (measured GEMM gains are 1.1–1.6×, not the datasheet's 2×)`,
+        `On ${p.name}, sparse tensor cores skip the zeros of 2:4 weights: modelled at 1.3× the dense rate (measured GEMM gains are 1.1–1.6×, not the datasheet's 2×)`,
       );
     } else
       notes.add(
         p.sparse24
           ? `2:4 sparsity needs ${compute === 'fp32' ? 'fp16 or int8' : compute} tensor-core math on ${p.name}: at ${compute} it saves storage, not time`
-          : `${p.name} has no sparse tensor cores: 2:4 saves storage, not time`,
+          : `${p.name}: no sparse tensor cores, so 2:4 saves storage, not time`,
       );
   }
-  return peak * eff * T;
+  return { flops: peak * eff * T, sparse };
 }
 
 export function estimateLatency(
@@ -120,9 +138,12 @@ export function estimateLatency(
   const launch =
     (mode === 'native' ? p.efficiency.nativeLaunchUs : p.efficiency.webgpuPassUs) * 1e-6;
   const layers = work.map((w): LayerEstimate => {
-    const peak = reachablePeak(p, mode, w.compute, w.sparse24, notes);
+    const r = reach(p, mode, w.compute, w.sparse24, notes);
+    const peak = r.flops;
     const flops = 2 * w.macs;
-    const bytes = w.weightBytes + w.activationBytes;
+    const bytes =
+      (r.sparse && w.sparseWeightBytes !== undefined ? w.sparseWeightBytes : w.weightBytes) +
+      w.activationBytes;
     const computeSeconds = flops / peak;
     const memorySeconds = bytes / bw;
     const overheadSeconds = w.passes * launch;

@@ -73,8 +73,8 @@ export function globalMagnitudeMasks(ws: readonly Float32Array[], sparsity: numb
 
 /**
  * Structured pruning of whole output channels (rows of the [rows, cols] view) by L1 norm, as torch
- * ln_structured(n=1, dim=0): removes the round(amount · rows) rows of smallest Σ|w|. Returns which
- * rows stay (1) or go (0).
+ * ln_structured(n=1, dim=0): removes the round(amount · rows) rows of smallest Σ|w|, but always
+ * keeps one (torch would zero them all). Returns which rows stay (1) or go (0).
  */
 export function channelL1Keep(w: Float32Array, rows: number, amount: number): Uint8Array {
   const cols = w.length / rows;
@@ -88,7 +88,8 @@ export function channelL1Keep(w: Float32Array, rows: number, amount: number): Ui
     (a, b) => norms[a]! - norms[b]! || a - b,
   );
   const keep = new Uint8Array(rows).fill(1);
-  for (let i = 0; i < pruneCount(amount, rows); i++) keep[order[i]!] = 0;
+  // At least one channel stays: a layer with none would cut the network in two.
+  for (let i = 0; i < Math.min(rows - 1, pruneCount(amount, rows)); i++) keep[order[i]!] = 0;
   return keep;
 }
 

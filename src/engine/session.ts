@@ -49,6 +49,8 @@ import {
   type VariantResult,
 } from '../models/runner.ts';
 import { netFor } from '../models/zoo.ts';
+import { networkWork, type Deployment } from '../models/work.ts';
+import type { LayerWork } from '../core/latency.ts';
 import {
   gradualPrune,
   sparsitySweep,
@@ -485,6 +487,12 @@ export function createSession() {
         tick: ticker(opts),
         onPoint: opts.onPoint,
       });
+    },
+
+    /** Per-digit work of each layer of a demo model under a deployment, for the latency model. */
+    async modelWork(modelId: string, d: Deployment): Promise<LayerWork[]> {
+      const { net } = await this.runnable(modelId);
+      return networkWork(net, d);
     },
 
     /** The pruning lab: masks by method, their accounting and the pruned model's accuracy. */

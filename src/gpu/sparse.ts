@@ -29,20 +29,16 @@ export function sparse24Layer(
     async run(x, B) {
       const xb = uploadF32(device, x, 0, B * w.k);
       const y = storage(device, B * w.n * 4);
-      const enc = device.createCommandEncoder();
-      const temps = await encodeSparse24(
-        device,
-        enc,
-        { x: xb, values, meta, bias: b, y },
-        B,
-        w.k,
-        w.n,
-      );
+      const temps: GPUBuffer[] = [xb, y];
       try {
+        const enc = device.createCommandEncoder();
+        temps.push(
+          ...(await encodeSparse24(device, enc, { x: xb, values, meta, bias: b, y }, B, w.k, w.n)),
+        );
         const [bytes] = await readBack(device, enc, [y]);
         return new Float32Array(bytes!, 0, B * w.n);
       } finally {
-        [xb, y, ...temps].forEach((t) => t.destroy());
+        temps.forEach((t) => t.destroy());
       }
     },
     destroy() {
@@ -61,20 +57,23 @@ export function csrLayer(ctx: GpuContext, w: Csr, bias: Float32Array | null): Sp
     async run(x, B) {
       const xb = uploadF32(device, x, 0, B * w.k);
       const y = storage(device, B * w.n * 4);
-      const enc = device.createCommandEncoder();
-      const temps = await encodeCsr(
-        device,
-        enc,
-        { x: xb, rowPtr, colIdx, values, bias: b, y },
-        B,
-        w.k,
-        w.n,
-      );
+      const temps: GPUBuffer[] = [xb, y];
       try {
+        const enc = device.createCommandEncoder();
+        temps.push(
+          ...(await encodeCsr(
+            device,
+            enc,
+            { x: xb, rowPtr, colIdx, values, bias: b, y },
+            B,
+            w.k,
+            w.n,
+          )),
+        );
         const [bytes] = await readBack(device, enc, [y]);
         return new Float32Array(bytes!, 0, B * w.n);
       } finally {
-        [xb, y, ...temps].forEach((t) => t.destroy());
+        temps.forEach((t) => t.destroy());
       }
     },
     destroy() {
@@ -98,13 +97,14 @@ export function directLayer(
     async run(x, B) {
       const xb = uploadF32(device, x, 0, B * k);
       const y = storage(device, B * n * 4);
-      const enc = device.createCommandEncoder();
-      const temps = await encodeDirect(device, enc, { x: xb, w: wb, bias: b, y }, B, k, n);
+      const temps: GPUBuffer[] = [xb, y];
       try {
+        const enc = device.createCommandEncoder();
+        temps.push(...(await encodeDirect(device, enc, { x: xb, w: wb, bias: b, y }, B, k, n)));
         const [bytes] = await readBack(device, enc, [y]);
         return new Float32Array(bytes!, 0, B * n);
       } finally {
-        [xb, y, ...temps].forEach((t) => t.destroy());
+        temps.forEach((t) => t.destroy());
       }
     },
     destroy() {

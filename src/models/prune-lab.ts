@@ -223,8 +223,10 @@ function testSet(d: Digits) {
   return { ...batchOf(d, test), n: test.length };
 }
 
+/** A copy of every parameter (training may change it in place), with the masked weights zeroed. */
 export function applyLabMasks(p: Params, masks: Map<string, Uint8Array>): Params {
-  const q: Params = { ...p };
+  const q: Params = {};
+  for (const [k, v] of Object.entries(p)) q[k] = Float32Array.from(v);
   for (const [name, m] of masks)
     q[`${name}.weight`] = p[`${name}.weight`]!.map((v, i) => (m[i] ? v : 0));
   return q;
@@ -288,11 +290,13 @@ export async function studyPruning(
       : { density: nnz / total }),
   });
   let prunedLogits: Float32Array;
+  let on = runner.on;
   if (method.kind === 'channel') {
     const s = shrinkNet(net, p, channelPlan(net, p, method.sparsity));
     shrunkParams = parameterCount(s.net);
     work = networkWork(s.net, FP32);
     prunedLogits = logitsOf(s.net, s.params, t.x, t.n);
+    on = 'cpu';
   } else prunedLogits = await runner.logits(net, q, t.x, t.n);
   return {
     label: methodLabel(method),
@@ -308,7 +312,7 @@ export async function studyPruning(
     params: parameterCount(net),
     work,
     denseWork: networkWork(net, FP32),
-    on: runner.on,
+    on,
   };
 }
 

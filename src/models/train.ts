@@ -86,8 +86,10 @@ export async function train(
   trainIdx: ArrayLike<number>,
   o: TrainOptions,
 ): Promise<void> {
-  if (o.trainer && (o.loss || o.effective || o.hooks))
-    throw new Error('a device trainer takes plain cross-entropy steps only');
+  if (o.trainer && (o.loss || o.effective || o.hooks || o.beforeStep))
+    throw new Error(
+      'a device trainer takes plain cross-entropy steps with fixed masks only (no custom loss, hooks or moving masks)',
+    );
   const names = netParams(net);
   const state: Record<string, AdamState> = {};
   for (const [name] of names) state[name] = adamState(p[name]!.length);

@@ -45,7 +45,6 @@ function weightBytes(rows: number, cols: number, d: Deployment): number {
   const n = rows * cols;
   const bits = d.weightBits;
   const scales = bits < 16 ? rows * 4 : 0;
-  if (d.sparse24) return (n / 2) * (bits / 8) + (n / 2) * (2 / 8) + scales;
   // Unstructured sparsity (d.density) saves storage, but a dense kernel still reads every weight:
   // only a sparse kernel past its break-even would read less (see npm run bench), so it is not
   // counted here.
@@ -65,17 +64,27 @@ export function networkWork(net0: Net, d: Deployment): LayerWork[] {
         continue;
       }
       const act = (l.inSize + l.outSize) * actBytes;
-      if (l instanceof Dense || l instanceof Conv2d)
+      if (l instanceof Dense || l instanceof Conv2d) {
+        const bias = l.bias ? l.rows * 4 : 0;
+        // 2:4 needs the reduction length in groups of four (conv1's 9 is not: it stays dense).
+        const s24 = !!d.sparse24 && l.cols % 4 === 0;
+        const n = l.rows * l.cols;
+        const scales = d.weightBits < 16 ? l.rows * 4 : 0;
         out.push({
           name: l.name,
           macs: l.macs,
-          weightBytes: weightBytes(l.rows, l.cols, d) + (l.bias ? l.rows * 4 : 0),
+          weightBytes: weightBytes(l.rows, l.cols, d) + bias,
+          ...(s24
+            ? {
+                sparseWeightBytes: (n / 2) * (d.weightBits / 8) + (n / 2) * (2 / 8) + scales + bias,
+              }
+            : {}),
           activationBytes: act,
           compute,
-          sparse24: !!d.sparse24,
+          sparse24: s24,
           passes: 1,
         });
-      else
+      } else
         out.push({
           name: `${prefix}${l.kind}`,
           macs: l instanceof Attention ? 2 * l.tokens * l.tokens * l.dim : 0,

@@ -13,6 +13,7 @@ import {
   type DistillRequest,
   type Evaluation,
   type LayerWork,
+  type Deployment,
   type ModelSummary,
   type Notice,
   type PruneMethod,
@@ -647,4 +648,16 @@ export async function pruneGradually(final: number, epochs: number): Promise<voi
     'training',
   );
   if (gradual) setPruneLab(model.id, { gradual });
+}
+
+/** Per-digit work of each layer of the open demo model under a deployment (for the latency model). */
+export async function modelWork(d: Deployment): Promise<LayerWork[] | null> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return null;
+  try {
+    return await client().modelWork(model.id, d);
+  } catch (e) {
+    notify('error', `Latency model failed: ${(e as Error).message}`);
+    return null;
+  }
 }

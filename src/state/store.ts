@@ -148,7 +148,7 @@ export interface SlimState {
   notices: Notice[];
 }
 
-export type { LayerReport } from '../bridge/client.ts';
+export type { LayerReport, Deployment } from '../bridge/client.ts';
 
 export const DEFAULT_BINS = 64;
 

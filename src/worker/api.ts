@@ -85,6 +85,9 @@ export type {
 };
 export type { Evaluation } from '../models/evaluate.ts';
 export type { LayerWork } from '../core/latency.ts';
+export type { Deployment } from '../models/work.ts';
+import type { LayerWork } from '../core/latency.ts';
+import type { Deployment } from '../models/work.ts';
 export type { TensorRow } from '../engine/session.ts';
 export type { TensorStats } from '../core/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
@@ -448,6 +451,11 @@ export function createEngineApi(gpu: GPU | undefined) {
           ...(onPoint ? { onPoint } : {}),
         }),
       );
+    },
+
+    /** Per-digit work of each layer of a demo model under a deployment. */
+    modelWork(modelId: string, d: Deployment): Promise<LayerWork[]> {
+      return session.modelWork(modelId, d);
     },
 
     /** The pruning lab's study of one method on a demo model. */

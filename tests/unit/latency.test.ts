@@ -162,7 +162,9 @@ describe('work of the demo networks', () => {
       (w) => w.name === 'fc1',
     )!;
     const n = 784 * 256;
-    expect(s.weightBytes).toBe(n / 2 + n / 8 + 256 * 4 + 256 * 4);
+    // A dense kernel reads every weight; sparse units read the compressed values and positions.
+    expect(s.weightBytes).toBe(n + 256 * 4 + 256 * 4);
+    expect(s.sparseWeightBytes).toBe(n / 2 + n / 8 + 256 * 4 + 256 * 4);
     const u = networkWork(net, { weightBits: 32, actBits: 32, density: 0.1 }).find(
       (w) => w.name === 'fc1',
     )!;
