@@ -87,6 +87,11 @@ try {
         : `CSR breaks even with the faster dense kernel at ${(sp.breakEven * 100).toFixed(0)}% sparsity on this adapter`,
     );
   }
+  const i8 = report.int8;
+  if (i8)
+    console.log(
+      `int8 matmul, [64, 1024] · [1024, 1024]ᵀ: f32 (direct kernel) ${i8.f32Ms.toFixed(2)} ms; int8 (${i8.variant}) ${i8.int8Ms.toFixed(2)} ms = ${(i8.f32Ms / i8.int8Ms).toFixed(2)}× the f32 speed; unpacking fallback ${i8.unpackedMs.toFixed(2)} ms`,
+    );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/summary.json',

@@ -14,6 +14,7 @@ import { GpuNet } from '../src/gpu/net-gpu.ts';
 import { magnitudeMask, nmMask } from '../src/core/prune.ts';
 import { compress24, toCsr } from '../src/core/sparse.ts';
 import { csrLayer, directLayer, sparse24Layer } from '../src/gpu/sparse.ts';
+import { int8Layer } from '../src/gpu/int8-matmul.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {
@@ -33,6 +34,8 @@ export interface BenchReport {
   models: ModelRow[];
   /** Sparse products against the dense kernel on one layer shape (GPU only). */
   sparse: SparseReport | null;
+  /** int8 × int8 → int32 against f32 with the same mapping, on the same shape (GPU only). */
+  int8: { variant: string; f32Ms: number; int8Ms: number; unpackedMs: number } | null;
 }
 
 export interface SparseReport {
@@ -211,6 +214,31 @@ async function run(): Promise<BenchReport> {
       breakEven: csr.find((c) => c.ms < Math.min(denseMs, directMs))?.sparsity ?? null,
     };
   }
+  let int8: BenchReport['int8'] = null;
+  if (got.ok) {
+    const [b, k, n] = [64, 1024, 1024];
+    const w = normal(n * k, 600, 0.05);
+    const x = normal(b * k, 601);
+    const f32 = directLayer(got.ctx, w, n, k, null);
+    await f32.run(x, b);
+    const f32Ms = await best(() => f32.run(x, b));
+    f32.destroy();
+    const q = (v: Float32Array) =>
+      Int8Array.from(v, (t) => Math.max(-127, Math.min(127, Math.round(t * 40))));
+    const wq = q(w);
+    const xq = q(x);
+    const time = async (prefer?: 'unpacked') => {
+      const l = int8Layer(got.ctx, wq, n, k, prefer);
+      await l.run(xq, b);
+      const ms = await best(() => l.run(xq, b));
+      const variant = l.variant;
+      l.destroy();
+      return { ms, variant };
+    };
+    const chosen = await time();
+    const unpacked = await time('unpacked');
+    int8 = { variant: chosen.variant, f32Ms, int8Ms: chosen.ms, unpackedMs: unpacked.ms };
+  }
   if (sink === 42.5) console.log('');
   return {
     adapter,
@@ -219,6 +247,7 @@ async function run(): Promise<BenchReport> {
     quant,
     models,
     sparse,
+    int8,
   };
 }
 
