@@ -87,6 +87,22 @@ try {
         : `CSR breaks even with the faster dense kernel at ${(sp.breakEven * 100).toFixed(0)}% sparsity on this adapter`,
     );
   }
+  if (report.attention.length) {
+    console.log(
+      'attention, 2 heads × 64, non-causal: FlashAttention-style kernel against the naive one (scores in memory)',
+    );
+    console.table(
+      report.attention.map((r) => ({
+        tokens: r.n,
+        'flash ms': +r.flashMs.toFixed(1),
+        'naive ms': r.naiveMs === null ? '—' : +r.naiveMs.toFixed(1),
+        'naive / flash time': r.naiveMs === null ? '—' : `${(r.naiveMs / r.flashMs).toFixed(2)}×`,
+        'flash MiB': +(r.flashBytes / 2 ** 20).toFixed(1),
+        'naive MiB': +(r.naiveBytes / 2 ** 20).toFixed(1),
+        note: r.naiveNote ?? '',
+      })),
+    );
+  }
   const i8 = report.int8;
   if (i8)
     console.log(

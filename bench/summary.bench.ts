@@ -15,6 +15,8 @@ import { magnitudeMask, nmMask } from '../src/core/prune.ts';
 import { compress24, toCsr } from '../src/core/sparse.ts';
 import { csrLayer, directLayer, sparse24Layer } from '../src/gpu/sparse.ts';
 import { int8Layer } from '../src/gpu/int8-matmul.ts';
+import { flashAttention, naiveAttention } from '../src/gpu/attention.ts';
+import { attentionBytes } from '../src/core/attention.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {
@@ -34,6 +36,15 @@ export interface BenchReport {
   models: ModelRow[];
   /** Sparse products against the dense kernel on one layer shape (GPU only). */
   sparse: SparseReport | null;
+  /** Flash against naive attention by sequence length (GPU only): times and bytes allocated. */
+  attention: Array<{
+    n: number;
+    flashMs: number;
+    flashBytes: number;
+    naiveMs: number | null;
+    naiveBytes: number;
+    naiveNote: string | null;
+  }>;
   /** int8 × int8 → int32 against f32 with the same mapping, on the same shape (GPU only). */
   int8: { variant: string; f32Ms: number; int8Ms: number; unpackedMs: number } | null;
 }
@@ -214,6 +225,40 @@ async function run(): Promise<BenchReport> {
       breakEven: csr.find((c) => c.ms < Math.min(denseMs, directMs))?.sparsity ?? null,
     };
   }
+  const attention: BenchReport['attention'] = [];
+  if (got.ok) {
+    const [bh, d] = [2, 64];
+    for (const n of [256, 512, 1024, 2048, 4096]) {
+      const size = bh * n * d;
+      const a = {
+        q: normal(size, n, 1),
+        k: normal(size, n + 1, 1),
+        v: normal(size, n + 2, 1),
+        bh,
+        n,
+        d,
+        causal: false,
+      };
+      const f = await flashAttention(got.ctx, a);
+      const flashMs = await best(() => flashAttention(got.ctx, a));
+      let naiveMs: number | null = null;
+      let naiveNote: string | null = null;
+      try {
+        await naiveAttention(got.ctx, a);
+        naiveMs = await best(() => naiveAttention(got.ctx, a));
+      } catch (e) {
+        naiveNote = (e as Error).message;
+      }
+      attention.push({
+        n,
+        flashMs,
+        flashBytes: f.bytes,
+        naiveMs,
+        naiveBytes: attentionBytes(bh, n, d).naive,
+        naiveNote,
+      });
+    }
+  }
   let int8: BenchReport['int8'] = null;
   if (got.ok) {
     const [b, k, n] = [64, 1024, 1024];
@@ -247,6 +292,7 @@ async function run(): Promise<BenchReport> {
     quant,
     models,
     sparse,
+    attention,
     int8,
   };
 }
