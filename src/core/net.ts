@@ -447,7 +447,8 @@ export class Patchify implements Layer {
   params(): Array<[string, number[]]> {
     return [];
   }
-  private index(): Uint32Array {
+  /** For each output position, the input pixel it takes. */
+  index(): Uint32Array {
     const { size: s, h, w } = this;
     const idx = new Uint32Array(h * w);
     let o = 0;

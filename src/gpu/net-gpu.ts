@@ -36,17 +36,6 @@ function perSampleBytes(layers: Layer[]): number {
   return most;
 }
 
-function patchIndex(l: Patchify): Uint32Array {
-  const { size: s, h, w } = l;
-  const idx = new Uint32Array(h * w);
-  let o = 0;
-  for (let py = 0; py < h / s; py++)
-    for (let px = 0; px < w / s; px++)
-      for (let y = 0; y < s; y++)
-        for (let x = 0; x < s; x++) idx[o++] = (py * s + y) * w + px * s + x;
-  return idx;
-}
-
 export interface TrainStepOptions {
   lr: number;
   weightDecay?: number;
@@ -96,10 +85,17 @@ export class GpuNet {
     return b;
   }
 
+  /** A storage buffer destroyed with the other temporaries of the pass. */
+  private alloc(temps: GPUBuffer[], floats: number): GPUBuffer {
+    const b = storage(this.ctx.device, floats * 4);
+    temps.push(b);
+    return b;
+  }
+
   private indexFor(l: Patchify) {
     let e = this.idx.get(l);
     if (!e) {
-      const fwd = patchIndex(l);
+      const fwd = l.index();
       const inv = new Uint32Array(fwd.length);
       fwd.forEach((v, i) => (inv[v] = i));
       const up = (a: Uint32Array) => {
@@ -123,12 +119,7 @@ export class GpuNet {
     temps: GPUBuffer[],
   ): Promise<GPUBuffer> {
     const d = this.d;
-    const dev = this.ctx.device;
-    const buf = (floats: number) => {
-      const b = storage(dev, floats * 4);
-      temps.push(b);
-      return b;
-    };
+    const buf = (floats: number) => this.alloc(temps, floats);
     let h = x;
     for (const l of layers) {
       const cache: Cache = { x: h };
@@ -279,12 +270,7 @@ export class GpuNet {
     temps: GPUBuffer[],
   ): Promise<GPUBuffer> {
     const d = this.d;
-    const dev = this.ctx.device;
-    const buf = (floats: number) => {
-      const b = storage(dev, floats * 4);
-      temps.push(b);
-      return b;
-    };
+    const buf = (floats: number) => this.alloc(temps, floats);
     let g = dy;
     for (let i = layers.length - 1; i >= 0; i--) {
       const l = layers[i]!;

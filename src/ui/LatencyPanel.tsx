@@ -17,7 +17,7 @@ import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
 import { mulberry32 } from '../core/rng.ts';
 import { modelWork } from '../state/actions.ts';
 import { useStore, type Deployment, type LayerWork } from '../state/store.ts';
-import { formatBytes, formatPercent } from './format.ts';
+import { formatBytes, formatPercent, formatSeconds } from './format.ts';
 
 const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
   { id: 'fp32', label: 'fp32', d: { weightBits: 32, actBits: 32 } },
@@ -27,12 +27,6 @@ const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
   { id: 's24', label: '2:4 sparse, fp16', d: { weightBits: 16, actBits: 16, sparse24: true } },
   { id: 's24i8', label: '2:4 sparse, int8', d: { weightBits: 8, actBits: 8, sparse24: true } },
 ];
-
-function formatSeconds(s: number): string {
-  if (s < 1e-3) return `${(s * 1e6).toPrecision(3)} µs`;
-  if (s < 1) return `${(s * 1e3).toPrecision(3)} ms`;
-  return `${s.toPrecision(3)} s`;
-}
 
 export function LatencyPanel() {
   const model = useStore((s) => s.model);

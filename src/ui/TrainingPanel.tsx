@@ -13,7 +13,7 @@ import {
 } from 'recharts';
 import { clearVariants, distillModel, pruneFineTune, pruneLabel } from '../state/actions.ts';
 import { useStore, type DistillPoint, type PruneMethod } from '../state/store.ts';
-import { formatBytes, formatPercent } from './format.ts';
+import { formatBytes, formatPercent, formatSeconds } from './format.ts';
 import { PROFILES, profileById } from '../core/hardware.ts';
 import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
 
@@ -310,12 +310,6 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
       </figure>
     </div>
   );
-}
-
-function formatSeconds(s: number): string {
-  if (s < 1e-3) return `${(s * 1e6).toPrecision(3)} µs`;
-  if (s < 1) return `${(s * 1e3).toPrecision(3)} ms`;
-  return `${s.toPrecision(3)} s`;
 }
 
 function VariantsSection() {

@@ -39,3 +39,10 @@ export function formatTick(v: number): string {
 export function formatPercent(v: number | null): string {
   return v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}%`;
 }
+
+/** A duration in µs, ms or s, three significant digits. */
+export function formatSeconds(s: number): string {
+  if (s < 1e-3) return `${(s * 1e6).toPrecision(3)} µs`;
+  if (s < 1) return `${(s * 1e3).toPrecision(3)} ms`;
+  return `${s.toPrecision(3)} s`;
+}
