@@ -18,6 +18,11 @@ test('the latency model explains itself per profile, and the KV-cache explorer c
   await expect(panel.getByTestId('latency-explain')).toContainText('no sparse tensor cores');
   // Every layer of the CNN has a row (convolutions, activations, pooling, dense).
   await expect(panel.getByTestId('latency-layers').locator('tbody tr')).toHaveCount(9);
+  // The same model timed on this device, next to the estimates.
+  await panel.getByRole('button', { name: 'Time it on this device' }).click();
+  const measured = panel.getByTestId('measured-latency');
+  await expect(measured).toBeVisible({ timeout: 60_000 });
+  expect(Number(await measured.getAttribute('data-ms'))).toBeGreaterThan(0);
   const kv = page.getByTestId('kv-cache');
   await expect(kv.getByTestId('kv-table')).toHaveAttribute('data-per-token', String(512 * 1024));
   const waste = async (scheme: string) =>

@@ -126,6 +126,10 @@ export interface EngineClient {
   ): Promise<DistillResult>;
   pruneStudy(req: { modelId: string; method: LabMethod }, opts: JobOptions): Promise<PruneStudy>;
   modelWork(modelId: string, d: Deployment): Promise<LayerWork[]>;
+  measureLatency(
+    req: { modelId: string; batch: number },
+    opts: JobOptions,
+  ): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number }>;
   pruneSweep(
     req: { modelId: string; sparsities: number[]; fineTune: boolean },
     opts: JobOptions,
@@ -221,6 +225,8 @@ export function createEngineClient(
         api.distill(jobId, req.modelId, req.o, progress, Comlink.proxy(req.onPoint)),
       ),
     modelWork: (modelId, d) => api.modelWork(modelId, d),
+    measureLatency: (req, opts) =>
+      asJob(api, opts, (jobId) => api.measureLatency(jobId, req.modelId, req.batch)),
     pruneStudy: (req, opts) =>
       asJob(api, opts, (jobId) => api.pruneStudy(jobId, req.modelId, req.method)),
     pruneSweep: (req, opts) =>

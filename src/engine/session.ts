@@ -49,6 +49,8 @@ import {
   type VariantResult,
 } from '../models/runner.ts';
 import { netFor } from '../models/zoo.ts';
+import { batchOf, splitDigits } from '../models/mnist.ts';
+import { runnerFor } from '../models/runner.ts';
 import { networkWork, type Deployment } from '../models/work.ts';
 import type { LayerWork } from '../core/latency.ts';
 import {
@@ -487,6 +489,31 @@ export function createSession() {
         tick: ticker(opts),
         onPoint: opts.onPoint,
       });
+    },
+
+    /**
+     * The demo model's forward pass timed on this device: a batch of test digits, after a warm-up
+     * run, the best of three (milliseconds), and where it ran.
+     */
+    async measureLatency(
+      modelId: string,
+      digits: Digits,
+      batch: number,
+      backend: AnalysisBackend = cpuBackend(),
+    ): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number }> {
+      const { net, params } = await this.runnable(modelId);
+      const { test } = splitDigits(digits);
+      const n = Math.max(1, Math.min(batch, test.length));
+      const { x } = batchOf(digits, test.subarray(0, n));
+      const runner = runnerFor(backend.net, net);
+      await runner.logits(net, params, x, n);
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t0 = performance.now();
+        await runner.logits(net, params, x, n);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return { ms: best, on: runner.on, batch: n };
     },
 
     /** Per-digit work of each layer of a demo model under a deployment, for the latency model. */

@@ -661,3 +661,16 @@ export async function modelWork(d: Deployment): Promise<LayerWork[] | null> {
     return null;
   }
 }
+
+/** Times the open demo model's forward pass on this device. */
+export async function measureLatency(
+  batch: number,
+): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number } | undefined> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return undefined;
+  return runJob(
+    `Timing ${model.file} on this device (batch ${batch})`,
+    { cancelled: 'Timing cancelled', failed: (m) => `Timing failed: ${m}` },
+    (opts) => client().measureLatency({ modelId: model.id, batch }, opts),
+  );
+}

@@ -15,7 +15,7 @@ import { PROFILES, profileById } from '../core/hardware.ts';
 import { bytesPerToken, contiguousUse, pagedUse, sequencesThatFit } from '../core/kvcache.ts';
 import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
 import { mulberry32 } from '../core/rng.ts';
-import { modelWork } from '../state/actions.ts';
+import { measureLatency, modelWork } from '../state/actions.ts';
 import { useStore, type Deployment, type LayerWork } from '../state/store.ts';
 import { formatBytes, formatPercent, formatSeconds } from './format.ts';
 
@@ -33,6 +33,14 @@ export function LatencyPanel() {
   const [dep, setDep] = useState('w8a8');
   const [batch, setBatch] = useState(1);
   const [profileId, setProfileId] = useState('a10');
+  const busy = useStore((s) => s.job !== null);
+  const backend = useStore((s) => s.backend);
+  const [measured, setMeasured] = useState<{
+    model: string;
+    ms: number;
+    on: string;
+    batch: number;
+  } | null>(null);
   const [work, setWork] = useState<{ dep: string; fp32: LayerWork[]; chosen: LayerWork[] } | null>(
     null,
   );
@@ -104,6 +112,24 @@ export function LatencyPanel() {
                 ))}
               </select>
             </label>
+          </div>
+          <div className="controls">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                void measureLatency(batch).then((r) => r && id && setMeasured({ model: id, ...r }))
+              }
+            >
+              Time it on this device
+            </button>
+            {measured && measured.model === id && (
+              <span data-testid="measured-latency" data-ms={measured.ms}>
+                measured here: <strong>{formatSeconds(measured.ms / 1000)}</strong> for a batch of{' '}
+                {measured.batch} fp32 on{' '}
+                {measured.on === 'webgpu' ? (backend?.label ?? 'WebGPU') : 'the CPU (JavaScript)'}
+              </span>
+            )}
           </div>
           {rows.length > 0 && (
             <figure className="chart" data-testid="latency-chart">

@@ -453,6 +453,13 @@ export function createEngineApi(gpu: GPU | undefined) {
       );
     },
 
+    /** The demo model's forward pass timed on this device (the chosen backend). */
+    async measureLatency(jobId: string, modelId: string, batch: number) {
+      return runJob(jobId, async () =>
+        session.measureLatency(modelId, await loadDigits(), batch, backend),
+      );
+    },
+
     /** Per-digit work of each layer of a demo model under a deployment. */
     modelWork(modelId: string, d: Deployment): Promise<LayerWork[]> {
       return session.modelWork(modelId, d);
