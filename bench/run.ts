@@ -108,6 +108,11 @@ try {
     console.log(
       `int8 matmul, [64, 1024] · [1024, 1024]ᵀ: f32 (direct kernel) ${i8.f32Ms.toFixed(2)} ms; int8 (${i8.variant}) ${i8.int8Ms.toFixed(2)} ms = ${(i8.f32Ms / i8.int8Ms).toFixed(2)}× the f32 speed; unpacking fallback ${i8.unpackedMs.toFixed(2)} ms`,
     );
+  const h = report.f16;
+  if (h)
+    console.log(
+      `f16 dense layer, same shape: ${h.variant} ${h.f16Ms.toFixed(2)} ms = ${(h.f32Ms / h.f16Ms).toFixed(2)}× the f32 speed`,
+    );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/summary.json',

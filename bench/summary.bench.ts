@@ -15,6 +15,7 @@ import { magnitudeMask, nmMask } from '../src/core/prune.ts';
 import { compress24, toCsr } from '../src/core/sparse.ts';
 import { csrLayer, directLayer, sparse24Layer } from '../src/gpu/sparse.ts';
 import { int8Layer } from '../src/gpu/int8-matmul.ts';
+import { f16Layer } from '../src/gpu/f16-linear.ts';
 import { flashAttention, naiveAttention } from '../src/gpu/attention.ts';
 import { attentionBytes } from '../src/core/attention.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
@@ -47,6 +48,8 @@ export interface BenchReport {
   }>;
   /** int8 × int8 → int32 against f32 with the same mapping, on the same shape (GPU only). */
   int8: { variant: string; f32Ms: number; int8Ms: number; unpackedMs: number } | null;
+  /** f16 weights and inputs (shader-f16, or the f32 fallback) against f32, same mapping. */
+  f16: { variant: string; f32Ms: number; f16Ms: number } | null;
 }
 
 export interface SparseReport {
@@ -260,6 +263,7 @@ async function run(): Promise<BenchReport> {
     }
   }
   let int8: BenchReport['int8'] = null;
+  let f16: BenchReport['f16'] = null;
   if (got.ok) {
     const [b, k, n] = [64, 1024, 1024];
     const w = normal(n * k, 600, 0.05);
@@ -283,6 +287,10 @@ async function run(): Promise<BenchReport> {
     const chosen = await time();
     const unpacked = await time('unpacked');
     int8 = { variant: chosen.variant, f32Ms, int8Ms: chosen.ms, unpackedMs: unpacked.ms };
+    const h = f16Layer(got.ctx, w, n, k, null);
+    await h.run(x, b);
+    f16 = { variant: h.variant, f32Ms, f16Ms: await best(() => h.run(x, b)) };
+    h.destroy();
   }
   if (sink === 42.5) console.log('');
   return {
@@ -294,6 +302,7 @@ async function run(): Promise<BenchReport> {
     sparse,
     attention,
     int8,
+    f16,
   };
 }
 
