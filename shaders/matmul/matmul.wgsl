@@ -2,7 +2,10 @@
 // ACCUMULATE the product is added to C. A is [M, K] (or [K, M] transposed), B is [K, N] (or [N, K]).
 // Twins: linearForward / linearBackward in src/core/nn.ts (y = x·Wᵀ + b is TRANS_B; dx = dy·W;
 // dW = dyᵀ·x is TRANS_A). Mapping: one invocation per element of C, TILE × TILE per workgroup; A and
-// B are staged through workgroup memory one TILE-wide slice of K at a time.
+// B are staged through workgroup memory one TILE-wide slice of K at a time. S is the storage type of
+// A and B (f16 in the variant src/gpu/matmul.ts writes from this text; sums stay f32).
+
+alias S = f32;
 
 override TILE: u32 = 16;
 override TRANS_A: bool = false;
@@ -16,8 +19,8 @@ struct Params {
   n: u32,
 }
 
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(0) var<storage, read> a: array<S>;
+@group(0) @binding(1) var<storage, read> b: array<S>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
@@ -30,9 +33,9 @@ fn a_at(i: u32, k: u32) -> f32 {
     return 0.0;
   }
   if (TRANS_A) {
-    return a[k * params.m + i];
+    return f32(a[k * params.m + i]);
   }
-  return a[i * params.k + k];
+  return f32(a[i * params.k + k]);
 }
 
 fn b_at(k: u32, j: u32) -> f32 {
@@ -40,9 +43,9 @@ fn b_at(k: u32, j: u32) -> f32 {
     return 0.0;
   }
   if (TRANS_B) {
-    return b[j * params.k + k];
+    return f32(b[j * params.k + k]);
   }
-  return b[k * params.n + j];
+  return f32(b[k * params.n + j]);
 }
 
 @compute @workgroup_size(TILE, TILE)
