@@ -6,7 +6,12 @@ import { createServer } from 'vite';
 import { chromiumPath, CHROMIUM_ARGS } from '../e2e/fixtures/chromium.ts';
 import type { BenchReport } from './summary.bench.ts';
 
-const sizes = process.argv.find((a) => a.startsWith('--sizes='))?.slice(8);
+// --sizes=N,N (histogram and quantize sizes), --only=matmul,attention,... (sections to run).
+const query = new URLSearchParams();
+for (const key of ['sizes', 'only']) {
+  const v = process.argv.find((a) => a.startsWith(`--${key}=`))?.slice(key.length + 3);
+  if (v) query.set(key, v);
+}
 const server = await createServer({
   server: { port: 5179, strictPort: false, host: '127.0.0.1' },
   logLevel: 'warn',
@@ -16,7 +21,7 @@ const url = server.resolvedUrls!.local[0]!;
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
-  await page.goto(`${url}bench/index.html${sizes ? `?sizes=${sizes}` : ''}`);
+  await page.goto(`${url}bench/index.html?${query}`);
   await page.waitForFunction(() => window.__benchReport !== undefined, null, {
     timeout: 15 * 60_000,
   });
@@ -24,50 +29,58 @@ try {
     BenchReport | { error: string };
   if ('error' in report) throw new Error(report.error);
   const ratio = (a: number | null, b: number) => (a === null ? '—' : `${(a / b).toFixed(2)}×`);
-  console.log(`histogram (${report.bins} bins) + statistics — adapter: ${report.adapter}`);
-  console.log(
-    'times are best of 5; ratios are time / time of one plain typed-array pass (min, max, sum) over the same data',
-  );
-  console.table(
-    report.rows.map((r) => ({
-      elements: r.elements,
-      'baseline ms': +r.baselineMs.toFixed(2),
-      'CPU ms': +r.cpuMs.toFixed(2),
-      'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
-      'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
-      'GPU / baseline': ratio(r.gpuMs, r.baselineMs),
-      'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
-    })),
-  );
-  console.log(
-    'per-channel int8 quantize + error sums ([n/4096, 4096]): the core on the CPU, and quant_int.wgsl (scales from the core) on the GPU',
-  );
-  console.table(
-    report.quant.map((r) => ({
-      elements: r.elements,
-      'baseline ms': +r.baselineMs.toFixed(2),
-      'CPU ms': +r.cpuMs.toFixed(2),
-      'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
-      'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
-      'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
-    })),
-  );
-  console.log(
-    'demo models: inference on 512 random images (samples/s) and one training step on a batch of 64 (forward, backward, Adam); CPU = the JavaScript reference layers, GPU = the WGSL kernels',
-  );
-  console.table(
-    report.models.map((m) => ({
-      model: m.arch,
-      'CPU samples/s': Math.round(m.cpuPerSecond),
-      'GPU samples/s': m.gpuPerSecond === null ? '—' : Math.round(m.gpuPerSecond),
-      'inference GPU / CPU':
-        m.gpuPerSecond === null ? '—' : `${(m.gpuPerSecond / m.cpuPerSecond).toFixed(2)}×`,
-      'CPU step ms': +m.cpuStepMs.toFixed(1),
-      'GPU step ms': m.gpuStepMs === null ? '—' : +m.gpuStepMs.toFixed(1),
-      'step speed GPU / CPU':
-        m.gpuStepMs === null ? '—' : `${(m.cpuStepMs / m.gpuStepMs).toFixed(2)}×`,
-    })),
-  );
+  console.log(`adapter: ${report.adapter}`);
+  if (report.peer && report.peerError) console.log(`peer error: ${report.peerError}`);
+  if (report.rows.length) {
+    console.log(`histogram (${report.bins} bins) + statistics`);
+    console.log(
+      'times are best of 5; ratios are time / time of one plain typed-array pass (min, max, sum) over the same data',
+    );
+    console.table(
+      report.rows.map((r) => ({
+        elements: r.elements,
+        'baseline ms': +r.baselineMs.toFixed(2),
+        'CPU ms': +r.cpuMs.toFixed(2),
+        'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
+        'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
+        'GPU / baseline': ratio(r.gpuMs, r.baselineMs),
+        'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
+      })),
+    );
+  }
+  if (report.quant.length) {
+    console.log(
+      'per-channel int8 quantize + error sums ([n/4096, 4096]): the core on the CPU, and quant_int.wgsl (scales from the core) on the GPU',
+    );
+    console.table(
+      report.quant.map((r) => ({
+        elements: r.elements,
+        'baseline ms': +r.baselineMs.toFixed(2),
+        'CPU ms': +r.cpuMs.toFixed(2),
+        'GPU ms': r.gpuMs === null ? '—' : +r.gpuMs.toFixed(2),
+        'CPU / baseline': ratio(r.cpuMs, r.baselineMs),
+        'GPU / CPU': ratio(r.gpuMs, r.cpuMs),
+      })),
+    );
+  }
+  if (report.models.length) {
+    console.log(
+      'demo models: inference on 512 random images (samples/s) and one training step on a batch of 64 (forward, backward, Adam); CPU = the JavaScript reference layers, GPU = the WGSL kernels',
+    );
+    console.table(
+      report.models.map((m) => ({
+        model: m.arch,
+        'CPU samples/s': Math.round(m.cpuPerSecond),
+        'GPU samples/s': m.gpuPerSecond === null ? '—' : Math.round(m.gpuPerSecond),
+        'inference GPU / CPU':
+          m.gpuPerSecond === null ? '—' : `${(m.gpuPerSecond / m.cpuPerSecond).toFixed(2)}×`,
+        'CPU step ms': +m.cpuStepMs.toFixed(1),
+        'GPU step ms': m.gpuStepMs === null ? '—' : +m.gpuStepMs.toFixed(1),
+        'step speed GPU / CPU':
+          m.gpuStepMs === null ? '—' : `${(m.cpuStepMs / m.gpuStepMs).toFixed(2)}×`,
+      })),
+    );
+  }
   const sp = report.sparse;
   if (sp) {
     const { b, k, n } = sp.shape;
@@ -89,17 +102,27 @@ try {
   }
   if (report.attention.length) {
     console.log(
-      'attention, 2 heads × 64, non-causal: FlashAttention-style kernel against the naive one (scores in memory)',
+      `attention, 2 heads × 64, non-causal: FlashAttention-style kernel against the naive one (scores in memory) and ${report.peer ?? 'no peer'}'s MultiHeadAttention (to 2,048 tokens)`,
     );
+    const f = (x: number | null) => (x === null ? '—' : +x.toFixed(1));
     console.table(
       report.attention.map((r) => ({
         tokens: r.n,
         'flash ms': +r.flashMs.toFixed(1),
-        'naive ms': r.naiveMs === null ? '—' : +r.naiveMs.toFixed(1),
+        'naive ms': f(r.naiveMs),
         'naive / flash time': r.naiveMs === null ? '—' : `${(r.naiveMs / r.flashMs).toFixed(2)}×`,
+        'flash GPU ms': f(r.flashGpuMs),
+        'naive GPU ms': f(r.naiveGpuMs),
+        'peer ms': f(r.peerMs),
+        'peer / flash time': r.peerMs === null ? '—' : `${(r.peerMs / r.flashMs).toFixed(2)}×`,
+        'peer max diff': r.peerDiff === null ? '—' : r.peerDiff.toExponential(1),
         'flash MiB': +(r.flashBytes / 2 ** 20).toFixed(1),
         'naive MiB': +(r.naiveBytes / 2 ** 20).toFixed(1),
-        note: r.naiveNote ?? '',
+        note:
+          r.naiveNote ??
+          (r.peerDiff !== null && r.peerDiff > 1e-3
+            ? 'peer result differs from the CPU reference: its time is not comparable'
+            : ''),
       })),
     );
   }
@@ -113,6 +136,30 @@ try {
     console.log(
       `f16 dense layer, same shape: ${h.variant} ${h.f16Ms.toFixed(2)} ms = ${(h.f32Ms / h.f16Ms).toFixed(2)}× the f32 speed`,
     );
+  const mm = report.matmul;
+  if (mm) {
+    console.log(
+      `float matmul C = A[M, K] · B[K, N], B resident on the GPU: ours against ${report.peer ?? `no peer (${report.peerError})`} on the same adapter; wall ms include uploading A and reading C back${mm.gpuTiming ? '; GPU ms from timestamp queries' : ''}`,
+    );
+    const f = (x: number | null | undefined) =>
+      x === null || x === undefined ? '—' : +x.toFixed(2);
+    console.table(
+      mm.rows.map((r) => {
+        const ours = r.ms[r.chosen]!;
+        return {
+          shape: `${r.m}×${r.k}×${r.n}`,
+          chosen: r.chosen,
+          'matvec ms': f(r.ms.matvec),
+          'tiled ms': f(r.ms.tiled),
+          'blocked ms': f(r.ms.blocked),
+          'peer ms': f(r.peerMs),
+          'ours GPU ms': f(r.gpuMs[r.chosen]),
+          'ours speed / peer': r.peerMs === null ? '—' : `${(r.peerMs / ours).toFixed(2)}×`,
+          'max diff': r.peerDiff === null ? '—' : r.peerDiff.toExponential(1),
+        };
+      }),
+    );
+  }
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/summary.json',

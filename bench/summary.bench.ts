@@ -2,7 +2,7 @@
 // typed-array pass (min, max, sum) over the same data, measured in the same page. Absolute times on
 // a software adapter mean little; the ratios and the adapter name are what the report is for.
 import { summarizeCpu } from '../src/core/summary.ts';
-import { acquireGpu, adapterLabel } from '../src/gpu/device.ts';
+import { acquireGpu, adapterLabel, type GpuContext } from '../src/gpu/device.ts';
 import { summarizeGpu } from '../src/gpu/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
 import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
@@ -19,6 +19,10 @@ import { f16Layer } from '../src/gpu/f16-linear.ts';
 import { flashAttention, naiveAttention } from '../src/gpu/attention.ts';
 import { attentionBytes } from '../src/core/attention.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
+import { chooseMatmul, type MatmulVariant } from '../src/core/matmul.ts';
+import { matmulLayer } from '../src/gpu/matmul.ts';
+import { passTimer, type PassTimer } from '../src/gpu/timing.ts';
+import { onnxruntimePeer, type Peer } from './peer.ts';
 
 export interface BenchRow {
   elements: number;
@@ -45,11 +49,47 @@ export interface BenchReport {
     naiveMs: number | null;
     naiveBytes: number;
     naiveNote: string | null;
+    /** GPU ms of the kernels alone, from timestamp queries (null without them). */
+    flashGpuMs: number | null;
+    naiveGpuMs: number | null;
+    /**
+     * onnxruntime-web's MultiHeadAttention on the same inputs, and its largest difference from our
+     * result over max |O| (our kernels equal the CPU reference; a large difference means the peer
+     * computed something else, and its time is no comparison).
+     */
+    peerMs: number | null;
+    peerDiff: number | null;
   }>;
+  /** The peer library of the comparisons, or why it could not run. */
+  peer: string | null;
+  peerError: string | null;
   /** int8 × int8 → int32 against f32 with the same mapping, on the same shape (GPU only). */
   int8: { variant: string; f32Ms: number; int8Ms: number; unpackedMs: number } | null;
   /** f16 weights and inputs (shader-f16, or the f32 fallback) against f32, same mapping. */
   f16: { variant: string; f32Ms: number; f16Ms: number } | null;
+  /** Our float matmul kernels against onnxruntime-web's MatMul on the same device (GPU only). */
+  matmul: MatmulReport | null;
+}
+
+export interface MatmulReport {
+  /** How GPU times were taken: timestamp queries, or none (wall-clock times only). */
+  gpuTiming: 'timestamp-query' | null;
+  rows: MatmulRow[];
+}
+
+export interface MatmulRow {
+  m: number;
+  k: number;
+  n: number;
+  /** The variant chooseMatmul picks for the shape. */
+  chosen: MatmulVariant;
+  /** Wall ms per run (upload A, multiply, read C back) of each variant that applies. */
+  ms: Partial<Record<MatmulVariant, number>>;
+  /** GPU ms of the multiply alone, from timestamp queries. */
+  gpuMs: Partial<Record<MatmulVariant, number>>;
+  peerMs: number | null;
+  /** Largest |ours − peer| over max |C| (the two must compute the same product). */
+  peerDiff: number | null;
 }
 
 export interface SparseReport {
@@ -78,6 +118,9 @@ const BINS = 256;
 const params = new URLSearchParams(location.search);
 const SIZES = (params.get('sizes') ?? '1048576,4194304,16777216').split(',').map(Number);
 const REPEATS = Number(params.get('repeats') ?? 5);
+/** Sections to run (all when absent): stats, quant, models, sparse, attention, int8, matmul. */
+const ONLY = params.get('only')?.split(',') ?? null;
+const want = (section: string) => ONLY === null || ONLY.includes(section);
 
 /** The reference pass: one read of every element, the least any summary must do. */
 function baselinePass(x: Float32Array): number {
@@ -108,7 +151,7 @@ async function run(): Promise<BenchReport> {
   const adapter = got.ok ? adapterLabel(got.ctx.summary) : `none (${got.reason})`;
   const rows: BenchRow[] = [];
   let sink = 0;
-  for (const n of SIZES) {
+  for (const n of want('stats') ? SIZES : []) {
     const x = normal(n, n);
     const baselineMs = await best(() => (sink += baselinePass(x)));
     const cpuMs = await best(() => (sink += summarizeCpu(x, BINS).counts[0]!));
@@ -120,7 +163,7 @@ async function run(): Promise<BenchReport> {
     rows.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }
   const quant: BenchRow[] = [];
-  for (const n of SIZES) {
+  for (const n of want('quant') ? SIZES : []) {
     const x = normal(n, n + 1, 0.02);
     const shape = [Math.max(1, n / 4096), Math.min(n, 4096)];
     const baselineMs = await best(() => (sink += baselinePass(x)));
@@ -136,7 +179,7 @@ async function run(): Promise<BenchReport> {
     quant.push({ elements: n, baselineMs, cpuMs, gpuMs });
   }
   const models: ModelRow[] = [];
-  for (const arch of ARCHITECTURES) {
+  for (const arch of want('models') ? ARCHITECTURES : []) {
     const net = netFor(arch);
     const p = initParams(net, 1);
     const samples = 512;
@@ -179,7 +222,7 @@ async function run(): Promise<BenchReport> {
     });
   }
   let sparse: SparseReport | null = null;
-  if (got.ok) {
+  if (got.ok && want('sparse')) {
     const [b, k, n] = [64, 1024, 1024];
     const w0 = normal(n * k, 500, 0.05);
     const x = normal(b * k, 501);
@@ -228,43 +271,80 @@ async function run(): Promise<BenchReport> {
       breakEven: csr.find((c) => c.ms < Math.min(denseMs, directMs))?.sparsity ?? null,
     };
   }
+  let peer: Peer | null = null;
+  let peerError: string | null = null;
+  if (got.ok && (want('matmul') || want('attention')))
+    try {
+      peer = await onnxruntimePeer();
+    } catch (e) {
+      peerError = (e as Error).message;
+    }
   const attention: BenchReport['attention'] = [];
-  if (got.ok) {
-    const [bh, d] = [2, 64];
+  if (got.ok && want('attention')) {
+    const [h, d] = [2, 64];
+    const timer = passTimer(got.ctx);
     for (const n of [256, 512, 1024, 2048, 4096]) {
-      const size = bh * n * d;
+      const size = h * n * d;
       const a = {
         q: normal(size, n, 1),
         k: normal(size, n + 1, 1),
         v: normal(size, n + 2, 1),
-        bh,
+        bh: h,
         n,
         d,
         causal: false,
       };
       const f = await flashAttention(got.ctx, a);
-      const flashMs = await best(() => flashAttention(got.ctx, a));
-      let naiveMs: number | null = null;
+      // Fewer repeats where one run takes seconds on a software adapter.
+      const repeats = n >= 2048 ? 2 : REPEATS;
+      const flash = await bestTimed(
+        () => flashAttention(got.ctx, a, timer),
+        async () => (timer ? timer.read() : null),
+        repeats,
+      );
+      let naive: { ms: number; gpuMs: number | null } | null = null;
       let naiveNote: string | null = null;
       try {
         await naiveAttention(got.ctx, a);
-        naiveMs = await best(() => naiveAttention(got.ctx, a));
+        naive = await bestTimed(
+          () => naiveAttention(got.ctx, a, timer),
+          async () => (timer ? timer.read() : null),
+          repeats,
+        );
       } catch (e) {
         naiveNote = (e as Error).message;
       }
+      let peerMs: number | null = null;
+      let peerDiff: number | null = null;
+      if (peer && n <= 2048) {
+        try {
+          const op = await peer.attention(h, n, d);
+          const [q, k, v] = [a.q, a.k, a.v].map((x) => headsToTokens(x, h, n, d));
+          peerDiff = relDiff(headsToTokens(f.o, h, n, d), await op.run(q!, k!, v!));
+          peerMs = await best(() => op.run(q!, k!, v!));
+          op.release();
+        } catch (e) {
+          peerError = (e as Error).message;
+        }
+      }
       attention.push({
         n,
-        flashMs,
+        flashMs: flash.ms,
         flashBytes: f.bytes,
-        naiveMs,
-        naiveBytes: attentionBytes(bh, n, d).naive,
+        naiveMs: naive?.ms ?? null,
+        naiveBytes: attentionBytes(h, n, d).naive,
         naiveNote,
+        flashGpuMs: flash.gpuMs,
+        naiveGpuMs: naive?.gpuMs ?? null,
+        peerMs,
+        peerDiff,
       });
     }
+    timer?.destroy();
   }
   let int8: BenchReport['int8'] = null;
   let f16: BenchReport['f16'] = null;
-  if (got.ok) {
+  if (got.ok && want('int8')) {
     const [b, k, n] = [64, 1024, 1024];
     const w = normal(n * k, 600, 0.05);
     const x = normal(b * k, 601);
@@ -292,6 +372,7 @@ async function run(): Promise<BenchReport> {
     f16 = { variant: h.variant, f32Ms, f16Ms: await best(() => h.run(x, b)) };
     h.destroy();
   }
+  const matmul = got.ok && want('matmul') ? await matmulSection(got.ctx, peer) : null;
   if (sink === 42.5) console.log('');
   return {
     adapter,
@@ -303,6 +384,110 @@ async function run(): Promise<BenchReport> {
     attention,
     int8,
     f16,
+    matmul,
+    peer: peer ? `onnxruntime-web ${peer.version} (webgpu)` : null,
+    peerError,
+  };
+}
+
+/** [heads, tokens, d] to [tokens, heads × d], the layout of MultiHeadAttention's inputs. */
+function headsToTokens(x: Float32Array, h: number, n: number, d: number): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < h; i++)
+    for (let t = 0; t < n; t++)
+      y.set(x.subarray((i * n + t) * d, (i * n + t + 1) * d), (t * h + i) * d);
+  return y;
+}
+
+/** Best wall time and the GPU time of that run (from the timer, when there is one). */
+async function bestTimed(
+  fn: () => Promise<unknown>,
+  gpu: () => Promise<number | null>,
+  repeats = REPEATS,
+): Promise<{ ms: number; gpuMs: number | null }> {
+  let ms = Infinity;
+  let gpuMs: number | null = null;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    await fn();
+    const t = performance.now() - t0;
+    const g = await gpu();
+    if (t < ms) ms = t;
+    if (g !== null) gpuMs = gpuMs === null ? g : Math.min(gpuMs, g);
+  }
+  return { ms, gpuMs };
+}
+
+function relDiff(a: Float32Array, b: Float32Array): number {
+  let scale = 1e-30;
+  let e = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  for (let i = 0; i < b.length; i++) e = Math.max(e, Math.abs(a[i]! - b[i]!));
+  return a.length === b.length ? e / scale : Infinity;
+}
+
+const MATMUL_SHAPES: Array<[number, number, number]> = [
+  [1, 4096, 4096],
+  [8, 2048, 2048],
+  [64, 1024, 1024],
+  [256, 1024, 1024],
+  [1024, 256, 1024],
+];
+
+async function matmulSection(ctx: GpuContext, peer: Peer | null): Promise<MatmulReport> {
+  const timer: PassTimer | null = passTimer(ctx);
+  const rows: MatmulRow[] = [];
+  try {
+    for (const [m, k, n] of MATMUL_SHAPES) {
+      const a = normal(m * k, m + k, 1);
+      const b = normal(k * n, k + n, 0.05);
+      const layer = matmulLayer(ctx, b, { k, n });
+      const chosen = chooseMatmul({ m, k, n });
+      const variants: MatmulVariant[] = m <= 8 ? ['matvec', 'tiled'] : ['tiled', 'blocked'];
+      const row: MatmulRow = {
+        m,
+        k,
+        n,
+        chosen,
+        ms: {},
+        gpuMs: {},
+        peerMs: null,
+        peerDiff: null,
+      };
+      let ours: Float32Array | null = null;
+      try {
+        for (const variant of variants) {
+          const c = await layer.run(a, m, { variant });
+          if (variant === chosen) ours = c;
+          const t = await bestTimed(
+            () => layer.run(a, m, { variant, timer }),
+            async () => (timer ? timer.read() : null),
+            3,
+          );
+          row.ms[variant] = t.ms;
+          if (t.gpuMs !== null) row.gpuMs[variant] = t.gpuMs;
+        }
+      } finally {
+        layer.destroy();
+      }
+      if (peer) {
+        const op = await peer.matmul(b, k, n);
+        try {
+          const first = await op.run(a);
+          row.peerDiff = ours ? relDiff(ours, first) : null;
+          row.peerMs = await best(() => op.run(a));
+        } finally {
+          op.release();
+        }
+      }
+      rows.push(row);
+    }
+  } finally {
+    timer?.destroy();
+  }
+  return {
+    gpuTiming: timer ? 'timestamp-query' : null,
+    rows,
   };
 }
 

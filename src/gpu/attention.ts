@@ -1,11 +1,13 @@
 // Attention on the GPU: the FlashAttention-style kernel (memory linear in N) and the naive one that
 // materialises the N × N scores (twin of both: attentionReference in src/core/attention.ts). Each
-// call counts the bytes it allocates, so the benchmark can show what the naive way costs.
+// call counts the bytes it allocates, so the benchmark can show what the naive way costs, and takes
+// an optional timer for the GPU time of its passes.
 import flashCode from '../../shaders/attention/flash_attention.wgsl?raw';
 import naiveCode from '../../shaders/attention/naive_attention.wgsl?raw';
 import { attentionBytes } from '../core/attention.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { timedPass, type PassTimer } from './timing.ts';
 
 export const FLASH_MAX_D = 128;
 const WG = 64;
@@ -34,7 +36,11 @@ function bind(device: GPUDevice, p: GPUComputePipeline, buffers: GPUBuffer[]) {
   });
 }
 
-export async function flashAttention(ctx: GpuContext, a: AttentionInput): Promise<AttentionRun> {
+export async function flashAttention(
+  ctx: GpuContext,
+  a: AttentionInput,
+  timer?: PassTimer | null,
+): Promise<AttentionRun> {
   const { device } = ctx;
   if (a.d > FLASH_MAX_D) throw new RangeError(`head size ${a.d} > ${FLASH_MAX_D}`);
   const size = a.bh * a.n * a.d;
@@ -57,7 +63,7 @@ export async function flashAttention(ctx: GpuContext, a: AttentionInput): Promis
       CAUSAL: a.causal ? 1 : 0,
     });
     const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
+    const pass = enc.beginComputePass(timedPass(timer));
     pass.setPipeline(p);
     pass.setBindGroup(0, bind(device, p, [...bufs, params]));
     pass.dispatchWorkgroups(Math.ceil(a.n / WG), a.bh);
@@ -70,7 +76,11 @@ export async function flashAttention(ctx: GpuContext, a: AttentionInput): Promis
 }
 
 /** Throws a RangeError when the scores do not fit one storage binding of this device. */
-export async function naiveAttention(ctx: GpuContext, a: AttentionInput): Promise<AttentionRun> {
+export async function naiveAttention(
+  ctx: GpuContext,
+  a: AttentionInput,
+  timer?: PassTimer | null,
+): Promise<AttentionRun> {
   const { device } = ctx;
   const need = attentionBytes(a.bh, a.n, a.d);
   if (need.scores > ctx.maxBindingBytes)
@@ -104,7 +114,7 @@ export async function naiveAttention(ctx: GpuContext, a: AttentionInput): Promis
         STAGE: stage,
         CAUSAL: a.causal ? 1 : 0,
       });
-      const pass = enc.beginComputePass();
+      const pass = enc.beginComputePass(timedPass(timer));
       pass.setPipeline(p);
       pass.setBindGroup(0, bind(device, p, [...bufs, params]));
       pass.dispatchWorkgroups(gx, Math.ceil(total / row));

@@ -15,7 +15,7 @@ import {
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { roundToF16, toF16Bits } from './f16-linear.ts';
-import type { PassTimer } from './timing.ts';
+import { timedPass, type PassTimer } from './timing.ts';
 
 export type Precision = 'f32' | 'f16';
 
@@ -96,7 +96,7 @@ export function matmulLayer(
           groups = [gx, Math.ceil(n / gx)];
         } else if (variant === 'matvec') groups = [Math.ceil(n / 64), 1];
         else {
-          const t = variant === 'blocked' ? 64 : 16;
+          const t = variant === 'blocked' ? 32 : 16;
           groups = [Math.ceil(n / t), Math.ceil(m / t)];
         }
         const params = uniform(device, [
@@ -107,7 +107,7 @@ export function matmulLayer(
         ]);
         temps.push(params);
         const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass({ timestampWrites: opts.timer?.writes() });
+        const pass = enc.beginComputePass(timedPass(opts.timer));
         pass.setPipeline(p);
         pass.setBindGroup(
           0,

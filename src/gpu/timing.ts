@@ -66,3 +66,9 @@ export class PassTimer {
 export function passTimer(ctx: GpuContext): PassTimer | null {
   return ctx.summary.features.includes('timestamp-query') ? new PassTimer(ctx.device) : null;
 }
+
+/** A compute pass descriptor that times the pass when a timer with pairs left is given. */
+export function timedPass(timer?: PassTimer | null): GPUComputePassDescriptor {
+  const writes = timer?.writes();
+  return writes ? { timestampWrites: writes } : {};
+}
