@@ -1,21 +1,19 @@
 // C[M, N] = A[M, K] · B (+ bias[N]), B stored [K, N] (ONNX MatMul) or, with TRANS_B, [N, K] (a
-// Linear weight). Register-blocked: each workgroup computes a 64 × 64 tile of C with 16 × 16
-// invocations, each invocation a 4 × 4 block of it (rows lid.y + 16·i, columns lid.x + 16·j, so
-// neighbouring invocations write neighbouring addresses). K is walked in slices of 16: the
-// workgroup stages A[64 rows × 16] and B[16 × 64 columns] in workgroup memory, then every value an
-// invocation loads from there is used four times from registers (the tiled kernel uses it once).
-// Twin: matmul in src/core/matmul.ts. The f16 variant only changes the storage type S (sums stay
-// f32); src/gpu/matmul.ts writes it from this text.
+// Linear weight). Register-blocked: each workgroup of 8 × 8 invocations computes a 32 × 32 tile of
+// C, each invocation a 4 × 4 block of it held as four vec4 rows. K is walked in slices of BK: the
+// workgroup stages A[32 rows × BK] and B[BK × 32 columns] in workgroup memory as vec4s, then each
+// vec4 an invocation loads from there feeds four vec4 multiply-adds (the tiled kernel uses each
+// loaded value once). Twin: matmul in src/core/matmul.ts. The f16 variant only changes the storage
+// type S (sums stay f32); src/gpu/matmul.ts writes it from this text.
 
 alias S = f32;
 
 override TRANS_B: bool = false;
 override BIAS: bool = false;
 
-const BM: u32 = 64u;
-const BN: u32 = 64u;
-const BK: u32 = 16u;
-const T: u32 = 16u;
+const TILE: u32 = 32u;
+const BK: u32 = 32u;
+const WG: u32 = 8u;
 
 struct Params {
   m: u32,
@@ -29,83 +27,94 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-// as_[kk][r] and bs[kk][col]: one slice of K.
-var<workgroup> as_: array<f32, BK * BM>;
-var<workgroup> bs: array<f32, BK * BN>;
+// as_[kk][r / 4] holds rows r..r+3 of column kk of the A slice; bs[kk][col / 4] columns col..col+3
+// of row kk of the B slice.
+var<workgroup> as_: array<vec4<f32>, BK * TILE / 4u>;
+var<workgroup> bs: array<vec4<f32>, BK * TILE / 4u>;
 
-@compute @workgroup_size(16, 16)
+fn a_at(r: u32, kk: u32) -> f32 {
+  if (r < params.m && kk < params.k) {
+    return f32(a[r * params.k + kk]);
+  }
+  return 0.0;
+}
+
+fn b_at(kk: u32, col: u32) -> f32 {
+  if (col < params.n && kk < params.k) {
+    if (TRANS_B) {
+      return f32(b[col * params.k + kk]);
+    }
+    return f32(b[kk * params.n + col]);
+  }
+  return 0.0;
+}
+
+@compute @workgroup_size(WG, WG)
 fn main(
   @builtin(workgroup_id) wg: vec3<u32>,
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(local_invocation_index) li: u32,
 ) {
   let M = params.m;
-  let K = params.k;
   let N = params.n;
-  let row0 = wg.y * BM;
-  let col0 = wg.x * BN;
-  var acc: array<f32, 16>;
-  for (var i = 0u; i < 16u; i++) {
-    acc[i] = 0.0;
-  }
-  for (var t = 0u; t < K; t += BK) {
-    // 1,024 values of each tile, four per invocation; consecutive invocations read consecutive
-    // addresses along K for A (and for B when transposed), along N for B otherwise.
-    for (var e = li; e < BM * BK; e += T * T) {
-      let r = e / BK;
+  let row0 = wg.y * TILE;
+  let col0 = wg.x * TILE;
+  var acc: array<vec4<f32>, 4>;
+  for (var t = 0u; t < params.k; t += BK) {
+    // BK × 8 vec4s of each slice, four per invocation. A: consecutive invocations take consecutive
+    // k of the same four rows; B: consecutive columns (or consecutive k when transposed).
+    for (var e = li; e < BK * TILE / 4u; e += WG * WG) {
       let kk = e % BK;
-      var v = 0.0;
-      if (row0 + r < M && t + kk < K) {
-        v = f32(a[(row0 + r) * K + t + kk]);
-      }
-      as_[kk * BM + r] = v;
+      let r4 = e / BK;
+      let r = row0 + r4 * 4u;
+      as_[kk * (TILE / 4u) + r4] = vec4(
+        a_at(r, t + kk),
+        a_at(r + 1u, t + kk),
+        a_at(r + 2u, t + kk),
+        a_at(r + 3u, t + kk),
+      );
     }
-    for (var e = li; e < BK * BN; e += T * T) {
+    for (var e = li; e < BK * TILE / 4u; e += WG * WG) {
       var kk: u32;
-      var col: u32;
+      var c4: u32;
       if (TRANS_B) {
-        col = e / BK;
         kk = e % BK;
+        c4 = e / BK;
       } else {
-        kk = e / BN;
-        col = e % BN;
+        kk = e / (TILE / 4u);
+        c4 = e % (TILE / 4u);
       }
-      var v = 0.0;
-      if (col0 + col < N && t + kk < K) {
-        if (TRANS_B) {
-          v = f32(b[(col0 + col) * K + t + kk]);
-        } else {
-          v = f32(b[(t + kk) * N + col0 + col]);
-        }
-      }
-      bs[kk * BN + col] = v;
+      let col = col0 + c4 * 4u;
+      bs[kk * (TILE / 4u) + c4] = vec4(
+        b_at(t + kk, col),
+        b_at(t + kk, col + 1u),
+        b_at(t + kk, col + 2u),
+        b_at(t + kk, col + 3u),
+      );
     }
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
-      var ar: array<f32, 4>;
-      var br: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        ar[i] = as_[kk * BM + lid.y + i * T];
-        br[i] = bs[kk * BN + lid.x + i * T];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          acc[i * 4u + j] += ar[i] * br[j];
-        }
-      }
+      let av = as_[kk * (TILE / 4u) + lid.y];
+      let bv = bs[kk * (TILE / 4u) + lid.x];
+      acc[0] += av.x * bv;
+      acc[1] += av.y * bv;
+      acc[2] += av.z * bv;
+      acc[3] += av.w * bv;
     }
     workgroupBarrier();
   }
+  let col = col0 + lid.x * 4u;
   for (var i = 0u; i < 4u; i++) {
-    let row = row0 + lid.y + i * T;
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + lid.x + j * T;
-      if (row < M && col < N) {
-        var v = acc[i * 4u + j];
-        if (BIAS) {
-          v += bias[col];
+    let row = row0 + lid.y * 4u + i;
+    if (row < M) {
+      for (var j = 0u; j < 4u; j++) {
+        if (col + j < N) {
+          var v = acc[i][j];
+          if (BIAS) {
+            v += bias[col + j];
+          }
+          c[row * N + col + j] = v;
         }
-        c[row * N + col] = v;
       }
     }
   }
