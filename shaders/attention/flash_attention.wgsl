@@ -6,6 +6,10 @@
 // tiles of TK: all its invocations load the tile's K and V into workgroup memory, then each folds the
 // tile into its row with the online softmax (rescaling by exp(m_old − m_new)). Causal masking bounds
 // the tiles by the workgroup's last row and skips keys after each row's own position.
+// S is the storage type of Q, K and V: f16 in the variant src/gpu/attention.ts writes from this text
+// (the tiles, the softmax and the output stay f32).
+
+alias S = f32;
 
 override D: u32 = 64;
 override TK: u32 = 16;
@@ -19,9 +23,9 @@ struct Params {
   scale: f32,
 }
 
-@group(0) @binding(0) var<storage, read> q: array<f32>;
-@group(0) @binding(1) var<storage, read> k: array<f32>;
-@group(0) @binding(2) var<storage, read> v: array<f32>;
+@group(0) @binding(0) var<storage, read> q: array<S>;
+@group(0) @binding(1) var<storage, read> k: array<S>;
+@group(0) @binding(2) var<storage, read> v: array<S>;
 @group(0) @binding(3) var<storage, read_write> o: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
@@ -42,7 +46,7 @@ fn main(
   var acc: array<f32, MAX_D>;
   if (live) {
     for (var c = 0u; c < D; c++) {
-      qr[c] = q[base + i * D + c] * params.scale;
+      qr[c] = f32(q[base + i * D + c]) * params.scale;
       acc[c] = 0.0;
     }
   }
@@ -60,8 +64,8 @@ fn main(
       var kv = 0.0;
       var vv = 0.0;
       if (j < N) {
-        kv = k[base + j * D + e % D];
-        vv = v[base + j * D + e % D];
+        kv = f32(k[base + j * D + e % D]);
+        vv = f32(v[base + j * D + e % D]);
       }
       ks[e] = kv;
       vs[e] = vv;

@@ -39,12 +39,12 @@ export function matmul(
 
 /** Rows up to which the matrix-vector kernel is used (it keeps one sum per row in registers). */
 export const MATVEC_MAX_ROWS = 8;
-/** Below this many rows or columns a 64 × 64 register-blocked tile would be mostly padding. */
-export const BLOCKED_MIN = 64;
+/** Below this many rows or columns a 32 × 32 register-blocked tile would be mostly padding. */
+export const BLOCKED_MIN = 32;
 
 /**
  * The kernel for a shape: few rows are a stream over B (memory-bound: read each weight once, no
- * tile to fill), small products the 16 × 16 tiled kernel, the rest the 64 × 64 register-blocked one
+ * tile to fill), small products the 16 × 16 tiled kernel, the rest the 32 × 32 register-blocked one
  * (each invocation computes 4 × 4 outputs, so each value loaded from workgroup memory is used 4×).
  */
 export function chooseMatmul(s: MatmulShape): MatmulVariant {

@@ -7,6 +7,8 @@ import naiveCode from '../../shaders/attention/naive_attention.wgsl?raw';
 import { attentionBytes } from '../core/attention.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { roundToF16 } from './f16-linear.ts';
+import { f16Source, uploadF16, type MatmulLayer, type Precision } from './matmul.ts';
 import { timedPass, type PassTimer } from './timing.ts';
 
 export const FLASH_MAX_D = 128;
@@ -36,32 +38,43 @@ function bind(device: GPUDevice, p: GPUComputePipeline, buffers: GPUBuffer[]) {
   });
 }
 
+/**
+ * With precision 'f16', Q, K and V are stored as f16 where the device has shader-f16 (the same
+ * kernel text with S = f16) and rounded to f16 for the f32 kernel elsewhere: the same results.
+ */
 export async function flashAttention(
   ctx: GpuContext,
   a: AttentionInput,
   timer?: PassTimer | null,
-): Promise<AttentionRun> {
+  precision: Precision = 'f32',
+): Promise<AttentionRun & { precision: MatmulLayer['precision'] }> {
   const { device } = ctx;
   if (a.d > FLASH_MAX_D) throw new RangeError(`head size ${a.d} > ${FLASH_MAX_D}`);
   const size = a.bh * a.n * a.d;
-  const bufs = [
-    uploadF32(device, a.q, 0, size),
-    uploadF32(device, a.k, 0, size),
-    uploadF32(device, a.v, 0, size),
-    storage(device, size * 4),
-  ];
+  const native = precision === 'f16' && ctx.summary.features.includes('shader-f16');
+  const rounded = precision === 'f16' && !native;
+  const up = (x: Float32Array) =>
+    native
+      ? uploadF16(device, x.subarray(0, size))
+      : uploadF32(device, rounded ? roundToF16(x.subarray(0, size)) : x, 0, size);
+  const bufs = [up(a.q), up(a.k), up(a.v), storage(device, size * 4)];
   const params = uniform(device, [
     ['u32', a.bh],
     ['u32', a.n],
     ['f32', 1 / Math.sqrt(a.d)],
   ]);
   try {
-    const p = await pipeline(device, 'flash_attention', flashCode, {
-      D: a.d,
-      TK,
-      WG,
-      CAUSAL: a.causal ? 1 : 0,
-    });
+    const p = await pipeline(
+      device,
+      native ? 'flash_attention_f16' : 'flash_attention',
+      native ? f16Source(flashCode) : flashCode,
+      {
+        D: a.d,
+        TK,
+        WG,
+        CAUSAL: a.causal ? 1 : 0,
+      },
+    );
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass(timedPass(timer));
     pass.setPipeline(p);
@@ -69,7 +82,13 @@ export async function flashAttention(
     pass.dispatchWorkgroups(Math.ceil(a.n / WG), a.bh);
     pass.end();
     const [bytes] = await readBack(device, enc, [bufs[3]!]);
-    return { o: new Float32Array(bytes!, 0, size), bytes: attentionBytes(a.bh, a.n, a.d).flash };
+    const full = attentionBytes(a.bh, a.n, a.d).flash;
+    return {
+      o: new Float32Array(bytes!, 0, size),
+      // Three of the four buffers hold half as many bytes in f16.
+      bytes: native ? full - (3 * size * 4) / 2 : full,
+      precision: native ? 'f16' : rounded ? 'f16 (f32 fallback)' : 'f32',
+    };
   } finally {
     [...bufs, params].forEach((b) => b.destroy());
   }

@@ -1,6 +1,6 @@
 // Float matrix products on the GPU with a kernel per shape (chooseMatmul in src/core/matmul.ts):
 // matvec.wgsl for a few rows, matmul.wgsl (16 × 16 tiles) for small products, matmul_blocked.wgsl
-// (64 × 64 tiles, 4 × 4 outputs per invocation) otherwise. Each has an f16-storage variant where
+// (32 × 32 tiles, 4 × 4 outputs per invocation) otherwise. Each has an f16-storage variant where
 // the device has shader-f16 (the same text with S = f16; sums stay f32); elsewhere the f32 kernel
 // runs on values rounded to f16, which gives the same results. Twin: matmul in src/core/matmul.ts.
 import blockedCode from '../../shaders/matmul/matmul_blocked.wgsl?raw';
@@ -31,14 +31,18 @@ const SOURCES: Record<MatmulVariant, [string, string]> = {
   blocked: ['matmul_blocked', blockedCode],
 };
 
-function upload(device: GPUDevice, x: Float32Array, half: boolean): GPUBuffer {
-  if (!half) return uploadF32(device, x, 0, x.length);
+/** Values as f16 in a storage buffer (padded to whole 4-byte words). */
+export function uploadF16(device: GPUDevice, x: Float32Array): GPUBuffer {
   const bits = toF16Bits(x);
   const padded = new Uint16Array(bits.length + (bits.length % 2));
   padded.set(bits);
   const buf = storage(device, Math.max(4, padded.byteLength));
   device.queue.writeBuffer(buf, 0, padded);
   return buf;
+}
+
+function upload(device: GPUDevice, x: Float32Array, half: boolean): GPUBuffer {
+  return half ? uploadF16(device, x) : uploadF32(device, x, 0, x.length);
 }
 
 export interface MatmulLayer {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { attentionBytes, attentionReference } from '../../src/core/attention.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { flashAttention, naiveAttention } from '../../src/gpu/attention.ts';
+import { roundToF16 } from '../../src/gpu/f16-linear.ts';
 import { normal } from '../helpers/random.ts';
 
 let ctx: GpuContext;
@@ -66,5 +67,33 @@ describe('attention kernels match the reference within 1e-4', () => {
     expect(attentionBytes(32, 4096, 128).scores).toBe(2 * 2 ** 30);
     const r = await flashAttention(small, a);
     expect(r.o.every((x) => x === 0)).toBe(true);
+  });
+
+  test('f16: native where the device has shader-f16, else f32 on rounded inputs; equal to the reference on rounded inputs', async () => {
+    const [bh, n, d] = [2, 70, 32];
+    const size = bh * n * d;
+    const a = {
+      q: normal(size, 11, 1),
+      k: normal(size, 12, 1),
+      v: normal(size, 13, 1),
+      bh,
+      n,
+      d,
+      causal: true,
+    };
+    const want = attentionReference(
+      roundToF16(a.q),
+      roundToF16(a.k),
+      roundToF16(a.v),
+      bh,
+      n,
+      d,
+      true,
+    );
+    const r = await flashAttention(ctx, a, null, 'f16');
+    const native = ctx.summary.features.includes('shader-f16');
+    expect(r.precision).toBe(native ? 'f16' : 'f16 (f32 fallback)');
+    expect(worst(r.o, want)).toBeLessThan(1e-4);
+    expect(r.bytes).toBe(attentionBytes(bh, n, d).flash - (native ? (3 * size * 4) / 2 : 0));
   });
 });

@@ -48,7 +48,8 @@ describe('matmul', () => {
     expect(chooseMatmul({ m: 1, k: 4096, n: 4096 })).toBe('matvec');
     expect(chooseMatmul({ m: 8, k: 64, n: 64 })).toBe('matvec');
     expect(chooseMatmul({ m: 9, k: 64, n: 512 })).toBe('tiled');
-    expect(chooseMatmul({ m: 512, k: 64, n: 32 })).toBe('tiled');
-    expect(chooseMatmul({ m: 64, k: 64, n: 64 })).toBe('blocked');
+    expect(chooseMatmul({ m: 512, k: 64, n: 16 })).toBe('tiled');
+    expect(chooseMatmul({ m: 31, k: 64, n: 512 })).toBe('tiled');
+    expect(chooseMatmul({ m: 32, k: 64, n: 32 })).toBe('blocked');
   });
 });
