@@ -4,21 +4,9 @@
 // every run, as with ours; times are wall-clock around that (its profiler reports nothing on the
 // WebGPU backend this version ships). Only `npm run bench` loads it; the app's bundle does not.
 import * as ort from 'onnxruntime-web/webgpu';
+import type { KernelPeer } from '../src/engine/kernel-bench.ts';
 import matmulModel from './models/matmul.onnx?url';
 import mhaModel from './models/mha.onnx?url';
-
-export interface Peer {
-  version: string;
-  /** C = A[M, K] · B[K, N] with B resident on the GPU. */
-  matmul(b: Float32Array, k: number, n: number): Promise<PeerOp>;
-  /** MultiHeadAttention (com.microsoft) on [1, tokens, heads × d] inputs. */
-  attention(heads: number, n: number, d: number): Promise<PeerOp>;
-}
-
-export interface PeerOp {
-  run(...inputs: Float32Array[]): Promise<Float32Array>;
-  release(): void;
-}
 
 async function bytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -26,7 +14,7 @@ async function bytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-export async function onnxruntimePeer(): Promise<Peer> {
+export async function onnxruntimePeer(): Promise<KernelPeer> {
   ort.env.wasm.wasmPaths = new URL('/node_modules/onnxruntime-web/dist/', location.href).href;
   ort.env.wasm.numThreads = 1;
   ort.env.logLevel = 'error';
@@ -49,7 +37,7 @@ export async function onnxruntimePeer(): Promise<Peer> {
     return data;
   }
   return {
-    version: ort.env.versions.web ?? ort.env.versions.common ?? 'unknown',
+    name: `onnxruntime-web ${ort.env.versions.web ?? ort.env.versions.common ?? ''} (webgpu)`,
     async matmul(b, k, n) {
       const buf = device.createBuffer({
         size: b.byteLength,

@@ -5,6 +5,7 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumPath, CHROMIUM_ARGS } from '../e2e/fixtures/chromium.ts';
 import type { BenchReport } from './summary.bench.ts';
+import type { KernelReport } from '../src/core/bench-report.ts';
 
 // --sizes=N,N (histogram and quantize sizes), --only=matmul,attention,... (sections to run).
 const query = new URLSearchParams();
@@ -30,7 +31,6 @@ try {
   if ('error' in report) throw new Error(report.error);
   const ratio = (a: number | null, b: number) => (a === null ? '—' : `${(a / b).toFixed(2)}×`);
   console.log(`adapter: ${report.adapter}`);
-  if (report.peer && report.peerError) console.log(`peer error: ${report.peerError}`);
   if (report.rows.length) {
     console.log(`histogram (${report.bins} bins) + statistics`);
     console.log(
@@ -81,70 +81,38 @@ try {
       })),
     );
   }
-  const sp = report.sparse;
-  if (sp) {
-    const { b, k, n } = sp.shape;
-    console.log(
-      `sparse products, x [${b}, ${k}] · W [${n}, ${k}]ᵀ: dense tiled kernel ${sp.denseMs.toFixed(2)} ms, dense direct kernel ${sp.directMs.toFixed(2)} ms; 2:4 ${sp.sparse24Ms.toFixed(2)} ms (${(Math.min(sp.denseMs, sp.directMs) / sp.sparse24Ms).toFixed(2)}× the faster dense kernel's speed)`,
-    );
-    console.table(
-      sp.csr.map((c) => ({
-        sparsity: `${(c.sparsity * 100).toFixed(0)}%`,
-        'CSR ms': +c.ms.toFixed(2),
-        'speed vs faster dense': `${(Math.min(sp.denseMs, sp.directMs) / c.ms).toFixed(2)}×`,
-      })),
-    );
-    console.log(
-      sp.breakEven === null
-        ? 'CSR never beat the dense kernel in this sweep'
-        : `CSR breaks even with the faster dense kernel at ${(sp.breakEven * 100).toFixed(0)}% sparsity on this adapter`,
-    );
+  const kr = report.kernels;
+  if (kr) printKernels(kr);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    'bench/results/summary.json',
+    JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2),
+  );
+  // The kernel report the app's benchmark panel draws (served as ./bench/kernels.json), from runs
+  // of every kernel section only, so that the saved report is one run on one adapter.
+  const partial = query.get('only');
+  if (
+    kr &&
+    (!partial || ['matmul', 'attention', 'sparse', 'int8'].every((x) => partial.includes(x)))
+  ) {
+    mkdirSync('public/bench', { recursive: true });
+    writeFileSync('public/bench/kernels.json', `${JSON.stringify(kr, null, 2)}\n`);
   }
-  if (report.attention.length) {
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+function printKernels(kr: KernelReport): void {
+  if (kr.peer && kr.peerError) console.log(`peer error: ${kr.peerError}`);
+  const f = (x: number | null | undefined, digits = 2) =>
+    x === null || x === undefined ? '—' : +x.toFixed(digits);
+  if (kr.matmul.length) {
     console.log(
-      `attention, 2 heads × 64, non-causal: FlashAttention-style kernel against the naive one (scores in memory) and ${report.peer ?? 'no peer'}'s MultiHeadAttention (to 2,048 tokens)`,
+      `float matmul C = A[M, K] · B[K, N], B resident on the GPU: ours against ${kr.peer ?? `no peer (${kr.peerError})`} on the same adapter; wall ms include uploading A and reading C back${kr.gpuTiming ? '; GPU ms from timestamp queries' : ''}`,
     );
-    const f = (x: number | null) => (x === null ? '—' : +x.toFixed(1));
     console.table(
-      report.attention.map((r) => ({
-        tokens: r.n,
-        'flash ms': +r.flashMs.toFixed(1),
-        'naive ms': f(r.naiveMs),
-        'naive / flash time': r.naiveMs === null ? '—' : `${(r.naiveMs / r.flashMs).toFixed(2)}×`,
-        'flash GPU ms': f(r.flashGpuMs),
-        'naive GPU ms': f(r.naiveGpuMs),
-        'peer ms': f(r.peerMs),
-        'peer / flash time': r.peerMs === null ? '—' : `${(r.peerMs / r.flashMs).toFixed(2)}×`,
-        'peer max diff': r.peerDiff === null ? '—' : r.peerDiff.toExponential(1),
-        'flash MiB': +(r.flashBytes / 2 ** 20).toFixed(1),
-        'naive MiB': +(r.naiveBytes / 2 ** 20).toFixed(1),
-        note:
-          r.naiveNote ??
-          (r.peerDiff !== null && r.peerDiff > 1e-3
-            ? 'peer result differs from the CPU reference: its time is not comparable'
-            : ''),
-      })),
-    );
-  }
-  const i8 = report.int8;
-  if (i8)
-    console.log(
-      `int8 matmul, [64, 1024] · [1024, 1024]ᵀ: f32 (direct kernel) ${i8.f32Ms.toFixed(2)} ms; int8 (${i8.variant}) ${i8.int8Ms.toFixed(2)} ms = ${(i8.f32Ms / i8.int8Ms).toFixed(2)}× the f32 speed; unpacking fallback ${i8.unpackedMs.toFixed(2)} ms`,
-    );
-  const h = report.f16;
-  if (h)
-    console.log(
-      `f16 dense layer, same shape: ${h.variant} ${h.f16Ms.toFixed(2)} ms = ${(h.f32Ms / h.f16Ms).toFixed(2)}× the f32 speed`,
-    );
-  const mm = report.matmul;
-  if (mm) {
-    console.log(
-      `float matmul C = A[M, K] · B[K, N], B resident on the GPU: ours against ${report.peer ?? `no peer (${report.peerError})`} on the same adapter; wall ms include uploading A and reading C back${mm.gpuTiming ? '; GPU ms from timestamp queries' : ''}`,
-    );
-    const f = (x: number | null | undefined) =>
-      x === null || x === undefined ? '—' : +x.toFixed(2);
-    console.table(
-      mm.rows.map((r) => {
+      kr.matmul.map((r) => {
         const ours = r.ms[r.chosen]!;
         return {
           shape: `${r.m}×${r.k}×${r.n}`,
@@ -160,12 +128,63 @@ try {
       }),
     );
   }
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(
-    'bench/results/summary.json',
-    JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2),
-  );
-} finally {
-  await browser.close();
-  await server.close();
+  if (kr.attention.length) {
+    console.log(
+      `attention, 2 heads × 64, non-causal: FlashAttention-style kernel against the naive one (scores in memory) and ${kr.peer ?? 'no peer'}'s MultiHeadAttention (to 2,048 tokens)`,
+    );
+    console.table(
+      kr.attention.map((r) => ({
+        tokens: r.n,
+        'flash ms': f(r.flashMs, 1),
+        'naive ms': f(r.naiveMs, 1),
+        'naive / flash time': r.naiveMs === null ? '—' : `${(r.naiveMs / r.flashMs).toFixed(2)}×`,
+        'flash GPU ms': f(r.flashGpuMs, 1),
+        'naive GPU ms': f(r.naiveGpuMs, 1),
+        'peer ms': f(r.peerMs, 1),
+        'peer / flash time': r.peerMs === null ? '—' : `${(r.peerMs / r.flashMs).toFixed(2)}×`,
+        'peer max diff': r.peerDiff === null ? '—' : r.peerDiff.toExponential(1),
+        'flash MiB': +(r.flashBytes / 2 ** 20).toFixed(1),
+        'naive MiB': +(r.naiveBytes / 2 ** 20).toFixed(1),
+        note:
+          r.naiveNote ??
+          (r.peerDiff !== null && r.peerDiff > 1e-3
+            ? 'peer result differs from the CPU reference: its time is not comparable'
+            : ''),
+      })),
+    );
+  }
+  const sp = kr.sparse;
+  if (sp) {
+    const { b, k, n } = sp.shape;
+    const dense = Math.min(sp.denseMs, sp.directMs);
+    console.log(
+      `sparse products, x [${b}, ${k}] · W [${n}, ${k}]ᵀ: dense tiled kernel ${sp.denseMs.toFixed(2)} ms, dense direct kernel ${sp.directMs.toFixed(2)} ms; 2:4 ${sp.sparse24Ms.toFixed(2)} ms (${(dense / sp.sparse24Ms).toFixed(2)}× the faster dense kernel's speed)`,
+    );
+    console.table(
+      sp.csr.map((c) => ({
+        sparsity: `${(c.sparsity * 100).toFixed(0)}%`,
+        'CSR ms': +c.ms.toFixed(2),
+        'speed vs faster dense': `${(dense / c.ms).toFixed(2)}×`,
+      })),
+    );
+    if (sp.blockedMs !== undefined)
+      console.log(
+        `our best dense kernel on the same product, the register-blocked matmul: ${sp.blockedMs.toFixed(2)} ms (2:4 is ${(sp.blockedMs / sp.sparse24Ms).toFixed(2)}× its speed; CSR beats it from ${((sp.csr.find((c) => c.ms < sp.blockedMs!)?.sparsity ?? NaN) * 100).toFixed(0)}% sparsity)`,
+      );
+    console.log(
+      sp.breakEven === null
+        ? 'CSR never beat the dense kernel in this sweep'
+        : `CSR breaks even with the faster dense kernel at ${(sp.breakEven * 100).toFixed(0)}% sparsity on this adapter`,
+    );
+  }
+  const i8 = kr.int8;
+  if (i8 && sp)
+    console.log(
+      `int8 matmul, same shape: f32 (direct kernel) ${i8.f32Ms.toFixed(2)} ms; int8 (${i8.variant}) ${i8.int8Ms.toFixed(2)} ms = ${(i8.f32Ms / i8.int8Ms).toFixed(2)}× the f32 speed; unpacking fallback ${i8.unpackedMs.toFixed(2)} ms`,
+    );
+  const h = kr.f16;
+  if (h)
+    console.log(
+      `f16 dense layer, same shape: ${h.variant} ${h.f16Ms.toFixed(2)} ms = ${(h.f32Ms / h.f16Ms).toFixed(2)}× the f32 speed`,
+    );
 }

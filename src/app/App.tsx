@@ -16,6 +16,7 @@ import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
 import { TrainingPanel } from '../ui/TrainingPanel.tsx';
 import { PruningPanel } from '../ui/PruningPanel.tsx';
 import { LatencyPanel } from '../ui/LatencyPanel.tsx';
+import { BenchPanel } from '../ui/BenchPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
@@ -54,6 +55,9 @@ export function App() {
           <SensitivityTable />
           <PlannerPanel />
           <ZeroPointCard />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <BenchPanel />
         </ErrorBoundary>
       </main>
     </DropZone>

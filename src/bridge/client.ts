@@ -32,9 +32,11 @@ import type {
   SweepPoint,
   Deployment,
   LayerWork,
+  KernelReport,
 } from '../worker/api.ts';
 
 export type {
+  KernelReport,
   AdapterSummary,
   BackendStatus,
   EngineEvent,
@@ -130,6 +132,7 @@ export interface EngineClient {
     req: { modelId: string; batch: number },
     opts: JobOptions,
   ): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number }>;
+  kernelBench(opts: JobOptions): Promise<KernelReport>;
   pruneSweep(
     req: { modelId: string; sparsities: number[]; fineTune: boolean },
     opts: JobOptions,
@@ -225,6 +228,7 @@ export function createEngineClient(
         api.distill(jobId, req.modelId, req.o, progress, Comlink.proxy(req.onPoint)),
       ),
     modelWork: (modelId, d) => api.modelWork(modelId, d),
+    kernelBench: (opts) => asJob(api, opts, (jobId, progress) => api.kernelBench(jobId, progress)),
     measureLatency: (req, opts) =>
       asJob(api, opts, (jobId) => api.measureLatency(jobId, req.modelId, req.batch)),
     pruneStudy: (req, opts) =>

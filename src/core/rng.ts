@@ -24,3 +24,15 @@ export function permutation(n: number, rand: () => number): Uint32Array {
   }
   return p;
 }
+
+/** n seeded normal samples (Box-Muller on mulberry32): the same seed gives the same values. */
+export function normalArray(n: number, seed: number, std = 1, mean = 0): Float32Array {
+  const r = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = 1 - r();
+    const v = r();
+    out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  return out;
+}

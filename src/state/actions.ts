@@ -6,6 +6,7 @@ import type {
   OpenResult,
   QuantSpec,
   StudyOptions,
+  KernelReport,
 } from '../bridge/client.ts';
 import {
   problemsToNotices,
@@ -660,6 +661,15 @@ export async function modelWork(d: Deployment): Promise<LayerWork[] | null> {
     notify('error', `Latency model failed: ${(e as Error).message}`);
     return null;
   }
+}
+
+/** The short kernel benchmark on this device's GPU (matmul, attention, sparse, int8, f16). */
+export async function benchKernels(): Promise<KernelReport | undefined> {
+  return runJob(
+    'Benchmarking the kernels on this device',
+    { cancelled: 'Benchmark cancelled', failed: (m) => `Benchmark failed: ${m}` },
+    (opts) => client().kernelBench(opts),
+  );
 }
 
 /** Times the open demo model's forward pass on this device. */

@@ -1,7 +1,10 @@
 // The engine API the UI calls through comlink. Long calls carry a job id; `cancel(jobId)` aborts
 // them, and the call rejects at once even if a GPU submission is still draining.
 import * as Comlink from 'comlink';
-import { acquireGpu } from '../gpu/device.ts';
+import { acquireGpu, type GpuContext } from '../gpu/device.ts';
+import type { KernelReport } from '../core/bench-report.ts';
+export type { KernelReport } from '../core/bench-report.ts';
+import { QUICK_PLAN, runKernelBench } from '../engine/kernel-bench.ts';
 import {
   cpuBackend,
   gpuBackend,
@@ -134,6 +137,7 @@ export function createEngineApi(gpu: GPU | undefined) {
   const paused = new Set<string>();
   let backend: AnalysisBackend = cpuBackend();
   let gpuUsable: AnalysisBackend | null = null;
+  let gpuCtx: GpuContext | null = null;
   let status: BackendStatus = {
     kind: 'cpu',
     label: backend.label,
@@ -170,9 +174,11 @@ export function createEngineApi(gpu: GPU | undefined) {
         return status;
       }
       gpuUsable = backend = gpuBackend(got.ctx);
+      gpuCtx = got.ctx;
       setStatus({ kind: 'webgpu', label: backend.label, adapter: got.ctx.summary });
       void got.ctx.lost.then((reason) => {
         gpuUsable = null;
+        gpuCtx = null;
         backend = cpuBackend();
         setStatus({
           kind: 'cpu',
@@ -458,6 +464,24 @@ export function createEngineApi(gpu: GPU | undefined) {
       return runJob(jobId, async () =>
         session.measureLatency(modelId, await loadDigits(), batch, backend),
       );
+    },
+
+    /** The short kernel benchmark (QUICK_PLAN) on this device's WebGPU adapter. */
+    async kernelBench(
+      jobId: string,
+      onProgress?: (fraction: number) => void,
+    ): Promise<KernelReport> {
+      const progress = throttled(onProgress);
+      return runJob(jobId, async (signal) => {
+        if (!gpuCtx)
+          throw new Error(
+            `the kernel benchmark needs WebGPU${status.reason ? ` (${status.reason})` : ''}`,
+          );
+        return runKernelBench(gpuCtx, QUICK_PLAN, {
+          signal,
+          onProgress: (f) => progress?.(f),
+        });
+      });
     },
 
     /** Per-digit work of each layer of a demo model under a deployment. */

@@ -1,0 +1,310 @@
+// Kernel benchmarks drawn from a report: the one saved by `npm run bench:kernels` (shipped with the
+// app), a report file the person opens, or a short run on this device's GPU. Matmul throughput
+// against the peer library, attention time and memory by length, sparse speed by sparsity, and the
+// int8 / f16 / 2:4 ratios, each with the adapter it was measured on.
+import { useEffect, useState } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { parseKernelReport, type KernelReport } from '../core/bench-report.ts';
+import { benchKernels } from '../state/actions.ts';
+import { useStore } from '../state/store.ts';
+
+type Source = { report: KernelReport; from: string };
+
+/** Peer results further than this from ours (which equal the CPU reference) are not comparable. */
+const PEER_WRONG = 1e-3;
+
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+
+export function BenchPanel() {
+  const [source, setSource] = useState<Source | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const busy = useStore((s) => s.job !== null);
+  // The adapter stays known while the person has chosen the CPU for analysis.
+  const onGpu = useStore((s) => s.backend?.adapter !== undefined);
+  useEffect(() => {
+    let live = true;
+    void fetch(new URL('bench/kernels.json', document.baseURI))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => {
+        const p = parseKernelReport(text);
+        if (!live) return;
+        if (p.ok) setSource((s) => s ?? { report: p.report, from: 'the saved run' });
+        else setError(`The saved report could not be read: ${p.error}`);
+      })
+      .catch(() => live && setError(null));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    const p = parseKernelReport(await file.text());
+    if (p.ok) {
+      setSource({ report: p.report, from: file.name });
+      setError(null);
+    } else setError(`${file.name}: ${p.error}`);
+  };
+  const r = source?.report;
+  return (
+    <section className="bench" aria-label="Kernel benchmarks" data-testid="bench-panel">
+      <header>
+        <h2>Kernel benchmarks</h2>
+        <p className="hint">
+          Our WGSL kernels measured side by side: float matmul (a kernel per shape) against
+          onnxruntime-web on the same adapter, FlashAttention-style against naive attention, 2:4 and
+          CSR against dense, int8 and f16 against f32. Times on a software adapter (SwiftShader)
+          only mean something as ratios.
+        </p>
+      </header>
+      <div className="controls">
+        <button
+          type="button"
+          disabled={busy || !onGpu}
+          title={onGpu ? undefined : 'needs WebGPU'}
+          onClick={() =>
+            void benchKernels().then(
+              (rep) => rep && setSource({ report: rep, from: 'this device, just now' }),
+            )
+          }
+        >
+          Run on this device
+        </button>
+        <label>
+          open a report{' '}
+          <input
+            type="file"
+            accept=".json,application/json"
+            aria-label="Open a benchmark report"
+            onChange={(e) => void openFile(e.target.files?.[0])}
+          />
+        </label>
+      </div>
+      {error && (
+        <p role="alert" className="error" data-testid="bench-error">
+          {error}
+        </p>
+      )}
+      {r && source ? (
+        <div data-testid="bench-report" data-adapter={r.adapter}>
+          <p>
+            Showing <strong>{source.from}</strong>: {r.adapter}
+            {r.date ? `, ${new Date(r.date).toLocaleString()}` : ''}
+            {r.gpuTiming ? '; GPU times from timestamp queries' : '; wall-clock times'}.
+            {r.peer ? ` Peer: ${r.peer}.` : ''}
+          </p>
+          <MatmulView r={r} />
+          <AttentionView r={r} />
+          <SparseView r={r} />
+        </div>
+      ) : (
+        <p className="hint">No report yet: run the benchmark on this device, or open a report.</p>
+      )}
+    </section>
+  );
+}
+
+function MatmulView({ r }: { r: KernelReport }) {
+  if (!r.matmul.length) return null;
+  const gflops = (m: number, k: number, n: number, ms: number | null | undefined) =>
+    ms ? (2 * m * k * n) / (ms * 1e6) : null;
+  const rows = r.matmul.map((x) => ({
+    shape: `${x.m}×${x.k}×${x.n}`,
+    ours: gflops(x.m, x.k, x.n, x.ms[x.chosen]),
+    tiled: gflops(x.m, x.k, x.n, x.ms.tiled),
+    peer: gflops(x.m, x.k, x.n, x.peerMs),
+    x,
+  }));
+  return (
+    <>
+      <h3>Float matmul, C = A[M, K] · B[K, N]</h3>
+      <figure className="chart" data-testid="bench-matmul-chart">
+        <ResponsiveContainer width="100%" height={260}>
+          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="shape" />
+            <YAxis width={64} unit=" GF/s" />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)} GFLOP/s` : v)} />
+            <Legend />
+            <Bar dataKey="ours" name="ours (chosen kernel)" fill="#2b6cb0" />
+            <Bar dataKey="tiled" name="ours, 16×16 tiles" fill="#90cdf4" />
+            {r.peer && <Bar dataKey="peer" name={r.peer} fill="#dd6b20" />}
+          </BarChart>
+        </ResponsiveContainer>
+        <figcaption>
+          Throughput including the upload of A and the read-back of C (B stays on the GPU).
+        </figcaption>
+      </figure>
+      <table data-testid="bench-matmul">
+        <thead>
+          <tr>
+            <th scope="col">shape M×K×N</th>
+            <th scope="col">kernel chosen</th>
+            <th scope="col" className="num">
+              ms
+            </th>
+            <th scope="col" className="num">
+              peer ms
+            </th>
+            <th scope="col" className="num">
+              our speed / peer
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ shape, x }) => (
+            <tr key={shape}>
+              <td>{shape}</td>
+              <td>{x.chosen}</td>
+              <td className="num">{x.ms[x.chosen]!.toFixed(1)}</td>
+              <td className="num">{x.peerMs?.toFixed(1) ?? '—'}</td>
+              <td className="num">{x.peerMs ? ratio(x.peerMs / x.ms[x.chosen]!) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function AttentionView({ r }: { r: KernelReport }) {
+  if (!r.attention.length) return null;
+  const peerWrong = r.attention.some((a) => a.peerDiff !== null && a.peerDiff > PEER_WRONG);
+  const rows = r.attention.map((a) => ({
+    n: a.n,
+    flash: a.flashMs,
+    naive: a.naiveMs,
+    peer: a.peerDiff !== null && a.peerDiff <= PEER_WRONG ? a.peerMs : null,
+    flashMiB: a.flashBytes / 2 ** 20,
+    naiveMiB: a.naiveBytes / 2 ** 20,
+  }));
+  const last = r.attention[r.attention.length - 1]!;
+  return (
+    <>
+      <h3>Attention, 2 heads × 64</h3>
+      <div className="chart-pair">
+        <figure className="chart" data-testid="bench-attention-chart">
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
+              <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" ms" />
+              <Tooltip />
+              <Legend />
+              <Line dataKey="flash" name="flash" stroke="#2b6cb0" />
+              <Line dataKey="naive" name="naive" stroke="#c53030" />
+              {r.peer && !peerWrong && <Line dataKey="peer" name={r.peer} stroke="#dd6b20" />}
+            </LineChart>
+          </ResponsiveContainer>
+          <figcaption>Time by sequence length (log–log).</figcaption>
+        </figure>
+        <figure className="chart" data-testid="bench-attention-memory">
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
+              <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" MiB" />
+              <Tooltip />
+              <Legend />
+              <Line dataKey="flashMiB" name="flash" stroke="#2b6cb0" />
+              <Line dataKey="naiveMiB" name="naive (scores in memory)" stroke="#c53030" />
+            </LineChart>
+          </ResponsiveContainer>
+          <figcaption>
+            GPU memory allocated: linear in length for flash, quadratic for naive (
+            {(last.naiveBytes / last.flashBytes).toFixed(0)}× at {last.n} tokens).
+          </figcaption>
+        </figure>
+      </div>
+      {last.naiveMs !== null && (
+        <p>
+          At {last.n} tokens the flash kernel takes {ratio(last.naiveMs / last.flashMs)} less time
+          than the naive one.
+        </p>
+      )}
+      {r.attention.some((a) => a.naiveNote) && (
+        <p>{r.attention.find((a) => a.naiveNote)!.naiveNote}</p>
+      )}
+      {peerWrong && (
+        <p className="warning" data-testid="bench-peer-wrong">
+          {r.peer}&apos;s MultiHeadAttention gave results far from the CPU reference on this adapter
+          (largest difference{' '}
+          {Math.max(...r.attention.map((a) => a.peerDiff ?? 0)).toExponential(1)} of max |O|), so
+          its times are left out.
+        </p>
+      )}
+    </>
+  );
+}
+
+function SparseView({ r }: { r: KernelReport }) {
+  const sp = r.sparse;
+  const facts: string[] = [];
+  if (sp) {
+    const dense = Math.min(sp.denseMs, sp.directMs);
+    facts.push(
+      `2:4 sparse: ${ratio(dense / sp.sparse24Ms)} the speed of the dense kernel with the same mapping`,
+    );
+    if (sp.blockedMs !== undefined) {
+      const beat = sp.csr.find((c) => c.ms < sp.blockedMs!);
+      facts.push(
+        `against our best dense kernel (register-blocked matmul, ${sp.blockedMs.toFixed(1)} ms): 2:4 ${ratio(sp.blockedMs / sp.sparse24Ms)}; CSR ${beat ? `wins from ${Math.round(beat.sparsity * 100)}% sparsity` : 'never wins'}`,
+      );
+    }
+    facts.push(
+      sp.breakEven === null
+        ? 'CSR never beat dense in the sweep'
+        : `CSR breaks even at ${Math.round(sp.breakEven * 100)}% sparsity`,
+    );
+  }
+  if (r.int8)
+    facts.push(
+      `int8 (${r.int8.variant}): ${ratio(r.int8.f32Ms / r.int8.int8Ms)} the f32 speed; unpacking fallback ${ratio(r.int8.f32Ms / r.int8.unpackedMs)}`,
+    );
+  if (r.f16)
+    facts.push(`f16 (${r.f16.variant}): ${ratio(r.f16.f32Ms / r.f16.f16Ms)} the f32 speed`);
+  if (!facts.length) return null;
+  const rows =
+    sp?.csr.map((c) => ({
+      sparsity: Math.round(c.sparsity * 100),
+      speed: Math.min(sp.denseMs, sp.directMs) / c.ms,
+    })) ?? [];
+  return (
+    <>
+      <h3>
+        One layer{sp ? `, [${sp.shape.b}, ${sp.shape.k}] · [${sp.shape.n}, ${sp.shape.k}]ᵀ` : ''}
+      </h3>
+      {rows.length > 0 && (
+        <figure className="chart" data-testid="bench-sparse-chart">
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="sparsity" type="number" domain={[0, 100]} unit="%" />
+              <YAxis width={48} unit="×" />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? ratio(v) : v)} />
+              <ReferenceLine y={1} stroke="#718096" label="dense" />
+              <Line dataKey="speed" name="CSR speed / dense" stroke="#2f855a" />
+            </LineChart>
+          </ResponsiveContainer>
+          <figcaption>CSR speed against the faster dense kernel, by sparsity.</figcaption>
+        </figure>
+      )}
+      <ul data-testid="bench-ratios">
+        {facts.map((f) => (
+          <li key={f}>{f}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
