@@ -1,14 +1,21 @@
-// Entry: connects the engine worker, opens the first demo model, renders the app.
+// Entry: reads the preset in the URL, connects the engine worker, opens the preset's demo model
+// (the first one by default) and its tensor, renders the app, and keeps the URL in step.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { DEMOS } from './app/demos.ts';
 import './app/app.css';
 import { createEngineClient } from './bridge/client.ts';
-import { connectEngine, notify, openDemo } from './state/actions.ts';
+import { connectEngine, notify, openDemo, selectTensor } from './state/actions.ts';
+import { applyPreset, readPreset, syncUrl } from './state/settings.ts';
+import { useStore } from './state/store.ts';
 import { installTestApi } from './app/test-api.ts';
 
 installTestApi();
+
+const preset = readPreset(location.search);
+applyPreset(preset);
+for (const n of preset.notices) notify('info', `Preset: ${n}`);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -16,11 +23,21 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-const demo = DEMOS[0];
-connectEngine(createEngineClient())
-  .then(() =>
-    demo && new URLSearchParams(location.search).get('demo') !== 'none'
-      ? openDemo(demo.url, demo.name)
-      : undefined,
-  )
-  .catch((e: Error) => notify('error', `The engine failed to start: ${e.message}`));
+const demoIdOf = (file: string) => DEMOS.find((d) => d.name === file)?.id ?? null;
+
+async function start(): Promise<void> {
+  await connectEngine(createEngineClient());
+  const demo = DEMOS.find((d) => d.id === preset.settings.demo);
+  if (demo) {
+    await openDemo(demo.url, demo.name);
+    const want = preset.settings.tensor;
+    const model = useStore.getState().model;
+    if (want && model) {
+      if (model.tensors.some((t) => t.name === want)) await selectTensor(want);
+      else notify('info', `Preset: ${model.file} has no tensor named "${want}"; showing another.`);
+    }
+  }
+  syncUrl(demoIdOf);
+}
+
+start().catch((e: Error) => notify('error', `The engine failed to start: ${e.message}`));

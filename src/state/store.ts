@@ -1,5 +1,6 @@
 // The app's state: summaries and ids only, never tensors or GPU buffers.
 import { create } from 'zustand';
+import { defaultSettings, type SettingName, type Settings } from '../presets/schema.ts';
 import type {
   BackendStatus,
   Comparison,
@@ -146,6 +147,10 @@ export interface SlimState {
   job: Job | null;
   opening: boolean;
   notices: Notice[];
+  /** The panels' settings that a preset carries (the rest of the preset is the fields above). */
+  settings: Settings;
+  /** Teaching mode: settings shown but locked, panels hidden, the lesson open. */
+  teaching: { locked: SettingName[]; hidden: string[]; lesson: string | null };
 }
 
 export type { LayerReport, Deployment } from '../bridge/client.ts';
@@ -195,6 +200,8 @@ export const useStore = create<SlimState>()(() => ({
   job: null,
   opening: false,
   notices: [],
+  settings: defaultSettings(),
+  teaching: { locked: [], hidden: [], lesson: null },
 }));
 
 export function problemsToNotices(problems: FileProblem[], nextId: () => number): Notice[] {

@@ -1,7 +1,7 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
+import { useSetting } from '../state/settings.ts';
 import { scaleLinear } from 'd3-scale';
-import { useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -178,8 +178,8 @@ function LowRankSection() {
   const model = useStore((s) => s.model);
   const lr = useStore((s) => s.lowRank);
   const busy = useStore((s) => s.job !== null);
-  const [energy, setEnergy] = useState(0.9);
-  const [epochs, setEpochs] = useState(0);
+  const [energy, setEnergy] = useSetting('rankEnergy');
+  const [epochs, setEpochs] = useSetting('rankEpochs');
   const r = lr && model && lr.modelId === model.id ? lr.result : null;
   const points = r
     ? Array.from({ length: Math.max(...r.layers.map((l) => l.spectrum.length)) }, (_, i) => {

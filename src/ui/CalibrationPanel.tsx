@@ -1,7 +1,7 @@
 // The calibration lab: each layer's input activations on a seeded calibration set, the threshold
 // every method picks drawn on their histogram, the curves behind the KL and MSE picks, the clipping /
 // rounding trade-off; and PTQ variants compared on the test digits.
-import { useState } from 'react';
+import { useSetting } from '../state/settings.ts';
 import {
   Bar,
   BarChart,
@@ -38,8 +38,12 @@ export function CalibrationPanel() {
   const cal = useStore((s) => s.calibration);
   const ptq = useStore((s) => s.ptq);
   const busy = useStore((s) => s.job !== null);
-  const [o, setO] = useState<StudyOptions>({ size: 512, seed: 1, momentum: 0.9, bits: 8 });
-  const [layer, setLayer] = useState(1);
+  const [size, setSize] = useSetting('calSize');
+  const [seed, setSeed] = useSetting('calSeed');
+  const [momentum, setMomentum] = useSetting('calMomentum');
+  const [bits] = useSetting('calBits');
+  const [layer, setLayer] = useSetting('calLayer');
+  const o: StudyOptions = { size, seed, momentum, bits };
   if (!model?.architecture) return null;
   const layers = cal && cal.modelId === model.id ? cal.layers : null;
   const study = layers?.[Math.min(layer, layers.length - 1)];
@@ -58,7 +62,7 @@ export function CalibrationPanel() {
             <select
               aria-label="Calibration set size"
               value={o.size}
-              onChange={(e) => setO({ ...o, size: Number(e.target.value) })}
+              onChange={(e) => setSize(Number(e.target.value))}
             >
               {SIZES.map((n) => (
                 <option key={n} value={n}>
@@ -76,7 +80,7 @@ export function CalibrationPanel() {
               value={o.seed}
               onChange={(e) => {
                 const v = Math.trunc(Number(e.target.value));
-                if (Number.isFinite(v) && v >= 0) setO({ ...o, seed: v });
+                if (Number.isFinite(v) && v >= 0) setSeed(v);
               }}
             />
           </label>
@@ -89,7 +93,7 @@ export function CalibrationPanel() {
               max={0.99}
               step={0.01}
               value={o.momentum}
-              onChange={(e) => setO({ ...o, momentum: Number(e.target.value) })}
+              onChange={(e) => setMomentum(Number(e.target.value))}
             />
           </label>
           <button type="button" disabled={busy} onClick={() => void studyCalibration(o)}>

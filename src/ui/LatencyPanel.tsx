@@ -1,5 +1,6 @@
 // Latency of the open demo model on every hardware profile (roofline model), per layer bound and
 // the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
+import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useState } from 'react';
 import {
   Bar,
@@ -30,9 +31,9 @@ const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
 
 export function LatencyPanel() {
   const model = useStore((s) => s.model);
-  const [dep, setDep] = useState('w8a8');
-  const [batch, setBatch] = useState(1);
-  const [profileId, setProfileId] = useState('a10');
+  const [dep, setDep] = useSetting('latDeployment');
+  const [batch, setBatch] = useSetting('latBatch');
+  const [profileId, setProfileId] = useSetting('latProfile');
   const busy = useStore((s) => s.job !== null);
   const backend = useStore((s) => s.backend);
   const [measured, setMeasured] = useState<{
@@ -228,13 +229,13 @@ export function LatencyPanel() {
 }
 
 function KvCacheExplorer() {
-  const [layers, setLayers] = useState(32);
-  const [kvHeads, setKvHeads] = useState(32);
-  const [headDim, setHeadDim] = useState(128);
-  const [bytes, setBytes] = useState(2);
-  const [block, setBlock] = useState(16);
-  const [maxLen, setMaxLen] = useState(2048);
-  const [budgetGiB, setBudgetGiB] = useState(16);
+  const [layers, setLayers] = useSetting('kvLayers');
+  const [kvHeads, setKvHeads] = useSetting('kvHeads');
+  const [headDim, setHeadDim] = useSetting('kvHeadDim');
+  const [bytes, setBytes] = useSetting('kvBytes');
+  const [block, setBlock] = useSetting('kvBlock');
+  const [maxLen, setMaxLen] = useSetting('kvMaxLen');
+  const [budgetGiB, setBudgetGiB] = useSetting('kvBudget');
   const c = { layers, kvHeads, headDim, bytesPerValue: bytes };
   // 1,000 requests with seeded lengths, uniform between 1 and the maximum length.
   const lengths = useMemo(() => {

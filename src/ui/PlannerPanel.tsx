@@ -1,6 +1,7 @@
 // Mixed precision: a bit width per weight that fits a size budget with the least total error,
 // against the same bit width everywhere.
-import { useMemo, useState } from 'react';
+import { useSetting } from '../state/settings.ts';
+import { useMemo } from 'react';
 import { planMixed, uniformPlan } from '../core/planner.ts';
 import { measurePlanOptions } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
@@ -10,7 +11,7 @@ export function PlannerPanel() {
   const model = useStore((s) => s.model);
   const opts = useStore((s) => s.planOptions);
   const busy = useStore((s) => s.job !== null);
-  const [bpw, setBpw] = useState(4.5);
+  const [bpw, setBpw] = useSetting('plannerBpw');
   const tensors = opts && model && opts.modelId === model.id ? opts.tensors : null;
   const params = useMemo(() => {
     if (!tensors || !model) return 0;

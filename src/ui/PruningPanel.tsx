@@ -1,6 +1,7 @@
 // The pruning lab: prune the open demo model by a method, see the masks, the weights before and
 // after, what the sparse tensors take to store, whether it will be any faster on real hardware
 // (the latency model), accuracy against sparsity for every method, and gradual pruning.
+import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Area,
@@ -45,11 +46,11 @@ export function PruningPanel() {
   const model = useStore((s) => s.model);
   const lab = useStore((s) => s.pruneLab);
   const busy = useStore((s) => s.job !== null);
-  const [methodId, setMethodId] = useState('magnitude');
-  const [sparsity, setSparsity] = useState(0.8);
-  const [fineTune, setFineTune] = useState(false);
-  const [final, setFinal] = useState(0.95);
-  const [epochs, setEpochs] = useState(2);
+  const [methodId, setMethodId] = useSetting('pruneMethod');
+  const [sparsity, setSparsity] = useSetting('pruneSparsity');
+  const [fineTune, setFineTune] = useSetting('pruneFineTune');
+  const [final, setFinal] = useSetting('pruneFinal');
+  const [epochs, setEpochs] = useSetting('pruneEpochs');
   if (!model?.architecture) return null;
   const mine = lab && lab.modelId === model.id ? lab : null;
   const method = METHODS.find((m) => m.id === methodId)!;

@@ -1,5 +1,6 @@
 // Retraining a demo model in the worker: pruning with fine-tuning (masks held fixed) and
 // distillation into a small student; then every variant of this session in one table.
+import { useSetting } from '../state/settings.ts';
 import { useMemo, useState } from 'react';
 import {
   CartesianGrid,
@@ -50,8 +51,8 @@ function PruneSection() {
   const model = useStore((s) => s.model)!;
   const prune = useStore((s) => s.prune);
   const busy = useStore((s) => s.job !== null);
-  const [choice, setChoice] = useState('m90');
-  const [epochs, setEpochs] = useState(2);
+  const [choice, setChoice] = useSetting('ftChoice');
+  const [epochs, setEpochs] = useSetting('ftEpochs');
   const r = prune && prune.modelId === model.id ? prune.result : null;
   const method = PRUNE_CHOICES.find((c) => c.id === choice)!.method;
   return (
@@ -139,10 +140,10 @@ function DistillSection() {
   const model = useStore((s) => s.model)!;
   const run = useStore((s) => s.distillation);
   const busy = useStore((s) => s.job !== null);
-  const [student, setStudent] = useState('mlp-784-128-64-10');
-  const [temperature, setTemperature] = useState(4);
-  const [alpha, setAlpha] = useState(0.9);
-  const [epochs, setEpochs] = useState(15);
+  const [student, setStudent] = useSetting('student');
+  const [temperature, setTemperature] = useSetting('temperature');
+  const [alpha, setAlpha] = useSetting('alpha');
+  const [epochs, setEpochs] = useSetting('distillEpochs');
   const d = run && run.modelId === model.id ? run : null;
   return (
     <div className="distill" data-testid="distill">

@@ -1,0 +1,387 @@
+// The shareable state: one versioned table of every setting a preset carries, with its short URL
+// key, its type, its bounds and its default. Encoding writes only what differs from the defaults;
+// decoding never trusts the text: each value is parsed against its field (no eval, no HTML), a bad
+// value falls back to the default with a notice, unknown keys are ignored, and presets of older
+// versions are migrated first. Pure: the browser (URL) and the CLI (`slimlab run --preset`) share it.
+import { PROFILES } from '../core/hardware.ts';
+import { QUANT_FORMATS, type QuantSpec } from '../core/quant.ts';
+
+export const PRESET_VERSION = 1;
+/** Longest query accepted, and longest value of one field: longer is tampering, not a preset. */
+export const MAX_QUERY = 4000;
+const MAX_VALUE = 200;
+
+type FieldOf<K extends string, T> = { key: K; default: T; help: string };
+
+export type Field =
+  | (FieldOf<string, string> & { kind: 'enum'; options: readonly string[] })
+  | (FieldOf<string, number> & {
+      kind: 'int';
+      min: number;
+      max: number;
+      choices?: readonly number[];
+    })
+  | (FieldOf<string, number> & { kind: 'num'; min: number; max: number })
+  | (FieldOf<string, boolean> & { kind: 'bool' })
+  | (FieldOf<string, string> & { kind: 'text'; pattern: RegExp; maxLength: number });
+
+const e = (key: string, options: readonly string[], d: string, help: string) => ({
+  kind: 'enum' as const,
+  key,
+  options,
+  default: d,
+  help,
+});
+const i = (
+  key: string,
+  min: number,
+  max: number,
+  d: number,
+  help: string,
+  choices?: readonly number[],
+) => ({
+  kind: 'int' as const,
+  key,
+  min,
+  max,
+  default: d,
+  help,
+  ...(choices ? { choices } : {}),
+});
+const n = (key: string, min: number, max: number, d: number, help: string) => ({
+  kind: 'num' as const,
+  key,
+  min,
+  max,
+  default: d,
+  help,
+});
+const b = (key: string, d: boolean, help: string) => ({
+  kind: 'bool' as const,
+  key,
+  default: d,
+  help,
+});
+
+/** Every setting, by name. Changing a key or a meaning needs a new version and a migration. */
+export const FIELDS = {
+  // What is open and what is shown.
+  demo: e(
+    'demo',
+    ['none', 'ppocr-cls', 'mnist-mlp', 'mnist-cnn', 'mnist-vit'],
+    'ppocr-cls',
+    'demo model',
+  ),
+  tensor: {
+    kind: 'text' as const,
+    key: 't',
+    default: '',
+    pattern: /^[\w.\-/:[\]]*$/,
+    maxLength: 160,
+    help: 'selected tensor',
+  },
+  bins: i('b', 16, 1024, 64, 'histogram bins', [16, 32, 64, 128, 256, 512, 1024]),
+  logScale: b('lg', false, 'histogram on a log scale'),
+  seed: i('sd', 0, 2 ** 31 - 1, 1, 'random seed (stochastic rounding, calibration sample)'),
+  // Quantization of the selected tensor.
+  qFormat: e('qf', QUANT_FORMATS, 'int', 'number format'),
+  qBits: i('qb', 2, 16, 8, 'bits (int, log2, quantile)'),
+  qSymmetric: b('qs', true, 'symmetric (absmax) rather than a zero point'),
+  qRestricted: b('qr', true, 'symmetric range without −2^(b−1)'),
+  qGranularity: e('qg', ['tensor', 'channel', 'group'], 'channel', 'one scale per ...'),
+  qAxis: i('qa', 0, 7, 0, 'channel axis'),
+  qGroup: i('qz', 1, 65536, 128, 'group size'),
+  qRounding: e('qn', ['nearest', 'stochastic'], 'nearest', 'rounding'),
+  qClip: n('qc', 0.5, 1, 1, 'clip at this quantile of |x|'),
+  qScaleBits: i('qk', 16, 32, 32, 'scale storage bits', [16, 32]),
+  int8Threshold: n('ot', 0, 1000, 6, 'LLM.int8() outlier threshold'),
+  // Calibration lab.
+  calSize: i('cs', 32, 4096, 512, 'calibration digits', [128, 512, 2048]),
+  calMomentum: n('cm', 0, 1, 0.9, 'moving-average momentum'),
+  calBits: i('cb', 2, 8, 8, 'activation bits', [4, 8]),
+  calLayer: i('cl', 0, 64, 1, 'layer shown'),
+  calSeed: i('cz', 0, 2 ** 31 - 1, 1, 'calibration sample seed'),
+  // Pruning lab.
+  pruneMethod: e(
+    'pm',
+    ['magnitude', 'global', 'nm24', 'nm14', 'nm48', 'channel'],
+    'magnitude',
+    'pruning method',
+  ),
+  pruneSparsity: n('ps', 0, 0.99, 0.8, 'sparsity'),
+  pruneFineTune: b('pf', false, 'fine-tune in the sweep'),
+  pruneFinal: n('pg', 0.1, 0.99, 0.95, 'gradual pruning: final sparsity'),
+  pruneEpochs: i('pe', 1, 10, 2, 'gradual pruning: epochs'),
+  // Retraining: prune + fine-tune, distillation, low rank.
+  ftChoice: e(
+    'fc',
+    ['m50', 'm80', 'm90', 'm95', 'm98', 'nm24', 'nm14'],
+    'm90',
+    'prune + fine-tune method',
+  ),
+  ftEpochs: i('fe', 1, 10, 2, 'fine-tune epochs'),
+  student: e(
+    'ds',
+    ['mlp-784-32-10', 'mlp-784-64-10', 'mlp-784-128-64-10'],
+    'mlp-784-128-64-10',
+    'distillation student',
+  ),
+  temperature: n('dt', 1, 20, 4, 'distillation temperature'),
+  alpha: n('da', 0, 1, 0.9, 'weight of the soft loss'),
+  distillEpochs: i('de', 1, 50, 15, 'distillation epochs'),
+  rankEnergy: n('re', 0.5, 1, 0.9, 'low rank: energy kept'),
+  rankEpochs: i('rf', 0, 5, 0, 'low rank: fine-tune epochs'),
+  // Latency model and KV cache.
+  latDeployment: e('ld', ['fp32', 'fp16', 'w8a8', 'w4a16', 's24', 's24i8'], 'w8a8', 'deployment'),
+  latBatch: i('lb', 1, 16384, 1, 'batch', [1, 8, 64, 1024, 16384]),
+  latProfile: e(
+    'lp',
+    PROFILES.map((p) => p.id),
+    'a10',
+    'hardware profile',
+  ),
+  kvLayers: i('kl', 1, 256, 32, 'KV cache: layers'),
+  kvHeads: i('kh', 1, 256, 32, 'KV cache: KV heads'),
+  kvHeadDim: i('kd', 8, 512, 128, 'KV cache: head size'),
+  kvBytes: n('kb', 0.5, 4, 2, 'KV cache: bytes per value'),
+  kvBlock: i('kk', 1, 256, 16, 'KV cache: block size'),
+  kvMaxLen: i('km', 16, 1 << 20, 2048, 'KV cache: longest sequence'),
+  kvBudget: n('kg', 0.25, 1024, 16, 'KV cache: memory budget, GiB'),
+  plannerBpw: n('pb', 1, 16, 4.5, 'planner: bits per weight budget'),
+} satisfies Record<string, Field>;
+
+export type SettingName = keyof typeof FIELDS;
+type ValueOf<F> = F extends { kind: 'bool' }
+  ? boolean
+  : F extends { kind: 'int' | 'num' }
+    ? number
+    : string;
+export type Settings = { -readonly [K in SettingName]: ValueOf<(typeof FIELDS)[K]> };
+
+export function defaultSettings(): Settings {
+  return Object.fromEntries(
+    Object.entries(FIELDS).map(([name, f]) => [name, f.default]),
+  ) as Settings;
+}
+
+/** A value from its URL text, or why it is not one. */
+function parseValue(
+  f: Field,
+  raw: string,
+): { ok: true; value: unknown } | { ok: false; why: string } {
+  if (raw.length > MAX_VALUE) return { ok: false, why: 'too long' };
+  switch (f.kind) {
+    case 'enum':
+      return f.options.includes(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, why: 'not a choice' };
+    case 'bool':
+      return raw === '1' || raw === '0'
+        ? { ok: true, value: raw === '1' }
+        : { ok: false, why: 'not 0 or 1' };
+    case 'text':
+      return raw.length <= f.maxLength && f.pattern.test(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, why: 'characters a name cannot have' };
+    case 'int':
+    case 'num': {
+      // Plain decimal only: no hex, exponents, Infinity or whitespace.
+      if (!/^-?\d{1,12}(\.\d{1,12})?$/.test(raw)) return { ok: false, why: 'not a number' };
+      const v = Number(raw);
+      if (f.kind === 'int' && !Number.isInteger(v)) return { ok: false, why: 'not a whole number' };
+      if (!(v >= f.min && v <= f.max)) return { ok: false, why: `outside ${f.min}–${f.max}` };
+      if (f.kind === 'int' && f.choices && !f.choices.includes(v))
+        return { ok: false, why: `not one of ${f.choices.join(', ')}` };
+      return { ok: true, value: v };
+    }
+  }
+}
+
+/** Whether a value is one the setting can hold (what the URL would accept). */
+export function isValidSetting(name: SettingName, v: unknown): boolean {
+  const f = FIELDS[name] as Field;
+  if (f.kind === 'bool') return typeof v === 'boolean';
+  if (f.kind === 'enum' || f.kind === 'text') return typeof v === 'string' && parseValue(f, v).ok;
+  return typeof v === 'number' && Number.isFinite(v) && parseValue(f, formatValue(f, v)).ok;
+}
+
+function formatValue(f: Field, v: unknown): string {
+  if (f.kind === 'bool') return v ? '1' : '0';
+  if (f.kind === 'num') return String(+(v as number).toPrecision(6));
+  return String(v);
+}
+
+/**
+ * Migrations from older versions: MIGRATIONS[v] turns the key/value pairs of version v into those
+ * of version v + 1. Version 1 is the first, so none exist yet; decode applies any that do.
+ */
+export type Migration = (params: Map<string, string>) => Map<string, string>;
+export const MIGRATIONS: Record<number, Migration> = {};
+
+export interface Decoded {
+  settings: Settings;
+  /** What was wrong with the preset, in words a person can act on (shown as notices). */
+  notices: string[];
+  /** Names of settings the preset set (valid ones only). */
+  given: SettingName[];
+  /** Teaching flags: settings shown but not changeable, and ones hidden. */
+  locked: SettingName[];
+  hidden: string[];
+  lesson: string | null;
+}
+
+/** Panels or controls a lesson may hide (`hide=` takes these, comma-separated). */
+export const HIDEABLE = [
+  'tensors',
+  'quantization',
+  'accuracy',
+  'calibration',
+  'pruning',
+  'training',
+  'latency',
+  'benchmarks',
+  'planner',
+  'open',
+] as const;
+
+/** key=value pairs of a query (form encoding: '+' is a space); the last of a repeated key wins. */
+function parseQuery(query: string): Map<string, string> | null {
+  const out = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const [k, v] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      out.set(decodeURIComponent(k.replace(/\+/g, ' ')), decodeURIComponent(v.replace(/\+/g, ' ')));
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+const clip = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/** Reads a preset from a URL, a query string (with or without '?') or a hash. Never throws. */
+export function decodePreset(
+  text: string,
+  migrations: Record<number, Migration> = MIGRATIONS,
+): Decoded {
+  const settings = defaultSettings();
+  const out: Decoded = { settings, notices: [], given: [], locked: [], hidden: [], lesson: null };
+  let query = text.trim();
+  const q = query.indexOf('?');
+  if (q >= 0) query = query.slice(q + 1);
+  query = query.split('#')[0]!;
+  if (query.length > MAX_QUERY) {
+    out.notices.push(`The preset is ${query.length} characters long (over ${MAX_QUERY}): ignored.`);
+    return out;
+  }
+  let params = parseQuery(query);
+  if (!params) {
+    out.notices.push('The preset could not be read (bad %-escapes): ignored.');
+    return out;
+  }
+  const vText = params.get('v');
+  let version = PRESET_VERSION;
+  if (vText !== undefined) {
+    const v = /^\d{1,4}$/.test(vText) ? Number(vText) : NaN;
+    if (!Number.isFinite(v))
+      out.notices.push(`Preset version ${clip(vText)} is not one: read as current.`);
+    else version = v;
+  }
+  if (version > PRESET_VERSION)
+    out.notices.push(
+      `The preset comes from a newer version (${version}); settings this one does not know are ignored.`,
+    );
+  for (let v = version; v < PRESET_VERSION; v++) {
+    const m = migrations[v];
+    if (m) params = m(params);
+  }
+  const byKey = new Map(Object.entries(FIELDS).map(([name, f]) => [f.key, name as SettingName]));
+  for (const [key, raw] of params) {
+    const name = byKey.get(key);
+    if (!name) continue;
+    const f = FIELDS[name] as Field;
+    const p = parseValue(f, raw);
+    if (p.ok) {
+      (settings as Record<string, unknown>)[name] = p.value;
+      out.given.push(name);
+    } else
+      out.notices.push(
+        `Ignored ${f.help} = ${clip(raw)} (${p.why}); using ${formatValue(f, f.default) || 'none'}.`,
+      );
+  }
+  const lock = params.get('lock');
+  if (lock)
+    for (const k of lock.split(',').slice(0, 64)) {
+      if (k in FIELDS) out.locked.push(k as SettingName);
+      else out.notices.push(`Cannot lock ${clip(k)}: no such setting.`);
+    }
+  const hide = params.get('hide');
+  if (hide)
+    for (const k of hide.split(',').slice(0, 64)) {
+      if ((HIDEABLE as readonly string[]).includes(k)) out.hidden.push(k);
+      else out.notices.push(`Cannot hide ${clip(k)}: no such panel.`);
+    }
+  const lesson = params.get('lesson');
+  if (lesson !== undefined) {
+    if (/^[a-z0-9-]{1,40}$/.test(lesson)) out.lesson = lesson;
+    else out.notices.push(`Lesson ${clip(lesson)} is not a lesson name: ignored.`);
+  }
+  return out;
+}
+
+/** The query string (without '?') of settings that differ from the defaults, plus the version. */
+export function encodePreset(
+  s: Settings,
+  extra: { locked?: readonly string[]; hidden?: readonly string[]; lesson?: string | null } = {},
+): string {
+  const p = new Map([['v', String(PRESET_VERSION)]]);
+  for (const [name, f] of Object.entries(FIELDS) as Array<[SettingName, Field]>) {
+    const v = s[name];
+    if (v !== f.default) p.set(f.key, formatValue(f, v));
+  }
+  if (extra.lesson) p.set('lesson', extra.lesson);
+  if (extra.locked?.length) p.set('lock', extra.locked.join(','));
+  if (extra.hidden?.length) p.set('hide', extra.hidden.join(','));
+  return [...p].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+}
+
+/** The quantization spec the settings describe (the seed is shared with stochastic rounding). */
+export function specOf(s: Settings): QuantSpec {
+  return {
+    format: s.qFormat as QuantSpec['format'],
+    bits: s.qBits,
+    symmetric: s.qSymmetric,
+    restricted: s.qRestricted,
+    granularity:
+      s.qGranularity === 'tensor'
+        ? { kind: 'tensor' }
+        : s.qGranularity === 'group'
+          ? { kind: 'group', size: s.qGroup }
+          : { kind: 'channel', axis: s.qAxis },
+    rounding: s.qRounding as QuantSpec['rounding'],
+    seed: s.seed,
+    clipQuantile: s.qClip,
+    scaleBits: s.qScaleBits as 16 | 32,
+  };
+}
+
+/** The settings that hold a quantization spec (the inverse of specOf). */
+export function specSettings(q: QuantSpec): Partial<Settings> {
+  const g = q.granularity;
+  return {
+    qFormat: q.format,
+    qBits: q.bits,
+    qSymmetric: q.symmetric,
+    qRestricted: q.restricted,
+    qGranularity: g.kind,
+    ...(g.kind === 'channel' ? { qAxis: g.axis } : {}),
+    ...(g.kind === 'group' ? { qGroup: g.size } : {}),
+    qRounding: q.rounding,
+    seed: q.seed,
+    qClip: q.clipQuantile,
+    qScaleBits: q.scaleBits,
+  };
+}

@@ -1,0 +1,99 @@
+// Settings and the URL: the store's shareable state as a preset query, kept in the address bar as
+// the person works (replaceState, so Back still leaves the page), and a preset applied at start.
+import { useStore } from './store.ts';
+import { notify } from './actions.ts';
+import {
+  FIELDS,
+  isValidSetting,
+  decodePreset,
+  encodePreset,
+  specOf,
+  specSettings,
+  type Decoded,
+  type SettingName,
+  type Settings,
+} from '../presets/schema.ts';
+
+/** The full settings: the panels' own plus those the store keeps in their working form. */
+export function currentSettings(demoIdOf: (file: string) => string | null): Settings {
+  const s = useStore.getState();
+  const demo = s.model ? demoIdOf(s.model.file) : null;
+  return {
+    ...s.settings,
+    ...specSettings(s.quantSpec),
+    bins: s.bins,
+    logScale: s.logScale,
+    int8Threshold: s.int8Threshold,
+    tensor: s.selected ?? '',
+    ...(demo ? { demo } : s.model ? {} : { demo: s.settings.demo }),
+  };
+}
+
+export function presetQuery(demoIdOf: (file: string) => string | null): string {
+  const { teaching } = useStore.getState();
+  return encodePreset(currentSettings(demoIdOf), teaching);
+}
+
+/** Puts a decoded preset into the store (the caller opens its demo model and tensor). */
+export function applyPreset(d: Decoded): void {
+  useStore.setState({
+    settings: d.settings,
+    bins: d.settings.bins,
+    logScale: d.settings.logScale,
+    int8Threshold: d.settings.int8Threshold,
+    quantSpec: specOf(d.settings),
+    teaching: { locked: d.locked, hidden: d.hidden, lesson: d.lesson },
+  });
+}
+
+export function readPreset(search: string): Decoded {
+  return decodePreset(search);
+}
+
+/** One panel setting: its value, a setter, and whether a lesson locked it. */
+export function useSetting<K extends SettingName>(
+  name: K,
+): [Settings[K], (v: Settings[K]) => void, boolean] {
+  const value = useStore((s) => s.settings[name]);
+  const locked = useStore((s) => s.teaching.locked.includes(name));
+  return [value, (v: Settings[K]) => setSetting(name, v), locked];
+}
+
+/**
+ * Changes a setting, unless a lesson locked it (the person is told why nothing changed) or the
+ * value is not one the setting can hold (a half-typed number: the last good value stays).
+ */
+export function setSetting<K extends SettingName>(name: K, v: Settings[K]): void {
+  if (useStore.getState().teaching.locked.includes(name)) {
+    notify('info', `This lesson keeps ${FIELDS[name].help} fixed.`);
+    return;
+  }
+  if (!isValidSetting(name, v)) return;
+  useStore.setState((s) => ({ settings: { ...s.settings, [name]: v } }));
+}
+
+/** Whether a lesson hid a panel. */
+export function useHidden(panel: string): boolean {
+  return useStore((s) => s.teaching.hidden.includes(panel));
+}
+
+/** Keeps the address bar's query equal to the preset of the current state. */
+export function syncUrl(demoIdOf: (file: string) => string | null, wait = 150): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = '';
+  const write = () => {
+    const q = presetQuery(demoIdOf);
+    if (q === last) return;
+    last = q;
+    history.replaceState(history.state, '', `${location.pathname}?${q}${location.hash}`);
+  };
+  const unsubscribe = useStore.subscribe(() => {
+    clearTimeout(timer);
+    timer = setTimeout(write, wait);
+  });
+  write();
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
+}
