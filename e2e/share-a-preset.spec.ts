@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import type { PresetRun } from '../src/cli/run.ts';
 import { Slimlab } from './fixtures/slimlab.ts';
 
 const PRESET = 'demo=mnist-mlp&t=fc2.weight&qb=4&qg=tensor&b=32&lp=h100&ld=fp16&pm=nm24';
@@ -42,6 +44,30 @@ test('a preset link opens the same view with the same numbers, and the URL follo
   expect(again!.bitsPerWeight).toBe(first!.bitsPerWeight);
   const s = await other.evaluate(() => window.__slimlab!.state().settings);
   expect(s).toMatchObject({ latProfile: 'h100', latDeployment: 'fp16', pruneMethod: 'nm24' });
+  // The same link, headless: `slimlab run --preset` prints the numbers the page shows.
+  const cli = JSON.parse(
+    execFileSync(process.execPath, ['bin/slimlab.mjs', 'run', '--preset', link, '--json'], {
+      encoding: 'utf8',
+    }),
+  ) as PresetRun;
+  const shown = await other.evaluate(() => {
+    const st = window.__slimlab!.state();
+    return { analysis: st.analysis!, quant: st.quant! };
+  });
+  expect(cli.model).toBe('mnist-mlp.safetensors');
+  expect(cli.tensor).toBe('fc2.weight');
+  expect(cli.counts).toEqual([...shown.analysis.counts]);
+  const close = (a: number | null, b: number, tol: number) =>
+    expect(Math.abs((a ?? Infinity) - b)).toBeLessThanOrEqual(tol * Math.max(Math.abs(b), 1e-12));
+  close(cli.stats.mean, shown.analysis.stats.mean, 1e-5);
+  close(cli.stats.std, shown.analysis.stats.std, 1e-5);
+  expect(cli.stats.min).toBe(shown.analysis.stats.min);
+  expect(cli.stats.max).toBe(shown.analysis.stats.max);
+  close(cli.quant.mse, shown.quant.error.mse, 1e-5);
+  close(cli.quant.sqnr_db, shown.quant.error.sqnrDb, 1e-5);
+  close(cli.quant.max_abs_err, shown.quant.error.maxAbsError, 1e-5);
+  expect(cli.quant.clipped).toBe(shown.quant.error.clipped);
+  expect(cli.quant.bits_per_weight).toBe(shown.quant.bitsPerWeight);
 });
 
 test('a tampered link falls back to defaults with a notice and runs nothing', async ({ page }) => {

@@ -15,6 +15,7 @@ import {
 import { modelBytes, QUANTIZE_FLAGS, quantizeAll, specFromFlags } from './quantize.ts';
 import { storable } from '../engine/export.ts';
 import { summarizeAll } from './stats.ts';
+import { presetText, runPreset } from './run.ts';
 import { inspectFiles, inspectJson, inspectTable, withOpenFiles } from './inspect.ts';
 
 const USAGE = `usage: slimlab inspect FILE... [--json]
@@ -29,6 +30,7 @@ const USAGE = `usage: slimlab inspect FILE... [--json]
        slimlab prune FILE... --method magnitude|global-magnitude|nm:N:M|channel-l1 [--sparsity S]
                      [--json] [--out FILE]
        slimlab stats FILE... [--json] [--bins N] [--memory]
+       slimlab run --preset 'URL-or-query' [--model FILE] [--json]
        slimlab convert IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]
 
 commands:
@@ -56,6 +58,9 @@ commands:
   convert   write a model (IN: one file, or shards/companions together) as OUT, by its extension:
             .safetensors (original dtypes, or --quantize per-channel int8/int4 codes with scales),
             .gguf (--type for 2-D float weights, default F16), .npy (one --tensor)
+  run       the numbers the browser shows for a preset (a link copied from the app, or its query):
+            the preset's tensor of its demo model (or of --model FILE), its statistics and
+            histogram, and the preset's quantization error and size; preset problems go to stderr
   inspect   list the tensors of weight files (.safetensors and sharded
             .safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)
 
@@ -87,6 +92,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   if (cmd === 'stats') return stats(rest, io);
   if (cmd === 'quantize') return quantizeCmd(rest, io);
   if (cmd === 'prune') return pruneCmd(rest, io);
+  if (cmd === 'run') return runCmd(rest, io);
   if (cmd === 'calibrate') return calibrateCmd(rest, io);
   if (cmd === 'quantize-linear' || cmd === 'dequantize-linear')
     return qdq(cmd === 'quantize-linear' ? 'quantize' : 'dequantize', rest, io);
@@ -230,6 +236,27 @@ async function quantizeCmd(args: string[], io: Io): Promise<number> {
   if (flags.has('memory'))
     io.err(`peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   return 0;
+}
+
+async function runCmd(args: string[], io: Io): Promise<number> {
+  const valued = ['preset', 'model'];
+  const { flags, positional } = parseArgs(args, valued);
+  const unknown = [...flags.keys()].filter((k) => ![...valued, 'json'].includes(k));
+  if (unknown.length || positional.length || !flags.has('preset')) {
+    io.err(
+      `slimlab: ${unknown.length ? `unknown option --${unknown[0]}` : positional.length ? `unexpected '${positional[0]}'` : 'run needs --preset'}`,
+    );
+    return 1;
+  }
+  try {
+    const r = await runPreset(flags.get('preset')!, flags.get('model'));
+    for (const n of r.notices) io.err(`slimlab: preset: ${n}`);
+    io.out(flags.has('json') ? JSON.stringify(r) : presetText(r));
+    return 0;
+  } catch (e) {
+    io.err(`slimlab: ${(e as Error).message}`);
+    return isFormatError(e) ? 2 : 1;
+  }
 }
 
 async function pruneCmd(args: string[], io: Io): Promise<number> {

@@ -161,6 +161,13 @@ export async function quantizeOn(
   return summarizeOutcome(r.outcome, fit.note, spec, r.on);
 }
 
+/** quantizeOn on the CPU path, for callers without a backend (the CLI): the same report. */
+export function quantizeCpu(x: Float32Array, shape: number[], spec: QuantSpec): QuantReport {
+  const fit = fitSpec(spec, shape);
+  const outcome = quantize(x, shape, fit.spec, { dequantized: false, errorMap: ERROR_MAP });
+  return summarizeOutcome(outcome, fit.note, spec, 'cpu');
+}
+
 export interface CompareRow {
   label: string;
   spec: QuantSpec;
