@@ -20,45 +20,56 @@ import { BenchPanel } from '../ui/BenchPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
+import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
 
 export function App() {
   const model = useStore((s) => s.model);
   const opening = useStore((s) => s.opening);
+  const hidden = useStore((s) => s.teaching.hidden);
+  const show = (panel: string) => !hidden.includes(panel);
   return (
     <DropZone>
       <header className="app-header">
         <h1>Slimlab</h1>
-        <OpenControls demos={DEMOS} accept={ACCEPT} />
+        {show('open') && <OpenControls demos={DEMOS} accept={ACCEPT} />}
+        <LessonPicker />
         <StatusBar />
       </header>
       <Notices />
       <ProgressBar />
       <ModelTabs />
+      <LessonCard />
       <main>
         {!model && (
           <p className="welcome">
             {opening ? 'Opening…' : 'Open a weights file or a demo model to begin.'}
           </p>
         )}
+        {show('tensors') && (
+          <ErrorBoundary>
+            <TensorTable />
+          </ErrorBoundary>
+        )}
+        {show('quantization') && (
+          <ErrorBoundary>
+            <TensorPanel />
+          </ErrorBoundary>
+        )}
         <ErrorBoundary>
-          <TensorTable />
-        </ErrorBoundary>
-        <ErrorBoundary>
-          <TensorPanel />
-        </ErrorBoundary>
-        <ErrorBoundary>
-          <AccuracyPanel />
-          <CalibrationPanel />
-          <PruningPanel />
-          <TrainingPanel />
-          <LatencyPanel />
-          <SensitivityTable />
-          <PlannerPanel />
+          {show('accuracy') && <AccuracyPanel />}
+          {show('calibration') && <CalibrationPanel />}
+          {show('pruning') && <PruningPanel />}
+          {show('training') && <TrainingPanel />}
+          {show('latency') && <LatencyPanel />}
+          {show('planner') && <SensitivityTable />}
+          {show('planner') && <PlannerPanel />}
           <ZeroPointCard />
         </ErrorBoundary>
-        <ErrorBoundary>
-          <BenchPanel />
-        </ErrorBoundary>
+        {show('benchmarks') && (
+          <ErrorBoundary>
+            <BenchPanel />
+          </ErrorBoundary>
+        )}
       </main>
     </DropZone>
   );

@@ -262,12 +262,14 @@ function parseQuery(query: string): Map<string, string> | null {
 
 const clip = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
-/** Reads a preset from a URL, a query string (with or without '?') or a hash. Never throws. */
+/** Reads a preset from a URL or a query string (with or without '?'). Never throws. */
 export function decodePreset(
   text: string,
   migrations: Record<number, Migration> = MIGRATIONS,
+  /** What settings the preset does not give keep (the defaults unless given). */
+  base: Settings = defaultSettings(),
 ): Decoded {
-  const settings = defaultSettings();
+  const settings = { ...base };
   const out: Decoded = { settings, notices: [], given: [], locked: [], hidden: [], lesson: null };
   let query = text.trim();
   const q = query.indexOf('?');

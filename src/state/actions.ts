@@ -1,4 +1,5 @@
 // Actions: the only code that changes the store or talks to the engine.
+import { FIELDS, type SettingName } from '../presets/schema.ts';
 import type {
   EngineClient,
   ExportOptions,
@@ -117,11 +118,13 @@ export async function selectTensor(name: string): Promise<void> {
 }
 
 export async function setBins(bins: number): Promise<void> {
+  if (lockedByLesson(['bins'])) return;
   useStore.setState({ bins });
   await analyseSelected();
 }
 
 export function setLogScale(logScale: boolean): void {
+  if (lockedByLesson(['logScale'])) return;
   useStore.setState({ logScale });
 }
 
@@ -420,7 +423,33 @@ export async function runPtqVariants(o: StudyOptions): Promise<void> {
   if (result) useStore.setState({ ptq: { modelId: model.id, o, result } });
 }
 
+/** The preset settings a quantization-spec field is carried by (for lessons that lock them). */
+const SPEC_SETTINGS: Record<keyof QuantSpec, SettingName[]> = {
+  format: ['qFormat'],
+  bits: ['qBits'],
+  symmetric: ['qSymmetric'],
+  restricted: ['qRestricted'],
+  granularity: ['qGranularity', 'qAxis', 'qGroup'],
+  rounding: ['qRounding'],
+  seed: ['seed'],
+  clipQuantile: ['qClip'],
+  scaleBits: ['qScaleBits'],
+};
+
+/** Whether a lesson locked any of these settings; if so the person is told, and nothing changes. */
+export function lockedByLesson(names: SettingName[]): boolean {
+  const locked = useStore.getState().teaching.locked;
+  const hit = names.find((n) => locked.includes(n));
+  if (hit) notify('info', `This lesson keeps ${FIELDS[hit].help} fixed.`);
+  return hit !== undefined;
+}
+
 export async function setQuantSpec(change: Partial<QuantSpec>): Promise<void> {
+  const s = useStore.getState().quantSpec;
+  const changed = (Object.keys(change) as Array<keyof QuantSpec>).filter(
+    (k) => JSON.stringify(change[k]) !== JSON.stringify(s[k]),
+  );
+  if (lockedByLesson(changed.flatMap((k) => SPEC_SETTINGS[k]))) return;
   useStore.setState((s) => ({ quantSpec: { ...s.quantSpec, ...change } }));
   await quantizeSelected();
 }

@@ -1,14 +1,20 @@
 // Settings and the URL: the store's shareable state as a preset query, kept in the address bar as
 // the person works (replaceState, so Back still leaves the page), and a preset applied at start.
 import { useStore } from './store.ts';
-import { notify } from './actions.ts';
 import {
-  FIELDS,
+  analyseSelected,
+  lockedByLesson,
+  notify,
+  quantizeSelected,
+  selectTensor,
+} from './actions.ts';
+import {
   isValidSetting,
   decodePreset,
   encodePreset,
   specOf,
   specSettings,
+  MIGRATIONS,
   type Decoded,
   type SettingName,
   type Settings,
@@ -64,10 +70,7 @@ export function useSetting<K extends SettingName>(
  * value is not one the setting can hold (a half-typed number: the last good value stays).
  */
 export function setSetting<K extends SettingName>(name: K, v: Settings[K]): void {
-  if (useStore.getState().teaching.locked.includes(name)) {
-    notify('info', `This lesson keeps ${FIELDS[name].help} fixed.`);
-    return;
-  }
+  if (lockedByLesson([name])) return;
   if (!isValidSetting(name, v)) return;
   useStore.setState((s) => ({ settings: { ...s.settings, [name]: v } }));
 }
@@ -96,4 +99,38 @@ export function syncUrl(demoIdOf: (file: string) => string | null, wait = 150): 
     clearTimeout(timer);
     unsubscribe();
   };
+}
+
+/** The store's settings in preset form, without the demo (which a step cannot change). */
+function storeSettings(): Settings {
+  const s = useStore.getState();
+  return {
+    ...s.settings,
+    ...specSettings(s.quantSpec),
+    bins: s.bins,
+    logScale: s.logScale,
+    int8Threshold: s.int8Threshold,
+    tensor: s.selected ?? '',
+  };
+}
+
+/**
+ * Applies settings given as a preset query over the current ones (a lesson step), and redoes the
+ * analysis they affect. Locks do not apply: the lesson sets what it locks.
+ */
+export async function applySettings(query: string): Promise<void> {
+  const before = useStore.getState();
+  const d = decodePreset(query, MIGRATIONS, storeSettings());
+  for (const n of d.notices) notify('info', `Lesson: ${n}`);
+  const s = d.settings;
+  useStore.setState({
+    settings: s,
+    bins: s.bins,
+    logScale: s.logScale,
+    int8Threshold: s.int8Threshold,
+    quantSpec: specOf(s),
+  });
+  if (s.tensor && s.tensor !== before.selected) await selectTensor(s.tensor);
+  else if (s.bins !== before.bins) await analyseSelected();
+  else if (JSON.stringify(specOf(s)) !== JSON.stringify(before.quantSpec)) await quantizeSelected();
 }
