@@ -21,6 +21,7 @@ import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
 import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
+import { ReportButton } from '../ui/ReportButton.tsx';
 
 export function App() {
   const model = useStore((s) => s.model);
@@ -33,6 +34,7 @@ export function App() {
         <h1>Slimlab</h1>
         {show('open') && <OpenControls demos={DEMOS} accept={ACCEPT} />}
         <LessonPicker />
+        <ReportButton />
         <StatusBar />
       </header>
       <Notices />

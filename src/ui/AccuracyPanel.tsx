@@ -1,5 +1,6 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
+import { ChartExport, CsvExport } from './ExportButtons.tsx';
 import { useSetting } from '../state/settings.ts';
 import { scaleLinear } from 'd3-scale';
 import {
@@ -123,48 +124,51 @@ function QatSection() {
         {r ? 'Train again' : 'Compare PTQ with QAT'}
       </button>
       {r && (
-        <table data-testid="qat-table">
-          <thead>
-            <tr>
-              <th scope="col">bits (W and A)</th>
-              <th scope="col" className="num">
-                PTQ accuracy
-              </th>
-              <th scope="col" className="num">
-                QAT accuracy
-              </th>
-              <th scope="col" className="num">
-                PTQ / QAT agree with fp32
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr data-bits="32">
-              <th scope="row">fp32</th>
-              <td className="num" colSpan={2}>
-                {formatPercent(r.fp32.accuracy)}
-              </td>
-              <td className="num">—</td>
-            </tr>
-            {r.rows.map((row) => (
-              <tr
-                key={row.bits}
-                data-bits={row.bits}
-                data-ptq={row.ptq.accuracy}
-                data-qat={row.qat.accuracy}
-              >
-                <th scope="row">
-                  W{row.bits}A{row.bits}
+        <>
+          <CsvExport name="ptq-vs-qat" />
+          <table data-testid="qat-table">
+            <thead>
+              <tr>
+                <th scope="col">bits (W and A)</th>
+                <th scope="col" className="num">
+                  PTQ accuracy
                 </th>
-                <td className="num">{formatPercent(row.ptq.accuracy)}</td>
-                <td className="num">{formatPercent(row.qat.accuracy)}</td>
-                <td className="num">
-                  {formatPercent(row.ptq.agreement)} / {formatPercent(row.qat.agreement)}
-                </td>
+                <th scope="col" className="num">
+                  QAT accuracy
+                </th>
+                <th scope="col" className="num">
+                  PTQ / QAT agree with fp32
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              <tr data-bits="32">
+                <th scope="row">fp32</th>
+                <td className="num" colSpan={2}>
+                  {formatPercent(r.fp32.accuracy)}
+                </td>
+                <td className="num">—</td>
+              </tr>
+              {r.rows.map((row) => (
+                <tr
+                  key={row.bits}
+                  data-bits={row.bits}
+                  data-ptq={row.ptq.accuracy}
+                  data-qat={row.qat.accuracy}
+                >
+                  <th scope="row">
+                    W{row.bits}A{row.bits}
+                  </th>
+                  <td className="num">{formatPercent(row.ptq.accuracy)}</td>
+                  <td className="num">{formatPercent(row.qat.accuracy)}</td>
+                  <td className="num">
+                    {formatPercent(row.ptq.agreement)} / {formatPercent(row.qat.agreement)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );
@@ -233,6 +237,7 @@ function LowRankSection() {
       </div>
       {r && (
         <>
+          <CsvExport name="low-rank" />
           <table data-testid="low-rank-table">
             <thead>
               <tr>
@@ -305,6 +310,7 @@ function LowRankSection() {
               </LineChart>
             </ResponsiveContainer>
             <figcaption>Singular values of each weight (log scale), largest first</figcaption>
+            <ChartExport />
           </figure>
         </>
       )}

@@ -2,6 +2,7 @@
 // app), a report file the person opens, or a short run on this device's GPU. Matmul throughput
 // against the peer library, attention time and memory by length, sparse speed by sparsity, and the
 // int8 / f16 / 2:4 ratios, each with the adapter it was measured on.
+import { ChartExport, CsvExport } from './ExportButtons.tsx';
 import { useEffect, useState } from 'react';
 import {
   Bar,
@@ -145,7 +146,9 @@ function MatmulView({ r }: { r: KernelReport }) {
         <figcaption>
           Throughput including the upload of A and the read-back of C (B stays on the GPU).
         </figcaption>
+        <ChartExport />
       </figure>
+      <CsvExport name="matmul-benchmark" />
       <table data-testid="bench-matmul">
         <thead>
           <tr>
@@ -208,6 +211,7 @@ function AttentionView({ r }: { r: KernelReport }) {
             </LineChart>
           </ResponsiveContainer>
           <figcaption>Time by sequence length (log–log).</figcaption>
+          <ChartExport />
         </figure>
         <figure className="chart" data-testid="bench-attention-memory">
           <ResponsiveContainer width="100%" height={240}>
@@ -225,6 +229,7 @@ function AttentionView({ r }: { r: KernelReport }) {
             GPU memory allocated: linear in length for flash, quadratic for naive (
             {(last.naiveBytes / last.flashBytes).toFixed(0)}× at {last.n} tokens).
           </figcaption>
+          <ChartExport />
         </figure>
       </div>
       {last.naiveMs !== null && (
@@ -298,6 +303,7 @@ function SparseView({ r }: { r: KernelReport }) {
             </LineChart>
           </ResponsiveContainer>
           <figcaption>CSR speed against the faster dense kernel, by sparsity.</figcaption>
+          <ChartExport />
         </figure>
       )}
       <ul data-testid="bench-ratios">

@@ -1,6 +1,7 @@
 // The calibration lab: each layer's input activations on a seeded calibration set, the threshold
 // every method picks drawn on their histogram, the curves behind the KL and MSE picks, the clipping /
 // rounding trade-off; and PTQ variants compared on the test digits.
+import { ChartExport } from './ExportButtons.tsx';
 import { useSetting } from '../state/settings.ts';
 import {
   Bar,
@@ -187,6 +188,7 @@ function LayerView({ s }: { s: LayerStudy }) {
           |x| of {s.values.toLocaleString('en-US')} activations (2,048 bins drawn as 256,
           symmetric-log counts), each method&apos;s threshold marked
         </figcaption>
+        <ChartExport />
       </figure>
       <div className="curves">
         <Curve data={s.kl} name="KL divergence" picks={s.picks.filter((p) => p.id === 'kl')} />
@@ -246,6 +248,7 @@ function LayerView({ s }: { s: LayerStudy }) {
         <figcaption>
           Clipping and rounding error as the threshold moves (zeros fall off the log axis)
         </figcaption>
+        <ChartExport />
       </figure>
       {s.convergence.length > 1 && (
         <figure className="chart" data-testid="convergence" data-points={s.convergence.length}>
@@ -279,6 +282,7 @@ function LayerView({ s }: { s: LayerStudy }) {
             Each method&apos;s threshold on the first 32, 64, … digits of the calibration sample:
             does it settle?
           </figcaption>
+          <ChartExport />
         </figure>
       )}
     </div>
@@ -320,6 +324,7 @@ function Curve({
         </LineChart>
       </ResponsiveContainer>
       <figcaption>{name} against the threshold, the pick marked</figcaption>
+      <ChartExport />
     </figure>
   );
 }

@@ -1,4 +1,5 @@
 // Every format side by side on the selected tensor, at the current granularity and clipping.
+import { CsvExport } from './ExportButtons.tsx';
 import { useStore } from '../state/store.ts';
 import { BitsCurve, ClipRoundChart } from './charts/ComparisonCharts.tsx';
 import { formatCount, formatValue } from './format.ts';
@@ -20,6 +21,7 @@ export function ComparisonPanel() {
           spaced rows), to stay quick.
         </p>
       )}
+      <CsvExport name="formats" />
       <div className="scroll">
         <table data-testid="format-table">
           <thead>

@@ -1,4 +1,5 @@
 // LLM.int8(): columns with an outlier stay in float16, the rest go to int8 per row.
+import { ChartExport } from './ExportButtons.tsx';
 import { useState } from 'react';
 import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { decomposeSelected } from '../state/actions.ts';
@@ -77,6 +78,7 @@ export function Int8Panel() {
               </BarChart>
             </ResponsiveContainer>
             <figcaption>Largest |x| of each column, with the threshold</figcaption>
+            <ChartExport />
           </figure>
         </>
       )}

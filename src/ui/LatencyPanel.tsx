@@ -1,5 +1,6 @@
 // Latency of the open demo model on every hardware profile (roofline model), per layer bound and
 // the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
+import { ChartExport, CsvExport } from './ExportButtons.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useState } from 'react';
 import {
@@ -164,6 +165,7 @@ export function LatencyPanel() {
               <figcaption>
                 Estimated time for a batch of {batch} on each profile (log scale)
               </figcaption>
+              <ChartExport />
             </figure>
           )}
           {detail && (
@@ -182,6 +184,7 @@ export function LatencyPanel() {
                   ))}
                 </select>
               </label>
+              <CsvExport name="latency-per-layer" />
               <table data-testid="latency-layers">
                 <thead>
                   <tr>

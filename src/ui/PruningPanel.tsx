@@ -1,6 +1,7 @@
 // The pruning lab: prune the open demo model by a method, see the masks, the weights before and
 // after, what the sparse tensors take to store, whether it will be any faster on real hardware
 // (the latency model), accuracy against sparsity for every method, and gradual pruning.
+import { ChartExport } from './ExportButtons.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -304,6 +305,7 @@ function WeightHistogram({ layer }: { layer: LayerReport }) {
         </AreaChart>
       </ResponsiveContainer>
       <figcaption>{layer.name}: weights before and after pruning (counts)</figcaption>
+      <ChartExport />
     </figure>
   );
 }
@@ -508,6 +510,7 @@ function SweepChart() {
       <figcaption>
         Test accuracy against the share of weights removed (N:M at its own sparsity)
       </figcaption>
+      <ChartExport />
     </figure>
   );
 }

@@ -1,4 +1,5 @@
 // Which layers lose the most under the current scheme: every float weight quantized, sortable.
+import { CsvExport } from './ExportButtons.tsx';
 import { useMemo, useState } from 'react';
 import { rankLayers, selectTensor } from '../state/actions.ts';
 import { useStore, type SensitivityRow } from '../state/store.ts';
@@ -61,45 +62,48 @@ export function SensitivityTable() {
         </p>
       )}
       {rows.length > 0 && (
-        <div className="scroll">
-          <table data-testid="sensitivity-table">
-            <thead>
-              <SortableHeader
-                columns={COLUMNS}
-                sort={sort}
-                onSort={(key) =>
-                  setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))
-                }
-              />
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr
-                  key={r.name}
-                  tabIndex={0}
-                  onClick={() => void selectTensor(r.name)}
-                  onKeyDown={onActivateKey(() => void selectTensor(r.name))}
-                >
-                  <td className="name">{r.name}</td>
-                  <td className="num">{formatCount(r.params)}</td>
-                  <td className="num">{formatBytes(r.bytes)}</td>
-                  <td className="num" data-bpw={r.bitsPerWeight}>
-                    {formatBytes(r.bytesAfter)}
-                  </td>
-                  <td className="num">{formatValue(r.mse)}</td>
-                  <td className="num">{formatValue(r.sqnrDb)}</td>
-                  <td className="num" data-share={r.share}>
-                    <span
-                      className="share-bar"
-                      style={{ width: `${Math.round(r.share * 60)}px` }}
-                    />{' '}
-                    {(r.share * 100).toFixed(1)}%
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <CsvExport name="sensitivity" />
+          <div className="scroll">
+            <table data-testid="sensitivity-table">
+              <thead>
+                <SortableHeader
+                  columns={COLUMNS}
+                  sort={sort}
+                  onSort={(key) =>
+                    setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))
+                  }
+                />
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr
+                    key={r.name}
+                    tabIndex={0}
+                    onClick={() => void selectTensor(r.name)}
+                    onKeyDown={onActivateKey(() => void selectTensor(r.name))}
+                  >
+                    <td className="name">{r.name}</td>
+                    <td className="num">{formatCount(r.params)}</td>
+                    <td className="num">{formatBytes(r.bytes)}</td>
+                    <td className="num" data-bpw={r.bitsPerWeight}>
+                      {formatBytes(r.bytesAfter)}
+                    </td>
+                    <td className="num">{formatValue(r.mse)}</td>
+                    <td className="num">{formatValue(r.sqnrDb)}</td>
+                    <td className="num" data-share={r.share}>
+                      <span
+                        className="share-bar"
+                        style={{ width: `${Math.round(r.share * 60)}px` }}
+                      />{' '}
+                      {(r.share * 100).toFixed(1)}%
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </section>
   );

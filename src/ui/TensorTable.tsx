@@ -1,4 +1,5 @@
 // Every tensor of the open model: sortable by any column, filterable by name or dtype.
+import { CsvExport } from './ExportButtons.tsx';
 import { selectTensor, setFilter, toggleSort } from '../state/actions.ts';
 import { useStore, type SortKey } from '../state/store.ts';
 import { formatBytes, formatCount, formatShape } from './format.ts';
@@ -44,6 +45,7 @@ export function TensorTable() {
           onChange={(e) => setFilter(e.target.value)}
         />
       </header>
+      <CsvExport name="tensors" />
       <div className="scroll">
         <table data-testid="tensor-table">
           <thead>

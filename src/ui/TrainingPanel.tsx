@@ -1,5 +1,6 @@
 // Retraining a demo model in the worker: pruning with fine-tuning (masks held fixed) and
 // distillation into a small student; then every variant of this session in one table.
+import { ChartExport, CsvExport } from './ExportButtons.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useMemo, useState } from 'react';
 import {
@@ -106,6 +107,7 @@ function PruneSection() {
             , evaluated on {r.on === 'webgpu' ? 'WebGPU' : 'CPU'}). Stored as non-zeros plus a
             bitmask: {formatBytes(r.bytes)}.
           </p>
+          <CsvExport name="prune-fine-tune" />
           <table data-testid="prune-table">
             <thead>
               <tr>
@@ -281,6 +283,7 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
           </LineChart>
         </ResponsiveContainer>
         <figcaption>Training loss terms, mean per epoch</figcaption>
+        <ChartExport />
       </figure>
       <figure className="chart">
         <ResponsiveContainer width="100%" height={200}>
@@ -308,6 +311,7 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
           </LineChart>
         </ResponsiveContainer>
         <figcaption>Test accuracy of the student after each epoch</figcaption>
+        <ChartExport />
       </figure>
     </div>
   );
@@ -376,6 +380,7 @@ function VariantsSection() {
           </select>
         </label>
       </div>
+      <CsvExport name="variants" />
       <table data-testid="variants-table">
         <thead>
           <tr>

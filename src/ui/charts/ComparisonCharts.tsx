@@ -1,5 +1,6 @@
 // The error against the bit width, and the clipping / rounding trade-off as the clipping threshold
 // tightens (the U-shaped curve: less clipping error, more rounding error, and back).
+import { ChartExport } from '../ExportButtons.tsx';
 import {
   Bar,
   BarChart,
@@ -38,6 +39,7 @@ export function BitsCurve({ rows }: { rows: CompareRow[] }) {
       <figcaption>
         SQNR against bit width (each extra bit buys about 6 dB while rounding dominates)
       </figcaption>
+      <ChartExport />
     </figure>
   );
 }
@@ -65,6 +67,7 @@ export function ClipRoundChart({ rows }: { rows: CompareRow[] }) {
         Mean squared error when the range is clipped at a percentile of |x|: clipping error falls,
         rounding error rises
       </figcaption>
+      <ChartExport />
     </figure>
   );
 }

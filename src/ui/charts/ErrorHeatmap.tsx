@@ -1,5 +1,6 @@
 // Mean squared error on a grid over the tensor (rows: its first dimension, downsampled; columns: the
 // rest, downsampled): where the error sits. Colour is linear in the error, white at zero.
+import { ChartExport } from '../ExportButtons.tsx';
 import { scaleLinear } from 'd3-scale';
 import { formatValue } from '../format.ts';
 
@@ -57,6 +58,7 @@ export function ErrorHeatmap({ map, caption }: ErrorHeatmapProps) {
       <figcaption>
         {caption}: white = 0, dark red = {formatValue(max)}
       </figcaption>
+      <ChartExport />
     </figure>
   );
 }

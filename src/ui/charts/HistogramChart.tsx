@@ -1,5 +1,6 @@
 // Histogram bars from pre-binned counts; the count axis is linear or symmetric-log (d3's symlog
 // keeps empty bins at zero where a plain log axis cannot).
+import { ChartExport } from '../ExportButtons.tsx';
 import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { useMemo } from 'react';
 import {
@@ -150,6 +151,7 @@ export function HistogramChart({
             : `; ${levels.length} quantization levels (too dense to draw at ${bins} bins)`)}
         {range && (range[0] > lo || range[1] < hi) && '; shaded: clipped tails'}
       </figcaption>
+      <ChartExport />
     </figure>
   );
 }

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
+import { Slimlab } from './fixtures/slimlab.ts';
+
+async function saved(page: Page, button: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = (await Promise.all([page.waitForEvent('download'), button.click()])) as [
+    Download,
+    void,
+  ];
+  return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+}
+
+test('charts save as SVG and PNG, tables as CSV, and the session as a Markdown report', async ({
+  page,
+}) => {
+  const app = new Slimlab(page);
+  await page.goto('/?demo=mnist-mlp&t=fc2.weight&qb=4');
+  await app.waitForHistogram('fc2.weight', 64);
+  const hist = page.getByTestId('histogram');
+  const svg = await saved(page, hist.getByRole('button', { name: 'Save chart as SVG' }));
+  expect(svg.name).toBe('histogram.svg');
+  const text = svg.bytes.toString('utf8');
+  expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  // The bars are in it: as many rects with a height as the histogram has non-empty bins, or more.
+  const counts = await app.counts();
+  expect((text.match(/<path[^>]*class="recharts-rectangle/g) ?? []).length).toBeGreaterThanOrEqual(
+    counts.filter((c) => c > 0).length,
+  );
+  const png = await saved(page, hist.getByRole('button', { name: 'Save chart as PNG' }));
+  expect(png.name).toBe('histogram.png');
+  expect([...png.bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  expect(png.bytes.length).toBeGreaterThan(2000);
+  // The tensor table as CSV: a header and one row a tensor.
+  const csv = await saved(
+    page,
+    page.getByRole('button', { name: 'Save the tensors table as CSV' }),
+  );
+  expect(csv.name).toBe('tensors.csv');
+  const lines = csv.bytes.toString('utf8').trim().split('\r\n');
+  expect(lines).toHaveLength(7);
+  expect(lines.some((l) => l.startsWith('fc2.weight,'))).toBe(true);
+  // The report reopens the view, and carries the numbers the page shows.
+  await expect.poll(() => page.evaluate(() => window.__slimlab!.state().quant?.spec.bits)).toBe(4);
+  const sqnr = await page.evaluate(() => window.__slimlab!.state().quant!.error.sqnrDb);
+  const report = await saved(
+    page,
+    page.getByRole('button', { name: 'Download the session report' }),
+  );
+  expect(report.name).toBe('slimlab-report.md');
+  const md = report.bytes.toString('utf8');
+  expect(md).toContain('## Quantization of fc2.weight');
+  expect(md).toContain(`| ${+sqnr.toPrecision(4)} |`);
+  const link = /reopen this view: <([^>]+)>/.exec(md)![1]!;
+  expect(link).toContain('qb=4');
+  expect(link).toContain('t=fc2.weight');
+});

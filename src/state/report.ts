@@ -1,0 +1,214 @@
+// The session as one Markdown file: the link that reopens it, then every result the page holds
+// (the tensor, its quantization and the format comparison, the model's evaluations, the variants,
+// the pruning, calibration, distillation and low-rank results), as tables.
+import type { Evaluation, SlimState } from './store.ts';
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const num = (x: number | null | undefined, d = 4) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : +x.toPrecision(d);
+const bytes = (b: number) =>
+  b >= 2 ** 20
+    ? `${(b / 2 ** 20).toFixed(2)} MiB`
+    : b >= 1024
+      ? `${(b / 1024).toFixed(1)} KiB`
+      : `${b} B`;
+
+/** Markdown table cells: pipes and line breaks would break the row. */
+const cell = (v: unknown) => String(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function table(head: string[], rows: unknown[][]): string {
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+const evalRow = (label: string, e: Evaluation) => [
+  label,
+  pct(e.accuracy),
+  e.agreement === null ? '—' : pct(e.agreement),
+  num(e.kl),
+];
+
+export function buildReport(s: SlimState, link: string, when = new Date()): string {
+  const out: string[] = [
+    `# Slimlab session report`,
+    '',
+    `${when.toISOString()} · reopen this view: <${link}>`,
+  ];
+  const push = (title: string, ...parts: string[]) => out.push('', `## ${title}`, '', ...parts);
+  if (!s.model) {
+    push('Model', 'No model was open.');
+    return `${out.join('\n')}\n`;
+  }
+  const m = s.model;
+  push(
+    'Model',
+    `${m.file}: ${m.tensors.length} tensors, ${m.tensors.reduce((a, t) => a + t.params, 0).toLocaleString('en')} parameters${m.architecture ? ` (${m.architecture})` : ''}.`,
+  );
+  const a = s.analysis;
+  if (a && a.modelId === m.id) {
+    const st = a.stats;
+    push(
+      `Tensor ${a.tensor}`,
+      `${a.dtype} [${a.shape.join(', ')}], analysed on ${a.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}.`,
+      '',
+      table(
+        ['min', 'max', 'mean', 'std', 'absmax', 'excess kurtosis', 'zeros', 'NaN', '±Inf'],
+        [
+          [
+            num(st.min),
+            num(st.max),
+            num(st.mean),
+            num(st.std),
+            num(st.absmax),
+            num(st.kurtosis),
+            st.zeros,
+            st.nans,
+            st.posInf + st.negInf,
+          ],
+        ],
+      ),
+    );
+  }
+  const q = s.quant;
+  if (q && a && q.tensor === a.tensor) {
+    const e = q.error;
+    const g = q.granularity;
+    push(
+      `Quantization of ${q.tensor}`,
+      `${q.spec.format}${q.spec.format === 'int' ? ` ${q.spec.bits}-bit ${q.spec.symmetric ? 'symmetric' : 'asymmetric'}` : ''}, ${g.kind === 'group' ? `groups of ${g.size}` : g.kind === 'channel' ? `per channel (axis ${g.axis})` : 'per tensor'}, ${q.spec.rounding} rounding${q.spec.clipQuantile < 1 ? `, clipped at the ${q.spec.clipQuantile} quantile` : ''}.${q.note ? ` ${q.note}.` : ''}`,
+      '',
+      table(
+        [
+          'SQNR dB',
+          'MSE',
+          'clipping MSE',
+          'rounding MSE',
+          'max |error|',
+          'cosine',
+          'bits / weight',
+          'bytes after',
+        ],
+        [
+          [
+            num(e.sqnrDb),
+            num(e.mse),
+            num(e.clippingMse),
+            num(e.roundingMse),
+            num(e.maxAbsError),
+            num(e.cosine, 6),
+            num(q.bitsPerWeight),
+            bytes(q.bytesAfter),
+          ],
+        ],
+      ),
+    );
+  }
+  const c = s.comparison;
+  if (c && q && c.tensor === q.tensor) {
+    push(
+      'Formats compared on the same tensor',
+      table(
+        ['format', 'SQNR dB', 'MSE', 'bits / weight'],
+        [...c.formats, ...c.bits].map((r) => [
+          r.label,
+          num(r.error.sqnrDb),
+          num(r.error.mse),
+          num(r.bitsPerWeight),
+        ]),
+      ),
+    );
+  }
+  const head = ['variant', 'accuracy', 'agreement with fp32', 'KL(fp32 ‖ variant)'];
+  const ev = s.evaluation;
+  if (ev && ev.modelId === m.id)
+    push(
+      'Accuracy on the 2,000 test digits',
+      table(
+        head,
+        ev.results.map((r) => evalRow(r.label, r.evaluation)),
+      ),
+    );
+  if (s.qat && s.qat.modelId === m.id)
+    push(
+      `PTQ against QAT (${s.qat.result.epochs} epoch${s.qat.result.epochs === 1 ? '' : 's'})`,
+      table(
+        ['bits (W and A)', 'PTQ accuracy', 'QAT accuracy'],
+        [
+          ['fp32', pct(s.qat.result.fp32.accuracy), pct(s.qat.result.fp32.accuracy)],
+          ...s.qat.result.rows.map((r) => [r.bits, pct(r.ptq.accuracy), pct(r.qat.accuracy)]),
+        ],
+      ),
+    );
+  if (s.ptq && s.ptq.modelId === m.id)
+    push(
+      'Static PTQ by calibration method',
+      table(
+        head,
+        s.ptq.result.rows.map((r) => evalRow(r.label, r.evaluation)),
+      ),
+    );
+  if (s.lowRank && s.lowRank.modelId === m.id) {
+    const r = s.lowRank.result;
+    push(
+      `Low rank (${pct(r.energy)} of the energy kept)`,
+      table(head, [
+        evalRow('fp32', r.fp32),
+        evalRow('factorized', r.evaluation),
+        ...(r.tuned ? [evalRow(`fine-tuned ${r.tuneEpochs} epoch(s)`, r.tuned)] : []),
+      ]),
+    );
+  }
+  const lab = s.pruneLab;
+  if (lab && lab.modelId === m.id) {
+    if (lab.study)
+      push(
+        `Pruning: ${lab.study.label}`,
+        table(head, [
+          evalRow('fp32', lab.study.fp32),
+          evalRow(`pruned to ${pct(lab.study.sparsity)}`, lab.study.pruned),
+        ]),
+      );
+    if (lab.sweep)
+      push(
+        'Accuracy against sparsity',
+        table(
+          ['method', 'sparsity', 'accuracy', 'fine-tuned'],
+          lab.sweep.map((p) => [
+            p.method,
+            pct(p.sparsity),
+            pct(p.accuracy),
+            p.tuned === null ? '—' : pct(p.tuned),
+          ]),
+        ),
+      );
+  }
+  const d = s.distillation;
+  if (d && d.modelId === m.id && d.result)
+    push(
+      `Distillation into ${d.result.student} (T = ${d.request.temperature}, α = ${d.request.alpha})`,
+      table(head, [
+        evalRow('teacher', d.result.teacher),
+        evalRow('student, distilled', d.result.distilled),
+      ]),
+    );
+  if (s.variants.length)
+    push(
+      'Every variant of this session',
+      table(
+        ['model', 'technique', 'variant', 'size', 'accuracy', 'agreement', 'KL'],
+        s.variants.map((v) => [
+          v.model,
+          v.technique,
+          v.label,
+          bytes(v.bytes),
+          pct(v.accuracy),
+          v.agreement === null ? '—' : pct(v.agreement),
+          num(v.kl),
+        ]),
+      ),
+    );
+  return `${out.join('\n')}\n`;
+}
