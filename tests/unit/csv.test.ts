@@ -4,9 +4,13 @@ import { csvCell, toCsv } from '../../src/core/csv.ts';
 
 describe('csv', () => {
   test('quotes what needs quoting, doubles quotes, ends rows with CRLF', () => {
-    expect(toCsv([['name', 'value'], ['a,b', 'say "hi"'], ['two\nlines', 3]])).toBe(
-      'name,value\r\n"a,b","say ""hi"""\r\n"two\nlines",3\r\n',
-    );
+    expect(
+      toCsv([
+        ['name', 'value'],
+        ['a,b', 'say "hi"'],
+        ['two\nlines', 3],
+      ]),
+    ).toBe('name,value\r\n"a,b","say ""hi"""\r\n"two\nlines",3\r\n');
   });
 
   test('defuses formulas, keeps numbers', () => {
