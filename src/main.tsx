@@ -10,8 +10,10 @@ import { connectEngine, notify, openDemo, selectTensor } from './state/actions.t
 import { applyPreset, readPreset, syncUrl } from './state/settings.ts';
 import { useStore } from './state/store.ts';
 import { installTestApi } from './app/test-api.ts';
+import { applyTheme } from './ui/ThemeSwitch.tsx';
 
 installTestApi();
+applyTheme();
 
 const preset = readPreset(location.search);
 applyPreset(preset);

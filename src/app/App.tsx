@@ -22,6 +22,7 @@ import { TensorTable } from '../ui/TensorTable.tsx';
 import { useStore } from '../state/store.ts';
 import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
 import { ReportButton } from '../ui/ReportButton.tsx';
+import { ThemeSwitch } from '../ui/ThemeSwitch.tsx';
 
 export function App() {
   const model = useStore((s) => s.model);
@@ -35,6 +36,7 @@ export function App() {
         {show('open') && <OpenControls demos={DEMOS} accept={ACCEPT} />}
         <LessonPicker />
         <ReportButton />
+        <ThemeSwitch />
         <StatusBar />
       </header>
       <Notices />
