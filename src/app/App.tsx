@@ -9,20 +9,40 @@ import { OpenControls } from '../ui/OpenControls.tsx';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
-import { SensitivityTable } from '../ui/SensitivityTable.tsx';
-import { PlannerPanel } from '../ui/PlannerPanel.tsx';
-import { AccuracyPanel } from '../ui/AccuracyPanel.tsx';
-import { CalibrationPanel } from '../ui/CalibrationPanel.tsx';
-import { TrainingPanel } from '../ui/TrainingPanel.tsx';
-import { PruningPanel } from '../ui/PruningPanel.tsx';
-import { LatencyPanel } from '../ui/LatencyPanel.tsx';
-import { BenchPanel } from '../ui/BenchPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
+import { lazy, Suspense } from 'react';
 import { useStore } from '../state/store.ts';
 import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
 import { ReportButton } from '../ui/ReportButton.tsx';
 import { ThemeSwitch } from '../ui/ThemeSwitch.tsx';
+
+// Panels loaded after the first paint: they need a runnable model or a report, and their code
+// would otherwise count against the page's first load.
+const AccuracyPanel = lazy(() =>
+  import('../ui/AccuracyPanel.tsx').then((m) => ({ default: m.AccuracyPanel })),
+);
+const CalibrationPanel = lazy(() =>
+  import('../ui/CalibrationPanel.tsx').then((m) => ({ default: m.CalibrationPanel })),
+);
+const TrainingPanel = lazy(() =>
+  import('../ui/TrainingPanel.tsx').then((m) => ({ default: m.TrainingPanel })),
+);
+const PruningPanel = lazy(() =>
+  import('../ui/PruningPanel.tsx').then((m) => ({ default: m.PruningPanel })),
+);
+const LatencyPanel = lazy(() =>
+  import('../ui/LatencyPanel.tsx').then((m) => ({ default: m.LatencyPanel })),
+);
+const BenchPanel = lazy(() =>
+  import('../ui/BenchPanel.tsx').then((m) => ({ default: m.BenchPanel })),
+);
+const PlannerPanel = lazy(() =>
+  import('../ui/PlannerPanel.tsx').then((m) => ({ default: m.PlannerPanel })),
+);
+const SensitivityTable = lazy(() =>
+  import('../ui/SensitivityTable.tsx').then((m) => ({ default: m.SensitivityTable })),
+);
 
 export function App() {
   const model = useStore((s) => s.model);
@@ -60,18 +80,22 @@ export function App() {
           </ErrorBoundary>
         )}
         <ErrorBoundary>
-          {show('accuracy') && <AccuracyPanel />}
-          {show('calibration') && <CalibrationPanel />}
-          {show('pruning') && <PruningPanel />}
-          {show('training') && <TrainingPanel />}
-          {show('latency') && <LatencyPanel />}
-          {show('planner') && <SensitivityTable />}
-          {show('planner') && <PlannerPanel />}
+          <Suspense fallback={<p className="hint">Loading the panels…</p>}>
+            {show('accuracy') && <AccuracyPanel />}
+            {show('calibration') && <CalibrationPanel />}
+            {show('pruning') && <PruningPanel />}
+            {show('training') && <TrainingPanel />}
+            {show('latency') && <LatencyPanel />}
+            {show('planner') && <SensitivityTable />}
+            {show('planner') && <PlannerPanel />}
+          </Suspense>
           <ZeroPointCard />
         </ErrorBoundary>
         {show('benchmarks') && (
           <ErrorBoundary>
-            <BenchPanel />
+            <Suspense fallback={null}>
+              <BenchPanel />
+            </Suspense>
           </ErrorBoundary>
         )}
       </main>

@@ -1,71 +1,17 @@
 // .npz reader: a zip of .npy files (numpy.savez / savez_compressed). The zip directory is read with
-// zip.js through range reads of the source. Stored entries are read in place, like any .npy; a
+// zip.js (src/formats/zip-entries.ts, loaded on first use) through range reads of the source. Stored entries are read in place, like any .npy; a
 // deflated entry is inflated when its tensor is analysed (memory: that entry), and at open time only
 // until its .npy header is complete.
-import {
-  configure,
-  Reader,
-  Uint8ArrayWriter,
-  Writer,
-  ZipReader,
-  type Entry,
-  type FileEntry,
-} from '@zip.js/zip.js';
+import type { Entry, FileEntry } from '@zip.js/zip.js';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';
 import { npyReader } from './npy.ts';
 import { bytesSource, type ByteSource } from './source.ts';
 
-configure({ useWebWorkers: false });
-
-/** Enough inflated bytes for any .npy header we accept (npy.ts caps headers at 1 MiB). */
-const HEADER_PEEK = (1 << 20) + 16;
 /** The largest ArrayBuffer browsers allow (Chrome: 2,145,386,496 bytes); a deflated entry is inflated whole. */
 const MAX_INFLATED = 2_145_386_496;
 /** zip local file header: signature, versions, flags, method, times, crc, sizes, name and extra lengths. */
 const LOCAL_HEADER = 30;
-
-class SourceReader extends Reader<ByteSource> {
-  constructor(private readonly src: ByteSource) {
-    super(src);
-  }
-  override init() {
-    this.size = this.src.size;
-    return Promise.resolve();
-  }
-  override readUint8Array(index: number, length: number): Promise<Uint8Array> {
-    if (index < 0 || index > this.src.size)
-      return Promise.reject(new RangeError(`offset ${index} is outside the archive`));
-    return this.src.read(index, Math.min(length, this.src.size - index));
-  }
-}
-
-/** Collects the first `limit` bytes of an entry, then stops the inflation. */
-class PeekWriter extends Writer<Uint8Array> {
-  private parts: Uint8Array[] = [];
-  private got = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override writeUint8Array(chunk: Uint8Array) {
-    this.parts.push(chunk);
-    this.got += chunk.length;
-    return this.full ? Promise.reject(new Error('peeked enough')) : Promise.resolve();
-  }
-  /** Whether enough bytes came; inflation is then stopped by the writer, an expected failure. */
-  get full() {
-    return this.got >= this.limit;
-  }
-  override getData() {
-    const out = new Uint8Array(this.got);
-    let o = 0;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return Promise.resolve(out);
-  }
-}
 
 function match(head: Uint8Array): boolean {
   return (
@@ -89,35 +35,18 @@ function window(src: ByteSource, start: number, size: number, name: string): Byt
   };
 }
 
+/**
+ * zip.js is loaded when an .npz is first opened: most sessions never read one, and the page's
+ * first load stays smaller without it.
+ */
+const zip = () => import('./zip-entries.ts');
+
 async function entries(src: ByteSource): Promise<Entry[]> {
-  try {
-    return await new ZipReader(new SourceReader(src)).getEntries();
-  } catch (e) {
-    throw new FormatError(
-      src.name,
-      'bad-header',
-      'zip directory',
-      `cannot be read (${(e as Error).message})`,
-    );
-  }
+  return (await zip()).entries(src);
 }
 
 async function peek(src: ByteSource, entry: FileEntry): Promise<Uint8Array> {
-  const w = new PeekWriter(Math.min(HEADER_PEEK, entry.uncompressedSize));
-  try {
-    await entry.getData(w);
-  } catch (e) {
-    // Browsers report the stop as a stream error of their own wording: what counts is whether it came.
-    if (!w.full) {
-      throw new FormatError(
-        src.name,
-        'bad-header',
-        `entry '${entry.filename}'`,
-        `cannot be inflated (${(e as Error).message})`,
-      );
-    }
-  }
-  return w.getData();
+  return (await zip()).peek(src, entry);
 }
 
 async function parse(src: ByteSource): Promise<ModelInfo> {
@@ -198,7 +127,7 @@ export async function readZipEntryTensor(src: ByteSource, t: TensorInfo): Promis
     (e): e is FileEntry => !e.directory && e.offset === ref.at,
   );
   if (!entry) throw new FormatError(src.name, 'bad-header', `entry '${ref.path}'`, 'is gone');
-  const all = (await entry.getData(new Uint8ArrayWriter())) as Uint8Array;
+  const all = await (await zip()).inflate(entry);
   if (all.length < ref.offset + t.bytes)
     throw new FormatError(
       src.name,
