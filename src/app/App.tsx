@@ -49,6 +49,8 @@ export function App() {
   const opening = useStore((s) => s.opening);
   const hidden = useStore((s) => s.teaching.hidden);
   const show = (panel: string) => !hidden.includes(panel);
+  // Panels that only a runnable demo model fills are not even loaded until one is open.
+  const runnable = Boolean(model?.architecture);
   return (
     <DropZone>
       <header className="app-header">
@@ -81,13 +83,13 @@ export function App() {
         )}
         <ErrorBoundary>
           <Suspense fallback={<p className="hint">Loading the panels…</p>}>
-            {show('accuracy') && <AccuracyPanel />}
-            {show('calibration') && <CalibrationPanel />}
-            {show('pruning') && <PruningPanel />}
-            {show('training') && <TrainingPanel />}
+            {runnable && show('accuracy') && <AccuracyPanel />}
+            {runnable && show('calibration') && <CalibrationPanel />}
+            {runnable && show('pruning') && <PruningPanel />}
+            {runnable && show('training') && <TrainingPanel />}
             {show('latency') && <LatencyPanel />}
-            {show('planner') && <SensitivityTable />}
-            {show('planner') && <PlannerPanel />}
+            {model && show('planner') && <SensitivityTable />}
+            {model && show('planner') && <PlannerPanel />}
           </Suspense>
           <ZeroPointCard />
         </ErrorBoundary>

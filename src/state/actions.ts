@@ -518,7 +518,8 @@ export async function exportModel(options: ExportOptions): Promise<void> {
   notify('info', `Saved ${name} (${r.bytes.toLocaleString('en-US')} bytes)`);
 }
 
-function download(blob: Blob, name: string): void {
+/** Hands a file made in the tab to the browser's download. */
+export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

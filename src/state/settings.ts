@@ -23,16 +23,9 @@ import {
 /** The full settings: the panels' own plus those the store keeps in their working form. */
 export function currentSettings(demoIdOf: (file: string) => string | null): Settings {
   const s = useStore.getState();
+  // A model of the person's own cannot travel in a link: the last demo named stays.
   const demo = s.model ? demoIdOf(s.model.file) : null;
-  return {
-    ...s.settings,
-    ...specSettings(s.quantSpec),
-    bins: s.bins,
-    logScale: s.logScale,
-    int8Threshold: s.int8Threshold,
-    tensor: s.selected ?? '',
-    ...(demo ? { demo } : s.model ? {} : { demo: s.settings.demo }),
-  };
+  return { ...storeSettings(), ...(demo ? { demo } : {}) };
 }
 
 export function presetQuery(demoIdOf: (file: string) => string | null): string {
@@ -101,7 +94,7 @@ export function syncUrl(demoIdOf: (file: string) => string | null, wait = 150): 
   };
 }
 
-/** The store's settings in preset form, without the demo (which a step cannot change). */
+/** The store's settings in preset form (the demo as last named). */
 function storeSettings(): Settings {
   const s = useStore.getState();
   return {

@@ -2,17 +2,7 @@
 // (the one beside the button) as CSV. Everything is made in the tab and saved by the browser; no
 // request goes out.
 import { toCsv } from '../core/csv.ts';
-
-export function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { download } from '../state/actions.ts';
 
 /** A file name from what the element shows: its test id, caption or section. */
 function nameOf(el: Element, fallback: string): string {
@@ -86,10 +76,10 @@ export function ChartExport() {
     const c = chartSvg(e.currentTarget);
     if (!c) return;
     const text = standaloneSvg(c.svg);
-    if (as === 'svg') download(`${c.name}.svg`, new Blob([text], { type: 'image/svg+xml' }));
+    if (as === 'svg') download(new Blob([text], { type: 'image/svg+xml' }), `${c.name}.svg`);
     else {
       const box = c.svg.getBoundingClientRect();
-      download(`${c.name}.png`, await svgToPng(text, box.width, box.height));
+      download(await svgToPng(text, box.width, box.height), `${c.name}.png`);
     }
   };
   return (
@@ -131,7 +121,7 @@ export function CsvExport({ name }: { name: string }) {
       onClick={(e) => {
         const table = tableAfter(e.currentTarget);
         if (!table) return;
-        download(`${name}.csv`, new Blob([toCsv(tableRows(table))], { type: 'text/csv' }));
+        download(new Blob([toCsv(tableRows(table))], { type: 'text/csv' }), `${name}.csv`);
       }}
     >
       CSV

@@ -1,7 +1,7 @@
 // Downloads the session report (Markdown): the link that reopens this view, and every result.
 import { buildReport } from '../state/report.ts';
 import { useStore } from '../state/store.ts';
-import { download } from './ExportButtons.tsx';
+import { download } from '../state/actions.ts';
 
 export function ReportButton() {
   return (
@@ -11,8 +11,8 @@ export function ReportButton() {
       title="Every setting and result of this session as one Markdown file"
       onClick={() =>
         download(
-          'slimlab-report.md',
           new Blob([buildReport(useStore.getState(), location.href)], { type: 'text/markdown' }),
+          'slimlab-report.md',
         )
       }
     >
