@@ -44,27 +44,36 @@ async function dropBigTensor(page: Page): Promise<void> {
   await zone.dispatchEvent('drop', { dataTransfer: dt });
 }
 
-/** ms from a select's change to the frame after the store holds the quantization it asked for. */
+/**
+ * ms from a select's change to the frame that paints its first result (a preview on a sample, for
+ * a tensor this large) and to the frame that paints the full one (the comparison included).
+ */
 async function timeChange(page: Page, label: string, value: string, bits: number | null) {
   return page.evaluate(
     async ({ label, value, bits }) => {
       const el = document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
       const api = window.__slimlab!;
       const before = api.state().quant;
+      const wanted = () => {
+        const q = api.state().quant;
+        return q && q !== before && (bits === null || q.spec.bits === bits) ? q : null;
+      };
+      // (No named functions in the loops: the page gets this code as text, without the bundler's
+      // helpers.)
       performance.mark('change');
       el.value = value;
       el.dispatchEvent(new Event('change', { bubbles: true }));
-      // (No named functions in here: the page gets this code as text, without the bundler's helpers.)
-      for (;;) {
-        const st = api.state();
-        const q = st.quant;
-        if (q && q !== before && st.job === null && (bits === null || q.spec.bits === bits)) break;
-        await new Promise((r) => requestAnimationFrame(r));
-      }
-      // The frame that paints the new result.
+      while (!wanted()) await new Promise((r) => requestAnimationFrame(r));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      performance.mark('painted');
-      return performance.measure(`${label}=${value}`, 'change', 'painted').duration;
+      performance.mark('first');
+      while (wanted()?.preview || api.state().job !== null)
+        await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      performance.mark('full');
+      return {
+        first: performance.measure('first', 'change', 'first').duration,
+        full: performance.measure('full', 'change', 'full').duration,
+      };
     },
     { label, value, bits },
   );
@@ -109,14 +118,14 @@ try {
     }
     return best;
   });
-  const rows: Array<{ change: string; ms: number }> = [];
+  const rows: Array<{ change: string; first: number; full: number }> = [];
   for (const [label, value, bits] of [
     ['Quantization bits', '4', 4],
     ['Quantization bits', '8', 8],
     ['Clipping threshold', '0.999', null],
     ['Clipping threshold', '1', null],
   ] as const)
-    rows.push({ change: `${label} → ${value}`, ms: await timeChange(page, label, value, bits) });
+    rows.push({ change: `${label} → ${value}`, ...(await timeChange(page, label, value, bits)) });
   // A whole model analysed: the CNN demo, every layer ranked by quantization error.
   const mark = await page.evaluate(() => (window as unknown as { __long: number[] }).__long.length);
   await page.getByRole('button', { name: 'Demo: mnist-cnn.safetensors' }).click();
@@ -143,9 +152,10 @@ try {
   console.table(
     rows.map((r) => ({
       change: r.change,
-      'ms to the painted result': +r.ms.toFixed(0),
-      'within 100 ms': r.ms <= 100 ? 'yes' : 'no',
-      '× baseline': +(r.ms / baselineMs).toFixed(1),
+      'ms to the first painted result': +r.first.toFixed(0),
+      'within 100 ms': r.first <= 100 ? 'yes' : 'no',
+      'ms to the full result': +r.full.toFixed(0),
+      'first / baseline': +(r.first / baselineMs).toFixed(1),
     })),
   );
   console.log(

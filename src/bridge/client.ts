@@ -90,6 +90,7 @@ export interface EngineClient {
     req: { modelId: string; options: ExportOptions; target: FileSystemFileHandle | null },
     opts: JobOptions,
   ): Promise<ExportResult>;
+  quantizePreview(req: { modelId: string; tensor: string; spec: QuantSpec }): Promise<QuantReport>;
   quantize(
     req: { modelId: string; tensor: string; spec: QuantSpec },
     opts: JobOptions,
@@ -189,6 +190,7 @@ export function createEngineClient(
       asJob(api, opts, (jobId, progress) =>
         api.analyse(jobId, req.modelId, req.tensor, req.bins, progress),
       ),
+    quantizePreview: (req) => api.quantizePreview(req.modelId, req.tensor, req.spec),
     quantize: (req, opts) =>
       asJob(api, opts, (jobId) => api.quantize(jobId, req.modelId, req.tensor, req.spec)),
     compare: (req, opts) =>

@@ -38,6 +38,11 @@ export interface QuantReport {
   /** Mean squared error over a rows × cols grid of the [shape[0], rest] view. */
   errorMap: { rows: number; cols: number; mse: number[] } | null;
   backend: 'cpu' | 'webgpu';
+  /**
+   * Set on a quick first answer for a large tensor: computed on evenly spaced rows (`values` of
+   * `of`), shown while the whole tensor is quantized.
+   */
+  preview?: { values: number; of: number };
 }
 
 export const MAX_BLOCK_ROWS = 256;

@@ -19,7 +19,10 @@ import { cpuBackend, ticker, type AnalysisBackend, type RunOptions } from './bac
 import { exportModel, type ExportOptions } from './export.ts';
 import {
   compareAll,
+  COMPARE_SAMPLE,
   fitSpec,
+  quantizeCpu,
+  sampleRows,
   planLineup,
   llmInt8Report,
   quantizeOn,
@@ -171,6 +174,8 @@ export function createSession() {
   // The SVD of each demo-model weight, computed once per open model.
   const svdCache = new Map<string, Map<string, Svd>>();
   let scratchBusy = false;
+  // The sample of the last tensor compared or previewed (at most COMPARE_SAMPLE values).
+  let sample: { key: string; x: Float32Array; shape: number[]; of: number } | null = null;
 
   return {
     /** Opens dropped files as models (shards and companions grouped); bad files become problems. */
@@ -202,6 +207,7 @@ export function createSession() {
     close(id: string): void {
       openModels.delete(id);
       svdCache.delete(id);
+      if (sample?.key.startsWith(`${id}/`)) sample = null;
       // With nothing open, the read buffer (as big as the largest tensor seen) goes too.
       if (openModels.size === 0 && !scratchBusy) scratch.buffer = new ArrayBuffer(0);
     },
@@ -360,9 +366,36 @@ export function createSession() {
       spec: QuantSpec,
       opts: RunOptions = {},
     ): Promise<Comparison> {
-      return this.withTensor(modelId, name, async (x, t) =>
-        compareAll(x, t.shape, spec, opts.signal),
-      );
+      return this.sampleOf(modelId, name).then((s) => ({
+        ...compareAll(s.x, s.shape, spec, opts.signal),
+        sampled: s.x.length < s.of ? { values: s.x.length, of: s.of } : null,
+      }));
+    },
+
+    /**
+     * Evenly spaced rows of a tensor (at most COMPARE_SAMPLE values; the tensor itself when smaller),
+     * kept for the last tensor asked for: the comparison and the previews of a large tensor read
+     * the file once, then answer from memory.
+     */
+    async sampleOf(
+      modelId: string,
+      name: string,
+    ): Promise<{ x: Float32Array; shape: number[]; of: number }> {
+      const key = `${modelId}/${name}`;
+      if (sample?.key === key) return sample;
+      return this.withTensor(modelId, name, async (x, t) => {
+        const s = sampleRows(x, t.shape, COMPARE_SAMPLE);
+        // Unsampled, s.x is the read buffer itself, which the next read reuses.
+        sample = { key, x: s.x === x ? x.slice() : s.x, shape: s.shape, of: x.length };
+        return sample;
+      });
+    },
+
+    /** A first answer for a large tensor: the spec on its sample, on the CPU (a few ms a million). */
+    async quantizePreview(modelId: string, name: string, spec: QuantSpec): Promise<QuantReport> {
+      const s = await this.sampleOf(modelId, name);
+      const r = quantizeCpu(s.x, s.shape, spec);
+      return s.x.length < s.of ? { ...r, preview: { values: s.x.length, of: s.of } } : r;
     },
 
     /** A demo model's architecture and parameters (all read: demo models are small). */

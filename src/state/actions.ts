@@ -259,11 +259,24 @@ export async function analyseSelected(): Promise<void> {
   }
 }
 
+/** Past this many values a quantization shows a preview on a sample before the full result. */
+const PREVIEW_OVER = 2 << 20;
+
 /** What the chosen quantization spec does to the selected tensor, and how others compare. */
 export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysis'): Promise<void> {
   const { model, selected, quantSpec: spec, int8Threshold } = useStore.getState();
   if (!model || !selected) return;
   const req = { modelId: model.id, tensor: selected, spec };
+  // A large tensor answers first from its sample (milliseconds), then from every value.
+  const shown = useStore.getState().analysis;
+  if (shown && shown.tensor === selected && shown.shape.reduce((p, d) => p * d, 1) > PREVIEW_OVER) {
+    const p = await client()
+      .quantizePreview(req)
+      .catch(() => null);
+    const now = useStore.getState();
+    if (p && now.selected === selected && now.quantSpec === spec)
+      useStore.setState({ quant: { ...p, tensor: selected } });
+  }
   const r = await runJob(
     `Quantizing ${selected}`,
     { cancelled: `Quantization of ${selected} cancelled`, failed: (m) => m },

@@ -221,6 +221,12 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
       <h3>Quantize this tensor</h3>
       <QuantControls rank={rank} />
       {current?.note && <p className="hint">{current.note}</p>}
+      {current?.preview && (
+        <p className="hint" role="status" data-testid="quant-preview">
+          Preview on {formatCount(current.preview.values)} of {formatCount(current.preview.of)}{' '}
+          values (evenly spaced rows); the whole tensor follows.
+        </p>
+      )}
       {e && current && (
         <>
           <p className="size-line" data-testid="quant-size">

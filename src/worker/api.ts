@@ -295,6 +295,11 @@ export function createEngineApi(gpu: GPU | undefined) {
       );
     },
 
+    /** A quick first answer for a large tensor (see session.quantizePreview); not a job. */
+    quantizePreview(modelId: string, tensor: string, spec: QuantSpec): Promise<QuantReport> {
+      return session.quantizePreview(modelId, tensor, spec);
+    },
+
     async compare(
       jobId: string,
       modelId: string,

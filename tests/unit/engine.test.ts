@@ -56,6 +56,39 @@ describe('engine session', () => {
     expect(performance.now() - abortedAt).toBeLessThan(250);
   });
 
+  test('a large tensor previews on its sample, read once; a small one has no preview', async () => {
+    const [rows, cols] = [2048, 1536];
+    const w = normal(rows * cols, 9, 0.05);
+    const small = normal(64 * 64, 10);
+    const { reads, source } = recording(
+      bytesSource(
+        'm.safetensors',
+        modelOf({ w: { shape: [rows, cols], data: w }, small: { shape: [64, 64], data: small } }),
+      ),
+    );
+    const s = createSession();
+    const m = await s.open(source);
+    const before = reads.length;
+    const spec = { ...DEFAULT_SPEC, bits: 4 };
+    const p = await s.quantizePreview(m.id, 'w', spec);
+    const values = Math.floor((1 << 20) / cols) * cols;
+    expect(p.preview).toEqual({ values, of: rows * cols });
+    // The comparison and a second preview answer from the same sample: no new read.
+    const readsAfterFirst = reads.length;
+    await s.quantizePreview(m.id, 'w', { ...spec, bits: 8 });
+    const c = await s.compare(m.id, 'w', spec);
+    expect(c.sampled).toEqual({ values, of: rows * cols });
+    expect(reads.length).toBe(readsAfterFirst);
+    expect(readsAfterFirst).toBeGreaterThan(before);
+    // The preview's error is that of the full tensor within a few percent (rows are alike here).
+    const full = await s.quantize(m.id, 'w', spec);
+    expect(full.preview).toBeUndefined();
+    expect(Math.abs(p.error.mse / full.error.mse - 1)).toBeLessThan(0.05);
+    const ps = await s.quantizePreview(m.id, 'small', spec);
+    expect(ps.preview).toBeUndefined();
+    expect(ps.error).toEqual((await s.quantize(m.id, 'small', spec)).error);
+  });
+
   test('unknown model or tensor names are reported', async () => {
     const s = createSession();
     const m = await s.open(bytesSource('m.safetensors', modelOf({ a: normal(4, 1) })));
