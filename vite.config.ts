@@ -74,5 +74,7 @@ export default defineConfig({
   },
   build: { target: 'es2022', sourcemap: true },
   server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // The worker takes its policy from its own response, not from the page's meta tag: the server
+  // sends it as a header too (a static host needs the same header; see README).
+  preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CSP } },
 });

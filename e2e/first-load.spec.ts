@@ -5,18 +5,21 @@ test('the JavaScript fetched before the page is ready weighs under 300 KB gzippe
   page,
   baseURL,
 }) => {
-  const scripts = new Map<string, Buffer>();
-  page.on('response', async (r) => {
+  const bodies = new Map<string, Promise<Buffer>>();
+  page.on('response', (r) => {
     const u = new URL(r.url());
     if (u.origin === new URL(baseURL!).origin && u.pathname.endsWith('.js'))
-      scripts.set(u.pathname, await r.body());
+      bodies.set(u.pathname, r.body());
   });
   await page.goto('/?demo=none');
   // Ready: the engine worker has started and said which backend it runs on.
   await expect(page.getByTestId('backend-status')).toContainText(/WebGPU|CPU/);
   await expect(page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' })).toBeEnabled();
   await page.waitForLoadState('networkidle');
-  const gz = [...scripts].map(([path, body]) => ({
+  const scripts = await Promise.all(
+    [...bodies].map(async ([path, body]) => [path, await body] as const),
+  );
+  const gz = scripts.map(([path, body]) => ({
     path,
     kb: gzipSync(body, { level: 9 }).length / 1024,
   }));

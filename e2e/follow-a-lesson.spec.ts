@@ -33,3 +33,19 @@ test('a lesson opens from the picker, hides what it does not need, locks what it
   // The link carries the lesson, so it can be shared as it is.
   await expect(page).toHaveURL(/lock=qBits/);
 });
+
+test("a bare lesson link applies the lesson's own preset; an unknown lesson is reported", async ({
+  page,
+}) => {
+  const app = new Slimlab(page);
+  await page.goto('/?lesson=svd-rank');
+  await expect(page.getByTestId('lesson-card')).toContainText('Low rank by SVD');
+  await app.waitForHistogram('fc1.weight', 64);
+  expect(await page.evaluate(() => window.__slimlab!.state().settings.rankEnergy)).toBe(0.5);
+  expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(
+    'mnist-mlp.safetensors',
+  );
+  await page.goto('/?lesson=no-such-lesson&demo=none');
+  await expect(app.notices).toContainText('There is no lesson "no-such-lesson"');
+  await expect(page.getByTestId('lesson-card')).toHaveCount(0);
+});

@@ -34,7 +34,10 @@ test('the kernel benchmarks draw the saved report, refuse a file that is not one
   await expect(run).toBeEnabled();
   await run.click();
   await expect(report).toContainText('this device, just now', { timeout: 120_000 });
-  await expect(report).toHaveAttribute('data-adapter', /swiftshader|\w/);
+  const adapter = await page.evaluate(
+    () => window.__slimlab!.state().backend?.adapter?.architecture,
+  );
+  await expect(report).toHaveAttribute('data-adapter', new RegExp(adapter ?? 'no adapter'));
   await expect(panel.getByTestId('bench-matmul').locator('tbody tr')).toHaveCount(3);
   await expect(panel.getByTestId('bench-ratios')).toContainText('2:4 sparse');
   await expect(panel.getByTestId('bench-ratios')).toContainText('int8');

@@ -18,8 +18,12 @@ test("the page asks nothing of other origins while a person's model is analysed,
       console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
+  const workerScript = page.waitForResponse((r) => /\/assets\/worker-[^/]*\.js$/.test(r.url()));
   const app = new Slimlab(page);
   await app.open({ demo: false });
+  // The engine worker gets the policy from its own response (a page's meta tag does not reach it).
+  const workerCsp = (await workerScript).headers()['content-security-policy'] ?? '';
+  expect(workerCsp).toContain("connect-src 'self'");
   // The policy is in the page.
   const csp = await page
     .locator('meta[http-equiv="Content-Security-Policy"]')

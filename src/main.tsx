@@ -9,13 +9,21 @@ import { createEngineClient } from './bridge/client.ts';
 import { connectEngine, notify, openDemo, selectTensor } from './state/actions.ts';
 import { applyPreset, readPreset, syncUrl } from './state/settings.ts';
 import { useStore } from './state/store.ts';
+import { lessonById, lessonQuery } from './presets/lessons.ts';
 import { installTestApi } from './app/test-api.ts';
 import { applyTheme } from './ui/ThemeSwitch.tsx';
 
 installTestApi();
 applyTheme();
 
-const preset = readPreset(location.search);
+// A lesson link carries its id; the lesson's own preset applies first, what the link adds over it.
+const given = readPreset(location.search);
+const lesson = lessonById(given.lesson);
+const preset = lesson ? readPreset(`${lessonQuery(lesson)}&${location.search.slice(1)}`) : given;
+if (given.lesson && !lesson) {
+  preset.notices.push(`There is no lesson "${given.lesson}".`);
+  preset.lesson = null;
+}
 applyPreset(preset);
 for (const n of preset.notices) notify('info', `Preset: ${n}`);
 
@@ -39,7 +47,9 @@ async function start(): Promise<void> {
       else notify('info', `Preset: ${model.file} has no tensor named "${want}"; showing another.`);
     }
   }
-  syncUrl(demoIdOf);
 }
 
-start().catch((e: Error) => notify('error', `The engine failed to start: ${e.message}`));
+start()
+  .catch((e: Error) => notify('error', `The engine failed to start: ${e.message}`))
+  // The address bar follows the controls from here on, whatever happened above.
+  .finally(() => syncUrl(demoIdOf));

@@ -77,6 +77,9 @@ export interface BenchHooks {
   onProgress?: (fraction: number, label: string) => void;
 }
 
+/** Set by runKernelBench: a cancelled run stops at the next repeat, not at the next section. */
+let cancelled: AbortSignal | undefined;
+
 async function bestOf(
   repeats: number,
   fn: () => Promise<unknown>,
@@ -85,6 +88,7 @@ async function bestOf(
   let ms = Infinity;
   let gpuMs: number | null = null;
   for (let r = 0; r < repeats; r++) {
+    cancelled?.throwIfAborted();
     const t0 = performance.now();
     await fn();
     ms = Math.min(ms, performance.now() - t0);
@@ -131,6 +135,7 @@ export async function runKernelBench(
     signal?.throwIfAborted();
     hooks.onProgress?.(done++ / steps, label);
   };
+  cancelled = signal;
   const timer = passTimer(ctx);
   const matmul: MatmulRow[] = [];
   const attention: AttentionRow[] = [];
@@ -305,6 +310,7 @@ export async function runKernelBench(
     }
   } finally {
     timer?.destroy();
+    cancelled = undefined;
   }
   hooks.onProgress?.(1, 'done');
   return {

@@ -69,6 +69,7 @@ export function matmulLayer(
   const { k, n } = shape;
   const transB = Boolean(shape.transB);
   if (b.length !== k * n) throw new RangeError(`B has ${b.length} values, want ${k} × ${n}`);
+  if (bias && bias.length !== n) throw new RangeError(`bias has ${bias.length} values, want ${n}`);
   const native = precision === 'f16' && ctx.summary.features.includes('shader-f16');
   const rounded = precision === 'f16' && !native;
   const bb = upload(device, rounded ? roundToF16(b) : b, native);
@@ -103,6 +104,11 @@ export function matmulLayer(
           const t = variant === 'blocked' ? 32 : 16;
           groups = [Math.ceil(n / t), Math.ceil(m / t)];
         }
+        const limit = device.limits.maxComputeWorkgroupsPerDimension;
+        if (groups[0] > limit || groups[1] > limit)
+          throw new RangeError(
+            `${m} × ${n} needs ${groups.join(' × ')} workgroups of the ${variant} kernel, over this device's ${limit} per dimension`,
+          );
         const params = uniform(device, [
           ['u32', m],
           ['u32', k],

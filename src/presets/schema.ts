@@ -76,8 +76,9 @@ export const FIELDS = {
     kind: 'text' as const,
     key: 't',
     default: '',
-    pattern: /^[\w.\-/:[\]]*$/,
-    maxLength: 160,
+    // Any name a weights file may use, but no control characters, quotes or angle brackets.
+    pattern: /^[^<>"'`]*$/,
+    maxLength: 200,
     help: 'selected tensor',
   },
   bins: i('b', 16, 1024, 64, 'histogram bins', [16, 32, 64, 128, 256, 512, 1024]),
@@ -164,6 +165,15 @@ export function defaultSettings(): Settings {
   ) as Settings;
 }
 
+/** No control characters (C0 or DEL). */
+function printable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) return false;
+  }
+  return true;
+}
+
 /** A value from its URL text, or why it is not one. */
 function parseValue(
   f: Field,
@@ -180,7 +190,7 @@ function parseValue(
         ? { ok: true, value: raw === '1' }
         : { ok: false, why: 'not 0 or 1' };
     case 'text':
-      return raw.length <= f.maxLength && f.pattern.test(raw)
+      return raw.length <= f.maxLength && f.pattern.test(raw) && printable(raw)
         ? { ok: true, value: raw }
         : { ok: false, why: 'characters a name cannot have' };
     case 'int':
@@ -317,7 +327,7 @@ export function decodePreset(
   const lock = params.get('lock');
   if (lock)
     for (const k of lock.split(',').slice(0, 64)) {
-      if (k in FIELDS) out.locked.push(k as SettingName);
+      if (Object.hasOwn(FIELDS, k)) out.locked.push(k as SettingName);
       else out.notices.push(`Cannot lock ${clip(k)}: no such setting.`);
     }
   const hide = params.get('hide');
@@ -342,7 +352,8 @@ export function encodePreset(
   const p = new Map([['v', String(PRESET_VERSION)]]);
   for (const [name, f] of Object.entries(FIELDS) as Array<[SettingName, Field]>) {
     const v = s[name];
-    if (v !== f.default) p.set(f.key, formatValue(f, v));
+    // A value the decoder would refuse is left out: the link then opens with the default.
+    if (v !== f.default && isValidSetting(name, v)) p.set(f.key, formatValue(f, v));
   }
   if (extra.lesson) p.set('lesson', extra.lesson);
   if (extra.locked?.length) p.set('lock', extra.locked.join(','));

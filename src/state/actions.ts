@@ -1,5 +1,5 @@
 // Actions: the only code that changes the store or talks to the engine.
-import { FIELDS, type SettingName } from '../presets/schema.ts';
+import { FIELDS, isValidSetting, type SettingName } from '../presets/schema.ts';
 import type {
   EngineClient,
   ExportOptions,
@@ -303,7 +303,14 @@ export async function decomposeSelected(
   threshold: number,
   kind: 'analysis' | 'follow-up' = 'analysis',
 ): Promise<void> {
-  const { model, selected } = useStore.getState();
+  const { model, selected, int8Threshold } = useStore.getState();
+  if (threshold !== int8Threshold) {
+    if (lockedByLesson(['int8Threshold'])) return;
+    if (!isValidSetting('int8Threshold', threshold)) {
+      notify('info', `The outlier threshold takes 0 to 1000, not ${threshold}.`);
+      return;
+    }
+  }
   useStore.setState({ int8Threshold: threshold });
   if (!model || !selected || !(threshold > 0)) return;
   const r = await runJob(

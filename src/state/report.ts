@@ -13,8 +13,17 @@ const bytes = (b: number) =>
       ? `${(b / 1024).toFixed(1)} KiB`
       : `${b} B`;
 
-/** Markdown table cells: pipes and line breaks would break the row. */
-const cell = (v: unknown) => String(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from a file (tensor and file names) as Markdown that shows it literally: no markup, links,
+ * HTML or line breaks of its own.
+ */
+const md = (v: unknown) =>
+  String(v)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+
+/** Markdown table cells: escaped like any text (pipes would break the row). */
+const cell = (v: unknown) => md(v);
 
 function table(head: string[], rows: unknown[][]): string {
   return [
@@ -45,13 +54,13 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   const m = s.model;
   push(
     'Model',
-    `${m.file}: ${m.tensors.length} tensors, ${m.tensors.reduce((a, t) => a + t.params, 0).toLocaleString('en')} parameters${m.architecture ? ` (${m.architecture})` : ''}.`,
+    `${md(m.file)}: ${m.tensors.length} tensors, ${m.tensors.reduce((a, t) => a + t.params, 0).toLocaleString('en')} parameters${m.architecture ? ` (${m.architecture})` : ''}.`,
   );
   const a = s.analysis;
   if (a && a.modelId === m.id) {
     const st = a.stats;
     push(
-      `Tensor ${a.tensor}`,
+      `Tensor ${md(a.tensor)}`,
       `${a.dtype} [${a.shape.join(', ')}], analysed on ${a.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}.`,
       '',
       table(
@@ -77,7 +86,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
     const e = q.error;
     const g = q.granularity;
     push(
-      `Quantization of ${q.tensor}`,
+      `Quantization of ${md(q.tensor)}`,
       `${q.spec.format}${q.spec.format === 'int' ? ` ${q.spec.bits}-bit ${q.spec.symmetric ? 'symmetric' : 'asymmetric'}` : ''}, ${g.kind === 'group' ? `groups of ${g.size}` : g.kind === 'channel' ? `per channel (axis ${g.axis})` : 'per tensor'}, ${q.spec.rounding} rounding${q.spec.clipQuantile < 1 ? `, clipped at the ${q.spec.clipQuantile} quantile` : ''}.${q.note ? ` ${q.note}.` : ''}`,
       '',
       table(
@@ -165,7 +174,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   if (lab && lab.modelId === m.id) {
     if (lab.study)
       push(
-        `Pruning: ${lab.study.label}`,
+        `Pruning: ${md(lab.study.label)}`,
         table(head, [
           evalRow('fp32', lab.study.fp32),
           evalRow(`pruned to ${pct(lab.study.sparsity)}`, lab.study.pruned),
@@ -188,7 +197,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   const d = s.distillation;
   if (d && d.modelId === m.id && d.result)
     push(
-      `Distillation into ${d.result.student} (T = ${d.request.temperature}, α = ${d.request.alpha})`,
+      `Distillation into ${md(d.result.student)} (T = ${d.request.temperature}, α = ${d.request.alpha})`,
       table(head, [
         evalRow('teacher', d.result.teacher),
         evalRow('student, distilled', d.result.distilled),

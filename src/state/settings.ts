@@ -3,6 +3,7 @@
 import { useStore } from './store.ts';
 import {
   analyseSelected,
+  decomposeSelected,
   lockedByLesson,
   notify,
   quantizeSelected,
@@ -83,9 +84,12 @@ export function syncUrl(demoIdOf: (file: string) => string | null, wait = 150): 
     last = q;
     history.replaceState(history.state, '', `${location.pathname}?${q}${location.hash}`);
   };
+  // Written at most `wait` ms after a change, even while changes keep coming (a long job).
   const unsubscribe = useStore.subscribe(() => {
-    clearTimeout(timer);
-    timer = setTimeout(write, wait);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      write();
+    }, wait);
   });
   write();
   return () => {
@@ -120,10 +124,12 @@ export async function applySettings(query: string): Promise<void> {
     settings: s,
     bins: s.bins,
     logScale: s.logScale,
-    int8Threshold: s.int8Threshold,
     quantSpec: specOf(s),
   });
-  if (s.tensor && s.tensor !== before.selected) await selectTensor(s.tensor);
+  const has = before.model?.tensors.some((t) => t.name === s.tensor);
+  if (s.tensor && s.tensor !== before.selected && has) await selectTensor(s.tensor);
   else if (s.bins !== before.bins) await analyseSelected();
   else if (JSON.stringify(specOf(s)) !== JSON.stringify(before.quantSpec)) await quantizeSelected();
+  if (s.int8Threshold !== before.int8Threshold && before.int8)
+    await decomposeSelected(s.int8Threshold, 'follow-up');
 }

@@ -10,7 +10,10 @@ export function Int8Panel() {
   const selected = useStore((s) => s.selected);
   const r = useStore((s) => s.int8);
   const threshold = useStore((s) => s.int8Threshold);
-  const [draft, setDraft] = useState(String(threshold));
+  // What the person is typing, for the threshold it was typed against: when a lesson step or a
+  // link changes the threshold, the field shows the new one.
+  const [typed, setTyped] = useState({ at: threshold, text: String(threshold) });
+  const draft = typed.at === threshold ? typed.text : String(threshold);
   const current = r && r.tensor === selected ? r : null;
   const apply = () => {
     const t = Number(draft);
@@ -28,7 +31,7 @@ export function Int8Panel() {
             min={0}
             step={0.5}
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
+            onChange={(e) => setTyped({ at: threshold, text: e.target.value })}
             onKeyDown={(e) => e.key === 'Enter' && apply()}
             onBlur={apply}
           />

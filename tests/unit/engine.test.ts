@@ -5,10 +5,10 @@ import { cpuBackend } from '../../src/engine/backend.ts';
 import { DEFAULT_SPEC } from '../../src/core/quant.ts';
 import { createSession } from '../../src/engine/session.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
-import { f32Safetensors } from '../helpers/safetensors.ts';
+import { f32Safetensors, type F32Tensor } from '../helpers/safetensors.ts';
 import { normal } from '../helpers/random.ts';
 
-const modelOf = (tensors: Record<string, Float32Array>) => f32Safetensors(tensors);
+const modelOf = (tensors: Record<string, F32Tensor>) => f32Safetensors(tensors);
 
 /** Records every read, to check that nothing reads more than one tensor at a time. */
 function recording(src: ByteSource) {

@@ -157,6 +157,8 @@ describe('presets', () => {
     expect(isValidSetting('temperature', Number.NaN)).toBe(false);
     expect(isValidSetting('demo', 'mnist-cnn')).toBe(true);
     expect(isValidSetting('tensor', '<img onerror=x>')).toBe(false);
+    expect(isValidSetting('tensor', '/model/layers.0 (attn)/MatMul:0 — Ünïcode')).toBe(true);
+    expect(isValidSetting('tensor', 'a\u0001b')).toBe(false);
     expect(isValidSetting('logScale', 1)).toBe(false);
   });
 });

@@ -76,7 +76,7 @@ describe('buildReport', () => {
     expect(md).toContain(
       '2026-01-02T03:04:05.000Z · reopen this view: <https://example.org/?v=1&qb=4>',
     );
-    expect(md).toContain('my|model.safetensors: 1 tensors, 6 parameters');
+    expect(md).toContain('my\\|model.safetensors: 1 tensors, 6 parameters');
     expect(md).toContain('## Tensor w');
     expect(md).toContain('int 4-bit symmetric, per channel (axis 0), nearest rounding.');
     expect(md).toMatch(/\| 23\.46 \| 0\.00123 \| 0 \| 0\.00123 \| 0\.1 \| 0\.99 \| 4\.5 \| 4 B \|/);
@@ -102,6 +102,24 @@ describe('buildReport', () => {
       'x',
     );
     expect(md).toContain('| a\\|b | pruning | two lines | 2.0 KiB | 50.00% | — | — |');
+  });
+
+  test('names from a file cannot add markup, links, HTML or lines', () => {
+    const md = buildReport(
+      state({
+        model: {
+          id: 'm1',
+          file: 'x\n## Owned <img src=x onerror=alert(1)> [click](https://evil.example)',
+          tensors: [],
+          architecture: null,
+        } as unknown as SlimState['model'],
+      }),
+      'x',
+    );
+    const line = md.split('\n').find((l) => l.includes('Owned'))!;
+    expect(line.startsWith('x \\#\\# Owned \\<img')).toBe(true);
+    expect(line).toContain('\\[click\\]\\(https://evil.example\\)');
+    expect(md).not.toMatch(/^## Owned/m);
   });
 
   test('with nothing open it says so', () => {
