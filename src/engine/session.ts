@@ -164,6 +164,9 @@ export function evaluationLineup(spec: QuantSpec): Array<{ label: string; spec: 
 /** Below this many values a whole-model pass quantizes a tensor on the CPU even when WebGPU is on. */
 export const GPU_MIN_PARAMS = 1 << 18;
 
+/** Values a quantization preview is computed on. */
+export const PREVIEW_SAMPLE = 1 << 18;
+
 export function createSession() {
   const openModels = new Map<string, OpenModel>();
   let next = 1;
@@ -174,7 +177,8 @@ export function createSession() {
   // The SVD of each demo-model weight, computed once per open model.
   const svdCache = new Map<string, Map<string, Svd>>();
   let scratchBusy = false;
-  // The sample of the last tensor compared or previewed (at most COMPARE_SAMPLE values).
+  // The sample of the last tensor compared or previewed (at most COMPARE_SAMPLE values; previews
+  // use every fourth of its rows or so, PREVIEW_SAMPLE values, to answer within a frame or two).
   let sample: { key: string; x: Float32Array; shape: number[]; of: number } | null = null;
 
   return {
@@ -391,11 +395,12 @@ export function createSession() {
       });
     },
 
-    /** A first answer for a large tensor: the spec on its sample, on the CPU (a few ms a million). */
+    /** A first answer for a large tensor: the spec on part of its sample, on the CPU. */
     async quantizePreview(modelId: string, name: string, spec: QuantSpec): Promise<QuantReport> {
       const s = await this.sampleOf(modelId, name);
-      const r = quantizeCpu(s.x, s.shape, spec);
-      return s.x.length < s.of ? { ...r, preview: { values: s.x.length, of: s.of } } : r;
+      const p = sampleRows(s.x, s.shape, PREVIEW_SAMPLE);
+      const r = quantizeCpu(p.x, p.shape, spec);
+      return p.x.length < s.of ? { ...r, preview: { values: p.x.length, of: s.of } } : r;
     },
 
     /** A demo model's architecture and parameters (all read: demo models are small). */
