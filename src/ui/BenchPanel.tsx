@@ -138,9 +138,21 @@ function MatmulView({ r }: { r: KernelReport }) {
             <YAxis width={64} unit=" GF/s" />
             <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)} GFLOP/s` : v)} />
             <Legend />
-            <Bar dataKey="ours" name="ours (chosen kernel)" fill="#2b6cb0" />
-            <Bar dataKey="tiled" name="ours, 16×16 tiles" fill="#90cdf4" />
-            {r.peer && <Bar dataKey="peer" name={r.peer} fill="#dd6b20" />}
+            <Bar
+              isAnimationActive={false}
+              dataKey="ours"
+              name="ours (chosen kernel)"
+              fill="#2b6cb0"
+            />
+            <Bar
+              isAnimationActive={false}
+              dataKey="tiled"
+              name="ours, 16×16 tiles"
+              fill="#90cdf4"
+            />
+            {r.peer && (
+              <Bar isAnimationActive={false} dataKey="peer" name={r.peer} fill="#dd6b20" />
+            )}
           </BarChart>
         </ResponsiveContainer>
         <figcaption>
@@ -205,9 +217,11 @@ function AttentionView({ r }: { r: KernelReport }) {
               <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" ms" />
               <Tooltip />
               <Legend />
-              <Line dataKey="flash" name="flash" stroke="#2b6cb0" />
-              <Line dataKey="naive" name="naive" stroke="#c53030" />
-              {r.peer && !peerWrong && <Line dataKey="peer" name={r.peer} stroke="#dd6b20" />}
+              <Line isAnimationActive={false} dataKey="flash" name="flash" stroke="#2b6cb0" />
+              <Line isAnimationActive={false} dataKey="naive" name="naive" stroke="#c53030" />
+              {r.peer && !peerWrong && (
+                <Line isAnimationActive={false} dataKey="peer" name={r.peer} stroke="#dd6b20" />
+              )}
             </LineChart>
           </ResponsiveContainer>
           <figcaption>Time by sequence length (log–log).</figcaption>
@@ -221,8 +235,13 @@ function AttentionView({ r }: { r: KernelReport }) {
               <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" MiB" />
               <Tooltip />
               <Legend />
-              <Line dataKey="flashMiB" name="flash" stroke="#2b6cb0" />
-              <Line dataKey="naiveMiB" name="naive (scores in memory)" stroke="#c53030" />
+              <Line isAnimationActive={false} dataKey="flashMiB" name="flash" stroke="#2b6cb0" />
+              <Line
+                isAnimationActive={false}
+                dataKey="naiveMiB"
+                name="naive (scores in memory)"
+                stroke="#c53030"
+              />
             </LineChart>
           </ResponsiveContainer>
           <figcaption>
@@ -299,7 +318,12 @@ function SparseView({ r }: { r: KernelReport }) {
               <YAxis width={48} unit="×" />
               <Tooltip formatter={(v) => (typeof v === 'number' ? ratio(v) : v)} />
               <ReferenceLine y={1} stroke="#718096" label="dense" />
-              <Line dataKey="speed" name="CSR speed / dense" stroke="#2f855a" />
+              <Line
+                isAnimationActive={false}
+                dataKey="speed"
+                name="CSR speed / dense"
+                stroke="#2f855a"
+              />
             </LineChart>
           </ResponsiveContainer>
           <figcaption>CSR speed against the faster dense kernel, by sparsity.</figcaption>
