@@ -7,7 +7,8 @@ import { DEMOS } from './app/demos.ts';
 import './app/app.css';
 import { createEngineClient } from './bridge/client.ts';
 import { connectEngine, notify, openDemo, selectTensor } from './state/actions.ts';
-import { applyPreset, readPreset, syncUrl } from './state/settings.ts';
+import { applyPreset, syncUrl } from './state/settings.ts';
+import { decodePreset } from './presets/schema.ts';
 import { useStore } from './state/store.ts';
 import { lessonById, lessonQuery } from './presets/lessons.ts';
 import { installTestApi } from './app/test-api.ts';
@@ -17,9 +18,9 @@ installTestApi();
 applyTheme();
 
 // A lesson link carries its id; the lesson's own preset applies first, what the link adds over it.
-const given = readPreset(location.search);
+const given = decodePreset(location.search);
 const lesson = lessonById(given.lesson);
-const preset = lesson ? readPreset(`${lessonQuery(lesson)}&${location.search.slice(1)}`) : given;
+const preset = lesson ? decodePreset(`${lessonQuery(lesson)}&${location.search.slice(1)}`) : given;
 if (given.lesson && !lesson) {
   preset.notices.push(`There is no lesson "${given.lesson}".`);
   preset.lesson = null;

@@ -77,18 +77,17 @@ export interface BenchHooks {
   onProgress?: (fraction: number, label: string) => void;
 }
 
-/** Set by runKernelBench: a cancelled run stops at the next repeat, not at the next section. */
-let cancelled: AbortSignal | undefined;
-
 async function bestOf(
   repeats: number,
   fn: () => Promise<unknown>,
-  timer: PassTimer | null = null,
+  timer: PassTimer | null,
+  /** A cancelled run stops at the next repeat, not at the next section. */
+  signal: AbortSignal | undefined,
 ): Promise<{ ms: number; gpuMs: number | null }> {
   let ms = Infinity;
   let gpuMs: number | null = null;
   for (let r = 0; r < repeats; r++) {
-    cancelled?.throwIfAborted();
+    signal?.throwIfAborted();
     const t0 = performance.now();
     await fn();
     ms = Math.min(ms, performance.now() - t0);
@@ -135,7 +134,6 @@ export async function runKernelBench(
     signal?.throwIfAborted();
     hooks.onProgress?.(done++ / steps, label);
   };
-  cancelled = signal;
   const timer = passTimer(ctx);
   const matmul: MatmulRow[] = [];
   const attention: AttentionRow[] = [];
@@ -156,7 +154,12 @@ export async function runKernelBench(
         for (const variant of variants) {
           const c = await layer.run(a, m, { variant }); // compiles outside the timing
           if (variant === chosen) ours = c;
-          const t = await bestOf(plan.repeats, () => layer.run(a, m, { variant, timer }), timer);
+          const t = await bestOf(
+            plan.repeats,
+            () => layer.run(a, m, { variant, timer }),
+            timer,
+            signal,
+          );
           row.ms[variant] = t.ms;
           if (t.gpuMs !== null) row.gpuMs[variant] = t.gpuMs;
         }
@@ -168,7 +171,7 @@ export async function runKernelBench(
           const op = await peer.matmul(b, k, n);
           try {
             row.peerDiff = ours ? relDiff(ours, await op.run(a)) : null;
-            row.peerMs = (await bestOf(plan.repeats, () => op.run(a))).ms;
+            row.peerMs = (await bestOf(plan.repeats, () => op.run(a), null, signal)).ms;
           } finally {
             op.release();
           }
@@ -193,12 +196,12 @@ export async function runKernelBench(
       // Fewer repeats where one run takes seconds on a software adapter.
       const repeats = n >= 2048 ? Math.min(2, plan.repeats) : plan.repeats;
       const f = await flashAttention(ctx, a);
-      const flash = await bestOf(repeats, () => flashAttention(ctx, a, timer), timer);
+      const flash = await bestOf(repeats, () => flashAttention(ctx, a, timer), timer, signal);
       let naive: { ms: number; gpuMs: number | null } | null = null;
       let naiveNote: string | null = null;
       try {
         await naiveAttention(ctx, a);
-        naive = await bestOf(repeats, () => naiveAttention(ctx, a, timer), timer);
+        naive = await bestOf(repeats, () => naiveAttention(ctx, a, timer), timer, signal);
       } catch (e) {
         naiveNote = (e as Error).message;
       }
@@ -210,7 +213,7 @@ export async function runKernelBench(
           try {
             const [q, k, v] = [a.q, a.k, a.v].map((x) => headsToTokens(x, h, n, d));
             peerDiff = relDiff(headsToTokens(f.o, h, n, d), await op.run(q!, k!, v!));
-            peerMs = (await bestOf(repeats, () => op.run(q!, k!, v!))).ms;
+            peerMs = (await bestOf(repeats, () => op.run(q!, k!, v!), null, signal)).ms;
           } finally {
             op.release();
           }
@@ -234,7 +237,7 @@ export async function runKernelBench(
       const [bRows, k, n] = plan.layer;
       const best = async (fn: () => Promise<unknown>) => {
         await fn();
-        return (await bestOf(plan.repeats, fn)).ms;
+        return (await bestOf(plan.repeats, fn, null, signal)).ms;
       };
       step('dense, 2:4 and int8 layers');
       const w0 = normal(n * k, 500, 0.05);
@@ -310,7 +313,6 @@ export async function runKernelBench(
     }
   } finally {
     timer?.destroy();
-    cancelled = undefined;
   }
   hooks.onProgress?.(1, 'done');
   return {

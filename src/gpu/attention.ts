@@ -7,8 +7,8 @@ import naiveCode from '../../shaders/attention/naive_attention.wgsl?raw';
 import { attentionBytes } from '../core/attention.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { roundToF16 } from './f16-linear.ts';
-import { f16Source, uploadF16, type MatmulLayer, type Precision } from './matmul.ts';
+import { f16Source, roundToF16, uploadF16 } from './f16.ts';
+import type { MatmulLayer, Precision } from './matmul.ts';
 import { timedPass, type PassTimer } from './timing.ts';
 
 export const FLASH_MAX_D = 128;

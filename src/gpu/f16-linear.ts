@@ -1,30 +1,11 @@
-// A dense layer with f16 weights and inputs (f32 sums): linear_direct_f16.wgsl where the device has
-// shader-f16, else linear_direct.wgsl on the same values rounded to f16 (same results, twice the
-// bytes). Twin: linearForward on f16-rounded inputs.
-import f16Code from '../../shaders/matmul/linear_direct_f16.wgsl?raw';
-import { f16BitsToNumber, numberToF16Bits } from '../core/f16.ts';
+// A dense layer with f16 weights and inputs (f32 sums): linear_direct.wgsl's f16 text where the
+// device has shader-f16, else linear_direct.wgsl on the same values rounded to f16 (same results,
+// twice the bytes). Twin: linearForward on f16-rounded inputs.
+import directCode from '../../shaders/matmul/linear_direct.wgsl?raw';
+import { f16Source, roundToF16, uploadF16 } from './f16.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { directLayer } from './sparse.ts';
-
-export function toF16Bits(x: Float32Array): Uint16Array {
-  return Uint16Array.from(x, (v) => numberToF16Bits(v));
-}
-
-/** Values rounded to the nearest f16, as float32. */
-export function roundToF16(x: Float32Array): Float32Array {
-  return Float32Array.from(x, (v) => f16BitsToNumber(numberToF16Bits(v)));
-}
-
-function uploadHalf(device: GPUDevice, x: Float32Array): GPUBuffer {
-  const bits = toF16Bits(x);
-  // Bindings are sized in multiples of 4 bytes.
-  const padded = new Uint16Array(bits.length + (bits.length % 2));
-  padded.set(bits);
-  const b = storage(device, Math.max(4, padded.byteLength));
-  device.queue.writeBuffer(b, 0, padded);
-  return b;
-}
 
 export function f16Layer(
   ctx: GpuContext,
@@ -44,18 +25,18 @@ export function f16Layer(
       destroy: () => inner.destroy(),
     };
   }
-  const wb = uploadHalf(device, w);
+  const wb = uploadF16(device, w);
   const bb = bias ? uploadF32(device, bias, 0, bias.length) : null;
   // Without a bias the binding still needs a buffer (not y: it is written in the same pass).
   const biasBinding = bb ?? storage(device, 4);
   return {
     variant: 'f16' as const,
     async run(x: Float32Array, B: number): Promise<Float32Array> {
-      const xb = uploadHalf(device, x);
+      const xb = uploadF16(device, x);
       const y = storage(device, B * n * 4);
       const temps: GPUBuffer[] = [xb, y];
       try {
-        const p = await pipeline(device, 'linear_direct_f16', f16Code);
+        const p = await pipeline(device, 'linear_direct_f16', f16Source(directCode));
         const params = uniform(device, [
           ['u32', B],
           ['u32', k],

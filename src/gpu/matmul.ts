@@ -14,32 +14,16 @@ import {
 } from '../core/matmul.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { roundToF16, toF16Bits } from './f16-linear.ts';
+import { f16Source, roundToF16, uploadF16 } from './f16.ts';
 import { timedPass, type PassTimer } from './timing.ts';
 
 export type Precision = 'f32' | 'f16';
-
-/** The f16-storage text of a kernel written with `alias S = f32;`. */
-export function f16Source(code: string): string {
-  if (!code.includes('alias S = f32;')) throw new Error('kernel has no storage-type alias');
-  return `enable f16;\n${code.replace('alias S = f32;', 'alias S = f16;')}`;
-}
 
 const SOURCES: Record<MatmulVariant, [string, string]> = {
   matvec: ['matvec', matvecCode],
   tiled: ['matmul', tiledCode],
   blocked: ['matmul_blocked', blockedCode],
 };
-
-/** Values as f16 in a storage buffer (padded to whole 4-byte words). */
-export function uploadF16(device: GPUDevice, x: Float32Array): GPUBuffer {
-  const bits = toF16Bits(x);
-  const padded = new Uint16Array(bits.length + (bits.length % 2));
-  padded.set(bits);
-  const buf = storage(device, Math.max(4, padded.byteLength));
-  device.queue.writeBuffer(buf, 0, padded);
-  return buf;
-}
 
 function upload(device: GPUDevice, x: Float32Array, half: boolean): GPUBuffer {
   return half ? uploadF16(device, x) : uploadF32(device, x, 0, x.length);

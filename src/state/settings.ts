@@ -46,10 +46,6 @@ export function applyPreset(d: Decoded): void {
   });
 }
 
-export function readPreset(search: string): Decoded {
-  return decodePreset(search);
-}
-
 /** One panel setting: its value, a setter, and whether a lesson locked it. */
 export function useSetting<K extends SettingName>(
   name: K,

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { attentionBytes, attentionReference } from '../../src/core/attention.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { flashAttention, naiveAttention } from '../../src/gpu/attention.ts';
-import { roundToF16 } from '../../src/gpu/f16-linear.ts';
+import { roundToF16 } from '../../src/gpu/f16.ts';
 import { normal } from '../helpers/random.ts';
 
 let ctx: GpuContext;

@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { matmul, type MatmulVariant } from '../../src/core/matmul.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { roundToF16 } from '../../src/gpu/f16-linear.ts';
-import { f16Source, matmulLayer } from '../../src/gpu/matmul.ts';
+import { roundToF16 } from '../../src/gpu/f16.ts';
+import { f16Source } from '../../src/gpu/f16.ts';
+import { matmulLayer } from '../../src/gpu/matmul.ts';
 import { passTimer } from '../../src/gpu/timing.ts';
 import { normal } from '../helpers/random.ts';
 import { DENSE_TOLERANCE } from './tolerances.ts';
