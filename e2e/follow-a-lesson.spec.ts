@@ -45,6 +45,11 @@ test("a bare lesson link applies the lesson's own preset; an unknown lesson is r
   expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(
     'mnist-mlp.safetensors',
   );
+  // What the link adds goes over the lesson's preset; a refused value leaves the lesson's.
+  await page.goto('/?lesson=per-tensor-vs-per-channel&qb=abc&b=32');
+  await app.waitForHistogram('fc1.weight', 32);
+  await expect(page.getByLabel('Quantization bits')).toHaveValue('4');
+  await expect(app.notices).toContainText('using 4.');
   await page.goto('/?lesson=no-such-lesson&demo=none');
   await expect(app.notices).toContainText('There is no lesson "no-such-lesson"');
   await expect(page.getByTestId('lesson-card')).toHaveCount(0);

@@ -8,7 +8,7 @@ import './app/app.css';
 import { createEngineClient } from './bridge/client.ts';
 import { connectEngine, notify, openDemo, selectTensor } from './state/actions.ts';
 import { applyPreset, syncUrl } from './state/settings.ts';
-import { decodePreset } from './presets/schema.ts';
+import { decodePreset, MIGRATIONS } from './presets/schema.ts';
 import { useStore } from './state/store.ts';
 import { lessonById, lessonQuery } from './presets/lessons.ts';
 import { installTestApi } from './app/test-api.ts';
@@ -17,10 +17,16 @@ import { applyTheme } from './ui/ThemeSwitch.tsx';
 installTestApi();
 applyTheme();
 
-// A lesson link carries its id; the lesson's own preset applies first, what the link adds over it.
+// A lesson link carries its id: the lesson's own preset applies first, then what the link says over
+// it (a value of the link's that is refused leaves the lesson's in place).
 const given = decodePreset(location.search);
 const lesson = lessonById(given.lesson);
-const preset = lesson ? decodePreset(`${lessonQuery(lesson)}&${location.search.slice(1)}`) : given;
+const base = lesson ? decodePreset(lessonQuery(lesson)) : null;
+const preset = base ? decodePreset(location.search, MIGRATIONS, base.settings) : given;
+if (base) {
+  preset.locked = [...new Set([...base.locked, ...preset.locked])];
+  preset.hidden = [...new Set([...base.hidden, ...preset.hidden])];
+}
 if (given.lesson && !lesson) {
   preset.notices.push(`There is no lesson "${given.lesson}".`);
   preset.lesson = null;

@@ -321,7 +321,7 @@ export function decodePreset(
       out.given.push(name);
     } else
       out.notices.push(
-        `Ignored ${f.help} = ${clip(raw)} (${p.why}); using ${formatValue(f, f.default) || 'none'}.`,
+        `Ignored ${f.help} = ${clip(raw)} (${p.why}); using ${formatValue(f, base[name]) || 'none'}.`,
       );
   }
   const lock = params.get('lock');

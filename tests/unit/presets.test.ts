@@ -127,6 +127,13 @@ describe('presets', () => {
     expect(d.settings.qBits).toBe(4);
   });
 
+  test("a refused value keeps the base value (a lesson's) rather than the default", () => {
+    const d = decodePreset('qb=abc&b=32', undefined, { ...defaultSettings(), qBits: 4 });
+    expect(d.settings.qBits).toBe(4);
+    expect(d.settings.bins).toBe(32);
+    expect(d.notices[0]).toMatch(/using 4\.$/);
+  });
+
   test('teaching flags: locked settings, hidden panels, a lesson; bad names are reported', () => {
     const d = decodePreset('lock=qBits,qFormat,nope&hide=planner,evil&lesson=kl-vs-minmax');
     expect(d.locked).toEqual(['qBits', 'qFormat']);
