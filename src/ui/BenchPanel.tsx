@@ -135,7 +135,7 @@ function MatmulView({ r }: { r: KernelReport }) {
           <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="shape" />
-            <YAxis width={64} unit=" GF/s" />
+            <YAxis width={88} unit=" GF/s" />
             <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)} GFLOP/s` : v)} />
             <Legend />
             <Bar
@@ -214,7 +214,7 @@ function AttentionView({ r }: { r: KernelReport }) {
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
-              <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" ms" />
+              <YAxis scale="log" domain={['auto', 'auto']} width={88} unit=" ms" />
               <Tooltip />
               <Legend />
               <Line isAnimationActive={false} dataKey="flash" name="flash" stroke="#2b6cb0" />
@@ -232,7 +232,7 @@ function AttentionView({ r }: { r: KernelReport }) {
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
-              <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" MiB" />
+              <YAxis scale="log" domain={['auto', 'auto']} width={88} unit=" MiB" />
               <Tooltip />
               <Legend />
               <Line isAnimationActive={false} dataKey="flashMiB" name="flash" stroke="#2b6cb0" />
@@ -253,8 +253,8 @@ function AttentionView({ r }: { r: KernelReport }) {
       </div>
       {last.naiveMs !== null && (
         <p>
-          At {last.n} tokens the flash kernel takes {ratio(last.naiveMs / last.flashMs)} less time
-          than the naive one.
+          At {last.n} tokens the flash kernel runs {ratio(last.naiveMs / last.flashMs)} the naive
+          one&apos;s speed.
         </p>
       )}
       {r.attention.some((a) => a.naiveNote) && (
