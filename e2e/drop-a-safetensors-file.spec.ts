@@ -20,11 +20,23 @@ test('drop a safetensors file, pick a tensor, see its histogram and statistics',
   await app.selectTensor('encoder.attn.q.weight');
   await app.setBins(32);
   await app.waitForHistogram('encoder.attn.q.weight', 32);
-  await expect(app.histogram.locator('.recharts-bar-rectangle')).not.toHaveCount(0);
 
   // The same numbers as the CPU reference computed here, in Node.
   const cpu = summarizeCpu(tensors['encoder.attn.q.weight'], 32);
   expect(await app.counts()).toEqual([...cpu.counts]);
+  // A bar for every bin with values in it, and the keys read the bins out one by one.
+  const filled = [...cpu.counts].filter((c) => c > 0).length;
+  await expect(app.histogram.locator('rect.bar')).toHaveCount(filled);
+  const plot = app.histogram.getByRole('group', { name: /arrow keys step through the bins/ });
+  await plot.focus();
+  await page.keyboard.press('Home');
+  await expect(app.histogram.locator('.plot-readout')).toHaveText(
+    `[-2.25, ${String(-2.25 + 4 / 32)}): ${cpu.counts[0]!.toLocaleString('en-US')} values`,
+  );
+  await page.keyboard.press('ArrowRight');
+  await expect(app.histogram.locator('.plot-readout')).toContainText(
+    `: ${cpu.counts[1]!.toLocaleString('en-US')} values`,
+  );
   const shown = Object.fromEntries(
     await Promise.all(
       Object.keys(cpu.stats).map(async (k) => [k, (await app.stat(k)).value] as const),

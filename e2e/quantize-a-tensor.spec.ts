@@ -45,7 +45,7 @@ test('quantize a tensor and see its error split into clipping and rounding', asy
   await expect(app.histogram.locator('.clip-marker')).toHaveCount(2);
   // int4 symmetric restricted: 15 levels, drawn over the 64 bins; the clipped tails are shaded.
   await expect(app.histogram.locator('figcaption')).toHaveAttribute('data-levels', '15');
-  await expect(app.histogram.locator('.recharts-reference-area')).toHaveCount(2);
+  await expect(app.histogram.locator('.clipped-tail')).toHaveCount(2);
   await info.attach('quantized', {
     body: await page.screenshot({ fullPage: true }),
     contentType: 'image/png',

@@ -3,20 +3,10 @@
 // against the peer library, attention time and memory by length, sparse speed by sparsity, and the
 // int8 / f16 / 2:4 ratios, each with the adapter it was measured on.
 import { ChartExport, CsvExport } from './ExportButtons.tsx';
-import { useEffect, useState } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { JobButton } from './JobButton.tsx';
+import { memo, useEffect, useState } from 'react';
+import { CategoryChart, type Series } from './charts/CategoryChart.tsx';
+import { formatSeconds } from './format.ts';
 import { parseKernelReport, type KernelReport } from '../core/bench-report.ts';
 import { benchKernels } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
@@ -31,7 +21,6 @@ const ratio = (x: number) => `${x.toFixed(2)}×`;
 export function BenchPanel() {
   const [source, setSource] = useState<Source | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const busy = useStore((s) => s.job !== null);
   // The adapter stays known while the person has chosen the CPU for analysis.
   const onGpu = useStore((s) => s.backend?.adapter !== undefined);
   useEffect(() => {
@@ -70,9 +59,8 @@ export function BenchPanel() {
         </p>
       </header>
       <div className="controls">
-        <button
-          type="button"
-          disabled={busy || !onGpu}
+        <JobButton
+          disabled={!onGpu}
           title={onGpu ? undefined : 'needs WebGPU'}
           onClick={() =>
             void benchKernels().then(
@@ -81,7 +69,7 @@ export function BenchPanel() {
           }
         >
           Run on this device
-        </button>
+        </JobButton>
         <label>
           open a report{' '}
           <input
@@ -116,7 +104,8 @@ export function BenchPanel() {
   );
 }
 
-function MatmulView({ r }: { r: KernelReport }) {
+// Memoized: the panel redraws with the job state, the report's charts only with the report.
+const MatmulView = memo(function MatmulView({ r }: { r: KernelReport }) {
   if (!r.matmul.length) return null;
   const gflops = (m: number, k: number, n: number, ms: number | null | undefined) =>
     ms ? (2 * m * k * n) / (ms * 1e6) : null;
@@ -127,34 +116,26 @@ function MatmulView({ r }: { r: KernelReport }) {
     peer: gflops(x.m, x.k, x.n, x.peerMs),
     x,
   }));
+  const series: Series[] = [
+    { name: 'ours (chosen kernel)', color: '#2b6cb0', values: rows.map((w) => w.ours) },
+    { name: 'ours, 16×16 tiles', color: '#90cdf4', values: rows.map((w) => w.tiled) },
+  ];
+  if (r.peer) series.push({ name: r.peer, color: '#dd6b20', values: rows.map((w) => w.peer) });
+  const gf = (v: number) => `${v.toFixed(2)} GFLOP/s`;
   return (
     <>
       <h3>Float matmul, C = A[M, K] · B[K, N]</h3>
       <figure className="chart" data-testid="bench-matmul-chart">
-        <ResponsiveContainer width="100%" height={260}>
-          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="shape" />
-            <YAxis width={88} unit=" GF/s" />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)} GFLOP/s` : v)} />
-            <Legend />
-            <Bar
-              isAnimationActive={false}
-              dataKey="ours"
-              name="ours (chosen kernel)"
-              fill="#2b6cb0"
-            />
-            <Bar
-              isAnimationActive={false}
-              dataKey="tiled"
-              name="ours, 16×16 tiles"
-              fill="#90cdf4"
-            />
-            {r.peer && (
-              <Bar isAnimationActive={false} dataKey="peer" name={r.peer} fill="#dd6b20" />
-            )}
-          </BarChart>
-        </ResponsiveContainer>
+        <CategoryChart
+          kind="bars"
+          height={260}
+          categories={rows.map((w) => w.shape)}
+          series={series}
+          label="Matmul throughput in GFLOP/s by shape M×K×N"
+          yWidth={72}
+          formatTick={(v) => `${+v.toPrecision(3)} GF/s`}
+          formatValue={gf}
+        />
         <figcaption>
           Throughput including the upload of A and the read-back of C (B stays on the GPU).
         </figcaption>
@@ -191,9 +172,9 @@ function MatmulView({ r }: { r: KernelReport }) {
       </table>
     </>
   );
-}
+});
 
-function AttentionView({ r }: { r: KernelReport }) {
+const AttentionView = memo(function AttentionView({ r }: { r: KernelReport }) {
   if (!r.attention.length) return null;
   const peerWrong = r.attention.some((a) => a.peerDiff !== null && a.peerDiff > PEER_WRONG);
   const rows = r.attention.map((a) => ({
@@ -205,45 +186,51 @@ function AttentionView({ r }: { r: KernelReport }) {
     naiveMiB: a.naiveBytes / 2 ** 20,
   }));
   const last = r.attention[r.attention.length - 1]!;
+  const lengths = rows.map((w) => String(w.n));
+  const time: Series[] = [
+    { name: 'flash', color: '#2b6cb0', values: rows.map((w) => w.flash) },
+    { name: 'naive', color: '#c53030', values: rows.map((w) => w.naive) },
+  ];
+  if (r.peer && !peerWrong)
+    time.push({ name: r.peer, color: '#dd6b20', values: rows.map((w) => w.peer) });
+  const memory: Series[] = [
+    { name: 'flash', color: '#2b6cb0', values: rows.map((w) => w.flashMiB) },
+    { name: 'naive (scores in memory)', color: '#c53030', values: rows.map((w) => w.naiveMiB) },
+  ];
+  const msTick = (v: number) =>
+    v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${+v.toPrecision(3)} ms`;
+  const ms = (v: number) => formatSeconds(v / 1000);
+  const mib = (v: number) => `${+v.toPrecision(3)} MiB`;
   return (
     <>
       <h3>Attention, 2 heads × 64</h3>
       <div className="chart-pair">
         <figure className="chart" data-testid="bench-attention-chart">
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
-              <YAxis scale="log" domain={['auto', 'auto']} width={88} unit=" ms" />
-              <Tooltip />
-              <Legend />
-              <Line isAnimationActive={false} dataKey="flash" name="flash" stroke="#2b6cb0" />
-              <Line isAnimationActive={false} dataKey="naive" name="naive" stroke="#c53030" />
-              {r.peer && !peerWrong && (
-                <Line isAnimationActive={false} dataKey="peer" name={r.peer} stroke="#dd6b20" />
-              )}
-            </LineChart>
-          </ResponsiveContainer>
-          <figcaption>Time by sequence length (log–log).</figcaption>
+          <CategoryChart
+            kind="line"
+            log
+            height={240}
+            categories={lengths}
+            series={time}
+            label="Attention time in ms by sequence length, log scale"
+            formatTick={msTick}
+            formatValue={ms}
+          />
+          <figcaption>Time by sequence length (log–log: the lengths double).</figcaption>
           <ChartExport />
         </figure>
         <figure className="chart" data-testid="bench-attention-memory">
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="n" scale="log" type="number" domain={['auto', 'auto']} />
-              <YAxis scale="log" domain={['auto', 'auto']} width={88} unit=" MiB" />
-              <Tooltip />
-              <Legend />
-              <Line isAnimationActive={false} dataKey="flashMiB" name="flash" stroke="#2b6cb0" />
-              <Line
-                isAnimationActive={false}
-                dataKey="naiveMiB"
-                name="naive (scores in memory)"
-                stroke="#c53030"
-              />
-            </LineChart>
-          </ResponsiveContainer>
+          <CategoryChart
+            kind="line"
+            log
+            height={240}
+            categories={lengths}
+            series={memory}
+            label="GPU memory allocated for attention in MiB by sequence length, log scale"
+            yWidth={72}
+            formatTick={mib}
+            formatValue={mib}
+          />
           <figcaption>
             GPU memory allocated: linear in length for flash, quadratic for naive (
             {(last.naiveBytes / last.flashBytes).toFixed(0)}× at {last.n} tokens).
@@ -270,9 +257,9 @@ function AttentionView({ r }: { r: KernelReport }) {
       )}
     </>
   );
-}
+});
 
-function SparseView({ r }: { r: KernelReport }) {
+const SparseView = memo(function SparseView({ r }: { r: KernelReport }) {
   const sp = r.sparse;
   const facts: string[] = [];
   if (sp) {
@@ -301,7 +288,7 @@ function SparseView({ r }: { r: KernelReport }) {
   if (!facts.length) return null;
   const rows =
     sp?.csr.map((c) => ({
-      sparsity: Math.round(c.sparsity * 100),
+      sparsity: `${Math.round(c.sparsity * 100)}%`,
       speed: Math.min(sp.denseMs, sp.directMs) / c.ms,
     })) ?? [];
   return (
@@ -311,22 +298,22 @@ function SparseView({ r }: { r: KernelReport }) {
       </h3>
       {rows.length > 0 && (
         <figure className="chart" data-testid="bench-sparse-chart">
-          <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="sparsity" type="number" domain={[0, 100]} unit="%" />
-              <YAxis width={48} unit="×" />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? ratio(v) : v)} />
-              <ReferenceLine y={1} stroke="#718096" label="dense" />
-              <Line
-                isAnimationActive={false}
-                dataKey="speed"
-                name="CSR speed / dense"
-                stroke="#2f855a"
-              />
-            </LineChart>
-          </ResponsiveContainer>
-          <figcaption>CSR speed against the faster dense kernel, by sparsity.</figcaption>
+          <CategoryChart
+            kind="line"
+            height={220}
+            categories={rows.map((w) => w.sparsity)}
+            series={[
+              { name: 'CSR speed / dense', color: '#2f855a', values: rows.map((w) => w.speed) },
+            ]}
+            refs={DENSE_REF}
+            label="CSR speed against the dense kernel at each sparsity of the sweep"
+            yWidth={56}
+            formatTick={(v) => `${+v.toPrecision(3)}×`}
+            formatValue={ratio}
+          />
+          <figcaption>
+            CSR speed against the faster dense kernel at each sparsity of the sweep.
+          </figcaption>
           <ChartExport />
         </figure>
       )}
@@ -337,4 +324,6 @@ function SparseView({ r }: { r: KernelReport }) {
       </ul>
     </>
   );
-}
+});
+
+const DENSE_REF = [{ value: 1, color: '#718096', label: 'dense' }];

@@ -1,7 +1,7 @@
 // LLM.int8(): columns with an outlier stay in float16, the rest go to int8 per row.
 import { ChartExport } from './ExportButtons.tsx';
-import { useState } from 'react';
-import { Bar, BarChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo, useState } from 'react';
+import { CategoryChart } from './charts/CategoryChart.tsx';
 import { decomposeSelected } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
 import { formatCount, formatTick, formatValue } from './format.ts';
@@ -67,24 +67,49 @@ export function Int8Panel() {
             </tbody>
           </table>
           <figure className="chart">
-            <ResponsiveContainer width="100%" height={140}>
-              <BarChart
-                data={current.columnAbsMax.map((v, i) => ({ i, v }))}
-                margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
-                barCategoryGap={0}
-              >
-                <XAxis dataKey="i" hide />
-                <YAxis width={48} tickFormatter={formatTick} />
-                <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
-                <Bar dataKey="v" fill="#64748b" isAnimationActive={false} />
-                <ReferenceLine y={current.threshold} stroke="#c2410c" strokeDasharray="4 3" />
-              </BarChart>
-            </ResponsiveContainer>
+            <ColumnChart
+              columns={current.columnAbsMax}
+              cols={current.cols}
+              threshold={current.threshold}
+            />
             <figcaption>Largest |x| of each column, with the threshold</figcaption>
             <ChartExport />
           </figure>
         </>
       )}
     </section>
+  );
+}
+
+/** Largest |x| of each column as touching bars, and the threshold across them. */
+function ColumnChart(p: { columns: number[]; cols: number; threshold: number }) {
+  const { columns, cols, threshold } = p;
+  const chart = useMemo(
+    () => ({
+      // Past 512 columns each bar is the largest of a run of them (see llmInt8Report).
+      categories: columns.map((_, i) => {
+        const step = Math.max(1, Math.ceil(cols / columns.length));
+        const last = Math.min(cols, (i + 1) * step) - 1;
+        return step === 1 ? `column ${i}` : `columns ${i * step}–${last}`;
+      }),
+      series: [{ name: 'largest |x|', color: '#64748b', values: columns }],
+      refs: [{ value: threshold, color: '#c2410c', label: `threshold ${formatTick(threshold)}` }],
+    }),
+    [columns, cols, threshold],
+  );
+  return (
+    <CategoryChart
+      kind="bars"
+      height={140}
+      gap={0}
+      xLabels="none"
+      yWidth={48}
+      categories={chart.categories}
+      series={chart.series}
+      refs={chart.refs}
+      label="Largest |x| of each column, and the line above which a column counts as an outlier"
+      formatTick={formatTick}
+      formatValue={formatValue}
+    />
   );
 }

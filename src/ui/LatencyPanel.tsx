@@ -1,18 +1,10 @@
 // Latency of the open demo model on every hardware profile (roofline model), per layer bound and
 // the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
 import { ChartExport, CsvExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useState } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CategoryChart } from './charts/CategoryChart.tsx';
 import { PROFILES, profileById } from '../core/hardware.ts';
 import { bytesPerToken, contiguousUse, pagedUse, sequencesThatFit } from '../core/kvcache.ts';
 import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
@@ -35,7 +27,6 @@ export function LatencyPanel() {
   const [dep, setDep] = useSetting('latDeployment');
   const [batch, setBatch] = useSetting('latBatch');
   const [profileId, setProfileId] = useSetting('latProfile');
-  const busy = useStore((s) => s.job !== null);
   const backend = useStore((s) => s.backend);
   const [measured, setMeasured] = useState<{
     model: string;
@@ -71,6 +62,17 @@ export function LatencyPanel() {
       };
     });
   }, [work, batch]);
+  const chart = useMemo(
+    () => ({
+      categories: rows.map((r) => r.name),
+      series: [
+        { name: 'fp32, native', color: '#9ca3af', values: rows.map((r) => r.fp32) },
+        { name: 'this deployment, native', color: '#2563eb', values: rows.map((r) => r.native) },
+        { name: 'this deployment, WebGPU', color: '#f59e0b', values: rows.map((r) => r.browser) },
+      ],
+    }),
+    [rows],
+  );
   const detail = useMemo(
     () =>
       work ? estimateLatency(atBatch(work.chosen, batch), profileById(profileId)!, 'native') : null,
@@ -116,15 +118,13 @@ export function LatencyPanel() {
             </label>
           </div>
           <div className="controls">
-            <button
-              type="button"
-              disabled={busy}
+            <JobButton
               onClick={() =>
                 void measureLatency(batch).then((r) => r && id && setMeasured({ model: id, ...r }))
               }
             >
               Time it on this device
-            </button>
+            </JobButton>
             {measured && measured.model === id && (
               <span data-testid="measured-latency" data-ms={measured.ms}>
                 measured here: <strong>{formatSeconds(measured.ms / 1000)}</strong> for a batch of{' '}
@@ -135,33 +135,17 @@ export function LatencyPanel() {
           </div>
           {rows.length > 0 && (
             <figure className="chart" data-testid="latency-chart">
-              <ResponsiveContainer width="100%" height={300}>
-                <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 60, left: 8 }}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={70} />
-                  <YAxis scale="log" domain={['auto', 'auto']} width={64} unit=" µs" />
-                  <Tooltip formatter={(v) => formatSeconds(Number(v) / 1e6)} />
-                  <Legend verticalAlign="top" />
-                  <Bar
-                    dataKey="fp32"
-                    name="fp32, native"
-                    fill="#9ca3af"
-                    isAnimationActive={false}
-                  />
-                  <Bar
-                    dataKey="native"
-                    name="this deployment, native"
-                    fill="#2563eb"
-                    isAnimationActive={false}
-                  />
-                  <Bar
-                    dataKey="browser"
-                    name="this deployment, WebGPU"
-                    fill="#f59e0b"
-                    isAnimationActive={false}
-                  />
-                </BarChart>
-              </ResponsiveContainer>
+              <CategoryChart
+                kind="bars"
+                log
+                height={300}
+                categories={chart.categories}
+                series={chart.series}
+                xLabels="angled"
+                label={`Estimated time for a batch of ${batch} on each hardware profile, log scale`}
+                formatTick={(v) => formatSeconds(v / 1e6)}
+                formatValue={(v) => formatSeconds(v / 1e6)}
+              />
               <figcaption>
                 Estimated time for a batch of {batch} on each profile (log scale)
               </figcaption>

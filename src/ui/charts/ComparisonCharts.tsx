@@ -1,41 +1,37 @@
 // The error against the bit width, and the clipping / rounding trade-off as the clipping threshold
 // tightens (the U-shaped curve: less clipping error, more rounding error, and back).
 import { ChartExport } from '../ExportButtons.tsx';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { useMemo } from 'react';
 import type { CompareRow } from '../../state/store.ts';
 import { formatTick, formatValue } from '../format.ts';
+import { CategoryChart } from './CategoryChart.tsx';
 
 export function BitsCurve({ rows }: { rows: CompareRow[] }) {
-  const data = rows.map((r) => ({
-    label: r.label,
-    bpw: Number(r.bitsPerWeight.toFixed(3)),
-    sqnr: Number.isFinite(r.error.sqnrDb) ? r.error.sqnrDb : null,
-  }));
+  const { categories, series } = useMemo(
+    () => ({
+      categories: rows.map((r) => r.label),
+      series: [
+        {
+          name: 'SQNR',
+          color: '#3b6fd8',
+          values: rows.map((r) => (Number.isFinite(r.error.sqnrDb) ? r.error.sqnrDb : null)),
+        },
+      ],
+    }),
+    [rows],
+  );
   return (
-    <figure className="chart" data-testid="bits-curve" data-points={data.length}>
-      <ResponsiveContainer width="100%" height={200}>
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="label" />
-          <YAxis width={48} tickFormatter={formatTick} unit=" dB" />
-          <Tooltip
-            isAnimationActive={false}
-            formatter={(v) => [`${formatValue(Number(v))} dB`, 'SQNR']}
-          />
-          <Line dataKey="sqnr" stroke="#3b6fd8" isAnimationActive={false} connectNulls />
-        </LineChart>
-      </ResponsiveContainer>
+    <figure className="chart" data-testid="bits-curve" data-points={rows.length}>
+      <CategoryChart
+        kind="line"
+        height={200}
+        categories={categories}
+        series={series}
+        label="SQNR in dB at each bit width"
+        yWidth={56}
+        formatTick={(v) => `${formatTick(v)} dB`}
+        formatValue={(v) => `${formatValue(v)} dB`}
+      />
       <figcaption>
         SQNR against bit width (each extra bit buys about 6 dB while rounding dominates)
       </figcaption>
@@ -45,24 +41,27 @@ export function BitsCurve({ rows }: { rows: CompareRow[] }) {
 }
 
 export function ClipRoundChart({ rows }: { rows: CompareRow[] }) {
-  const data = rows.map((r) => ({
-    label: r.label,
-    clipping: r.error.clippingMse,
-    rounding: r.error.roundingMse,
-  }));
+  const { categories, series } = useMemo(
+    () => ({
+      categories: rows.map((r) => r.label),
+      series: [
+        { name: 'clipping', color: '#c2410c', values: rows.map((r) => r.error.clippingMse) },
+        { name: 'rounding', color: '#3b6fd8', values: rows.map((r) => r.error.roundingMse) },
+      ],
+    }),
+    [rows],
+  );
   return (
-    <figure className="chart" data-testid="clip-round-chart" data-points={data.length}>
-      <ResponsiveContainer width="100%" height={220}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" fontSize={11} />
-          <YAxis width={64} tickFormatter={formatTick} />
-          <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
-          <Legend />
-          <Bar dataKey="clipping" stackId="e" fill="#c2410c" isAnimationActive={false} />
-          <Bar dataKey="rounding" stackId="e" fill="#3b6fd8" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+    <figure className="chart" data-testid="clip-round-chart" data-points={rows.length}>
+      <CategoryChart
+        kind="stacked"
+        height={220}
+        categories={categories}
+        series={series}
+        label="Mean squared error from clipping and from rounding, by the quantile the range is clipped at"
+        formatTick={formatTick}
+        formatValue={formatValue}
+      />
       <figcaption>
         Mean squared error when the range is clipped at a percentile of |x|: clipping error falls,
         rounding error rises

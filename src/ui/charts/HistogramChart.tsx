@@ -1,20 +1,12 @@
-// Histogram bars from pre-binned counts; the count axis is linear or symmetric-log (d3's symlog
-// keeps empty bins at zero where a plain log axis cannot).
+// The selected tensor's histogram from pre-binned counts, with what a quantization does drawn over
+// it: the levels, the clipped tails and the clipping thresholds. Drawn as plain SVG from d3 scales
+// rather than with recharts: this chart redraws on every change of a quantization setting, and
+// recharts' component per bar and per line cost tens of milliseconds an update.
 import { ChartExport } from '../ExportButtons.tsx';
-import { scaleLinear, scaleSymlog } from 'd3-scale';
-import { useMemo } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ReferenceArea,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { formatTick, formatValue } from '../format.ts';
+import { memo, useMemo } from 'react';
+import { formatCount, formatTick, formatValue } from '../format.ts';
+import { histogramLayout, levelsToDraw } from './histogram-layout.ts';
+import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
 
 export interface HistogramChartProps {
   counts: ArrayLike<number>;
@@ -29,129 +21,161 @@ export interface HistogramChartProps {
   range?: readonly [number, number] | null;
 }
 
-interface Row {
-  i: number;
-  left: number;
-  right: number;
-  count: number;
+const HEIGHT = 280;
+const NO_MARKERS: readonly number[] = [];
+const BAR = '#3b6fd8';
+const CLIP = '#c2410c';
+const LEVEL = '#0f766e';
+
+function binText(i: number, bins: number, lo: number, hi: number, count: number): string {
+  const w = (hi - lo) / bins;
+  const close = i === bins - 1 ? ']' : ')';
+  return `[${formatValue(lo + i * w)}, ${formatValue(lo + (i + 1) * w)}${close}: ${formatCount(count)} values`;
 }
 
-export function HistogramChart({
+export const HistogramChart = memo(function HistogramChart({
   counts,
   lo,
   hi,
   logScale,
-  markers = [],
+  markers = NO_MARKERS,
   levels = null,
   range = null,
 }: HistogramChartProps) {
   const bins = counts.length;
-  const data = useMemo<Row[]>(() => {
-    const w = (hi - lo) / bins;
-    return Array.from({ length: bins }, (_, i) => ({
-      i,
-      left: lo + i * w,
-      right: lo + (i + 1) * w,
-      count: counts[i] ?? 0,
-    }));
-  }, [counts, lo, hi, bins]);
-  const max = useMemo(() => data.reduce((m, r) => Math.max(m, r.count), 0), [data]);
-  const yScale = logScale ? scaleSymlog().constant(1) : scaleLinear();
-  const binOf = (v: number) =>
-    Math.max(0, Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo || 1)) * bins)));
-  const drawn = levels ? levels.filter((v) => v >= lo && v <= hi) : [];
-  const drawLevels = drawn.length > 0 && drawn.length <= Math.max(8, bins / 2);
-  const ticks = Array.from(
-    new Set([0, Math.floor(bins / 4), Math.floor(bins / 2), Math.floor((3 * bins) / 4), bins - 1]),
-  );
   return (
     <figure className="histogram" data-testid="histogram" data-bins={bins} data-log={logScale}>
-      <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} barCategoryGap={0}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="i"
-            ticks={ticks}
-            tickFormatter={(i: number) => formatTick(i === bins - 1 ? hi : (data[i]?.left ?? lo))}
-            interval={0}
-          />
-          <YAxis
-            scale={yScale}
-            domain={[0, Math.max(1, max)]}
-            allowDataOverflow
-            width={64}
-            tickFormatter={(v: number) => (v >= 1e4 ? v.toExponential(0) : String(Math.round(v)))}
-          />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(_, p) => {
-              const r = p?.[0]?.payload as Row | undefined;
-              return r
-                ? `[${formatValue(r.left)}, ${formatValue(r.right)}${r.i === bins - 1 ? ']' : ')'}`
-                : '';
-            }}
-          />
-          {range && range[0] > lo && (
-            <ReferenceArea
-              x1={0}
-              x2={binOf(range[0])}
-              fill="#c2410c"
-              fillOpacity={0.15}
-              ifOverflow="hidden"
-            />
-          )}
-          {range && range[1] < hi && (
-            <ReferenceArea
-              x1={binOf(range[1])}
-              x2={bins - 1}
-              fill="#c2410c"
-              fillOpacity={0.15}
-              ifOverflow="hidden"
-            />
-          )}
-          <Bar dataKey="count" fill="#3b6fd8" isAnimationActive={false} />
-          {drawLevels &&
-            drawn.map((v, k) => (
-              <ReferenceLine
-                key={`l${k}`}
-                className="level-line"
-                x={binOf(v)}
-                stroke="#0f766e"
-                strokeOpacity={0.7}
-              />
-            ))}
-          {markers
-            .filter((m) => m >= lo && m <= hi)
-            .map((m) => (
-              <ReferenceLine
-                key={m}
-                className="clip-marker"
-                x={Math.min(bins - 1, Math.floor(((m - lo) / (hi - lo)) * bins))}
-                stroke="#c2410c"
-                strokeDasharray="4 3"
-                label={{
-                  value: `clip ${formatTick(m)}`,
-                  position: m < 0 ? 'insideTopRight' : 'insideTopLeft',
-                  fontSize: 11,
-                  fill: '#c2410c',
-                }}
-              />
-            ))}
-        </BarChart>
-      </ResponsiveContainer>
-      <figcaption
-        data-levels={levels?.length ?? 0}
-        data-levels-drawn={drawLevels ? drawn.length : 0}
+      <PlotBox
+        count={bins}
+        height={HEIGHT}
+        label="Histogram: arrow keys step through the bins"
+        readout={(i) => binText(i, bins, lo, hi, counts[i] ?? 0)}
       >
-        {bins} bins over [{formatValue(lo)}, {formatValue(hi)}],{' '}
-        {logScale ? 'symmetric-log' : 'linear'} count axis
-        {levels &&
-          (drawLevels
-            ? `; green lines: the ${drawn.length} quantization levels in view`
-            : `; ${levels.length} quantization levels (too dense to draw at ${bins} bins)`)}
-        {range && (range[0] > lo || range[1] < hi) && '; shaded: clipped tails'}
-      </figcaption>
+        {({ width, active, setActive }) => (
+          <HistogramSvg
+            {...{ counts, lo, hi, logScale, markers, levels, range, width, active, setActive }}
+          />
+        )}
+      </PlotBox>
+      <HistogramCaption {...{ counts, lo, hi, logScale, markers, levels, range }} />
       <ChartExport />
     </figure>
+  );
+});
+
+type Drawn = Required<HistogramChartProps> & PlotState;
+
+const HistogramSvg = memo(function HistogramSvg(p: Drawn) {
+  const { counts, lo, hi, logScale, markers, levels, range, width, active, setActive } = p;
+  const bins = counts.length;
+  const l = useMemo(
+    () =>
+      histogramLayout({ counts, lo, hi, logScale, width, height: HEIGHT, markers, levels, range }),
+    [counts, lo, hi, logScale, width, markers, levels, range],
+  );
+  const binW = (l.plot.right - l.plot.left) / Math.max(1, bins);
+  return (
+    <svg
+      role="img"
+      aria-label={`histogram of ${bins} bins over [${formatValue(lo)}, ${formatValue(hi)}], at most ${formatCount(l.maxCount)} values in a bin`}
+      width={width}
+      height={HEIGHT}
+      onPointerMove={(e) =>
+        setActive(l.binAt(e.clientX - e.currentTarget.getBoundingClientRect().left))
+      }
+      onPointerLeave={() => setActive(null)}
+    >
+      <ValueAxis
+        plot={l.plot}
+        ticks={l.yTicks}
+        format={(v) => (v >= 1e4 ? v.toExponential(0) : String(Math.round(v)))}
+      />
+      {l.tails.map(([x0, x1], k) => (
+        <rect
+          key={k}
+          className="clipped-tail"
+          x={x0}
+          y={l.plot.top}
+          width={Math.max(0, x1 - x0)}
+          height={l.plot.bottom - l.plot.top}
+          fill={CLIP}
+          fillOpacity={0.15}
+        />
+      ))}
+      <g className="bars" fill={BAR}>
+        {l.bars.map((b) => (
+          <rect key={b.bin} className="bar" x={b.x} y={b.y} width={b.width} height={b.height} />
+        ))}
+      </g>
+      {active !== null && (
+        <rect
+          className="active-bin"
+          x={l.plot.left + active * binW}
+          y={l.plot.top}
+          width={binW}
+          height={l.plot.bottom - l.plot.top}
+          fill="currentColor"
+          fillOpacity={0.12}
+        />
+      )}
+      {l.levels.map((v, k) => (
+        <line
+          key={k}
+          className="level-line"
+          x1={v.x}
+          x2={v.x}
+          y1={l.plot.top}
+          y2={l.plot.bottom}
+          stroke={LEVEL}
+          strokeOpacity={0.7}
+        />
+      ))}
+      {l.markers.map((m) => (
+        <g key={m.value} className="clip-marker">
+          <line
+            x1={m.x}
+            x2={m.x}
+            y1={l.plot.top}
+            y2={l.plot.bottom}
+            stroke={CLIP}
+            strokeDasharray="4 3"
+          />
+          <text
+            x={m.value < 0 ? m.x - 4 : m.x + 4}
+            y={l.plot.top + 12}
+            textAnchor={m.value < 0 ? 'end' : 'start'}
+            fontSize={11}
+            fill={CLIP}
+          >
+            clip {formatTick(m.value)}
+          </text>
+        </g>
+      ))}
+      <g className="axis" fontSize={12} fill="#596070">
+        {l.xTicks.map((t) => (
+          <text key={t.value} x={t.x} y={l.plot.bottom + 16} textAnchor="middle">
+            {formatTick(t.value)}
+          </text>
+        ))}
+      </g>
+    </svg>
+  );
+});
+
+function HistogramCaption(p: Required<HistogramChartProps>) {
+  const { counts, lo, hi, logScale, levels, range } = p;
+  const bins = counts.length;
+  const drawn = levelsToDraw(levels, lo, hi, bins).length;
+  const clipped = range !== null && (range[0] > lo || range[1] < hi);
+  return (
+    <figcaption data-levels={levels?.length ?? 0} data-levels-drawn={drawn}>
+      {bins} bins over [{formatValue(lo)}, {formatValue(hi)}],{' '}
+      {logScale ? 'symmetric-log' : 'linear'} count axis
+      {levels &&
+        (drawn > 0
+          ? `; green lines: the ${drawn} quantization levels in view`
+          : `; ${levels.length} quantization levels (too dense to draw at ${bins} bins)`)}
+      {clipped && '; shaded: clipped tails'}
+    </figcaption>
   );
 }

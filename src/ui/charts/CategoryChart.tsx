@@ -1,0 +1,192 @@
+// Bars (grouped or stacked) or lines over named categories, as plain SVG from d3 scales. The
+// charts that redraw whenever a tensor or a model is analysed use it instead of recharts, whose
+// first draw of one such chart took 60–120 ms on a two-core machine (bench:interaction).
+import { memo, useMemo } from 'react';
+import { categoryLayout, type ChartKind, type Series } from './category-layout.ts';
+import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
+
+export type { Series } from './category-layout.ts';
+
+/** Pass `categories`, `series` and `refs` memoized: the chart redraws when they change. */
+export interface CategoryChartProps {
+  categories: readonly string[];
+  series: readonly Series[];
+  kind: ChartKind;
+  height: number;
+  /** What the chart shows, for people who cannot see it. */
+  label: string;
+  log?: boolean;
+  /** Fraction of each band between bars; 0 for bars that touch (one bar per column, say). */
+  gap?: number;
+  refs?: ReadonlyArray<{ value: number; color: string; label?: string }>;
+  /** Category names under the axis: level, slanted (long names), or none (hundreds of columns). */
+  xLabels?: 'flat' | 'angled' | 'none';
+  yWidth?: number;
+  formatTick: (v: number) => string;
+  formatValue: (v: number) => string;
+}
+
+const LEGEND_ROW = 20;
+const NO_REFS: NonNullable<CategoryChartProps['refs']> = [];
+
+export const CategoryChart = memo(function CategoryChart(props: CategoryChartProps) {
+  const { categories, series, formatValue } = props;
+  const readout = (c: number) =>
+    `${categories[c] ?? c}: ${series
+      .map((s) => {
+        const v = s.values[c];
+        const text = v === null || v === undefined ? '–' : formatValue(v);
+        return series.length > 1 ? `${s.name} ${text}` : text;
+      })
+      .join(' · ')}`;
+  return (
+    <PlotBox
+      height={props.height}
+      count={categories.length}
+      label={`${props.label}: arrow keys step through it`}
+      readout={readout}
+    >
+      {(state) => <CategorySvg {...props} {...state} />}
+    </PlotBox>
+  );
+});
+
+const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState) {
+  const { categories, series, kind, height, width, active, setActive } = p;
+  const xLabels = p.xLabels ?? 'flat';
+  const legend = series.length > 1;
+  const refs = p.refs ?? NO_REFS;
+  const l = useMemo(
+    () =>
+      categoryLayout({
+        categories,
+        series,
+        kind,
+        log: p.log ?? false,
+        width,
+        height,
+        gap: p.gap ?? 0.2,
+        refs: refs.map((r) => r.value),
+        margin: {
+          top: 8 + (legend ? LEGEND_ROW : 0),
+          right: 16,
+          bottom: xLabels === 'angled' ? 72 : xLabels === 'flat' ? 24 : 4,
+          left: p.yWidth ?? 64,
+        },
+      }),
+    [categories, series, kind, p.log, width, height, p.gap, xLabels, legend, p.yWidth, refs],
+  );
+  return (
+    <svg
+      role="img"
+      aria-label={p.label}
+      width={width}
+      height={height}
+      onPointerMove={(e) =>
+        setActive(l.categoryAt(e.clientX - e.currentTarget.getBoundingClientRect().left))
+      }
+      onPointerLeave={() => setActive(null)}
+    >
+      <ValueAxis plot={l.plot} ticks={l.yTicks} format={p.formatTick} />
+      {active !== null && (
+        <rect
+          className="active-category"
+          x={l.plot.left + active * l.band}
+          y={l.plot.top}
+          width={l.band}
+          height={l.plot.bottom - l.plot.top}
+          fill="currentColor"
+          fillOpacity={0.08}
+        />
+      )}
+      {series.map((s, k) => (
+        <g key={s.name} className="series" data-series={s.name} fill={s.color} stroke={s.color}>
+          {l.bars
+            .filter((b) => b.series === k)
+            .map((b) => (
+              <rect
+                key={b.category}
+                className="bar"
+                x={b.x}
+                y={b.y}
+                width={b.width}
+                height={b.height}
+                stroke="none"
+              />
+            ))}
+          {l.lines
+            .filter((ln) => ln.series === k && ln.points.length > 0)
+            .map((ln) => (
+              <g key="line" className="line">
+                <polyline
+                  points={ln.points.map(([x, y]) => `${x},${y}`).join(' ')}
+                  fill="none"
+                  strokeWidth={2}
+                />
+                {ln.points.map(([x, y]) => (
+                  <circle key={x} className="point" cx={x} cy={y} r={3} />
+                ))}
+              </g>
+            ))}
+        </g>
+      ))}
+      {l.refs.map((r, k) => (
+        <g key={k} className="ref-line">
+          <line
+            x1={l.plot.left}
+            x2={l.plot.right}
+            y1={r.y}
+            y2={r.y}
+            stroke={refs[k]!.color}
+            strokeDasharray="4 3"
+          />
+          {refs[k]!.label && (
+            <text
+              x={l.plot.right - 4}
+              y={r.y - 4}
+              textAnchor="end"
+              fontSize={11}
+              fill={refs[k]!.color}
+            >
+              {refs[k]!.label}
+            </text>
+          )}
+        </g>
+      ))}
+      {xLabels !== 'none' && (
+        <g className="axis" fontSize={xLabels === 'angled' ? 11 : 12} fill="#596070">
+          {categories.map((c, k) =>
+            xLabels === 'angled' ? (
+              <text
+                key={k}
+                textAnchor="end"
+                transform={`translate(${l.centres[k]},${l.plot.bottom + 12}) rotate(-30)`}
+              >
+                {c}
+              </text>
+            ) : (
+              <text key={k} x={l.centres[k]} y={l.plot.bottom + 16} textAnchor="middle">
+                {c}
+              </text>
+            ),
+          )}
+        </g>
+      )}
+      {legend && (
+        <g className="legend" fontSize={12} fill="#596070">
+          {series.map((s, k) => {
+            const x = l.plot.left + k * Math.max(120, (l.plot.right - l.plot.left) / series.length);
+            return (
+              <g key={s.name} transform={`translate(${x},8)`}>
+                <rect width={10} height={10} fill={s.color} />
+                <text x={14} y={9}>
+                  {s.name}
+                </text>
+              </g>
+            );
+          })}
+        </g>
+      )}
+    </svg>
+  );
+});

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest';
+import { categoryLayout, type CategoryInput } from '../../src/ui/charts/category-layout.ts';
+
+const margin = { top: 10, right: 10, bottom: 10, left: 50 };
+const base: Omit<CategoryInput, 'series' | 'kind'> = {
+  categories: ['a', 'b', 'c', 'd'],
+  log: false,
+  width: 450,
+  height: 210,
+  margin,
+  gap: 0,
+  refs: [],
+};
+// Plot: x from 50 to 440 (a band of 97.5 px each), y from 200 (bottom) to 10 (top).
+
+describe('bars and lines over categories land where their values say', () => {
+  test('grouped bars share their band; heights are linear from zero on a nice axis', () => {
+    const l = categoryLayout({
+      ...base,
+      kind: 'bars',
+      series: [
+        { name: 'p', color: '#000', values: [10, 5, null, 0] },
+        { name: 'q', color: '#111', values: [2, 4, 6, 8] },
+      ],
+    });
+    expect(l.band).toBeCloseTo(97.5, 9);
+    expect(l.yTicks[0]!.value).toBe(0);
+    expect(l.yTicks.at(-1)!.value).toBe(10);
+    const bar = (s: number, c: number) => l.bars.find((b) => b.series === s && b.category === c);
+    expect(bar(0, 2)).toBeUndefined();
+    expect(bar(0, 0)).toMatchObject({ x: 50, width: 48.75, y: 10, height: 190 });
+    expect(bar(1, 0)!.x).toBeCloseTo(50 + 48.75, 9);
+    expect(bar(1, 1)!.height).toBeCloseTo(190 * 0.4, 9);
+    expect(bar(0, 3)!.height).toBe(0);
+  });
+
+  test('stacked bars pile up in series order', () => {
+    const l = categoryLayout({
+      ...base,
+      kind: 'stacked',
+      series: [
+        { name: 'clip', color: '#000', values: [3, 0, 0, 0] },
+        { name: 'round', color: '#111', values: [7, 10, 0, 0] },
+      ],
+    });
+    const [clip, round] = l.bars.filter((b) => b.category === 0);
+    expect(clip!.y + clip!.height).toBeCloseTo(200, 9);
+    expect(clip!.height).toBeCloseTo(190 * 0.3, 9);
+    expect(round!.y + round!.height).toBeCloseTo(clip!.y, 9);
+    expect(round!.y).toBeCloseTo(10, 9);
+  });
+
+  test('a log axis spans whole decades and drops values it cannot show', () => {
+    const l = categoryLayout({
+      ...base,
+      kind: 'bars',
+      log: true,
+      series: [{ name: 't', color: '#000', values: [3, 450, 0, -1] }],
+    });
+    expect(l.yTicks.map((t) => t.value)).toEqual([1, 10, 100, 1000]);
+    expect(l.bars.map((b) => b.category)).toEqual([0, 1]);
+    // 450 sits log10(450)/3 of the way up from 1 to 1000.
+    expect(l.bars[1]!.y).toBeCloseTo(200 - (Math.log10(450) / 3) * 190, 6);
+  });
+
+  test('a line keeps its own range and skips missing points; the pointer finds the category', () => {
+    const l = categoryLayout({
+      ...base,
+      kind: 'line',
+      series: [{ name: 'sqnr', color: '#000', values: [10, null, 30, 50] }],
+    });
+    expect(l.lines[0]!.points.map(([x]) => x)).toEqual([l.centres[0], l.centres[2], l.centres[3]]);
+    expect(l.lines[0]!.points[0]![1]).toBeCloseTo(200, 9);
+    expect(l.lines[0]!.points[2]![1]).toBeCloseTo(10, 9);
+    expect(l.categoryAt(49)).toBeNull();
+    expect(l.categoryAt(50 + 97.5 * 2.5)).toBe(2);
+    expect(l.categoryAt(440)).toBe(3);
+  });
+
+  test('a reference line widens the axis to show it; nothing to draw still gives an axis', () => {
+    const l = categoryLayout({
+      ...base,
+      kind: 'bars',
+      refs: [20],
+      series: [{ name: 'm', color: '#000', values: [1, 2, 3, 4] }],
+    });
+    expect(l.refs[0]!.y).toBeCloseTo(10, 9);
+    const empty = categoryLayout({ ...base, categories: [], kind: 'bars', series: [] });
+    expect(empty.bars).toEqual([]);
+    expect(empty.yTicks.length).toBeGreaterThan(1);
+    expect(empty.categoryAt(100)).toBeNull();
+  });
+});
