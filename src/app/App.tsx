@@ -11,38 +11,22 @@ import { StatusBar } from '../ui/StatusBar.tsx';
 import { TensorPanel } from '../ui/TensorPanel.tsx';
 import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
 import { TensorTable } from '../ui/TensorTable.tsx';
-import { lazy, Suspense } from 'react';
+import { Later } from '../ui/Later.tsx';
 import { useStore } from '../state/store.ts';
 import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
 import { ReportButton } from '../ui/ReportButton.tsx';
 import { ThemeSwitch } from '../ui/ThemeSwitch.tsx';
 
 // Panels loaded after the first paint: they need a runnable model or a report, and their code
-// would otherwise count against the page's first load.
-const AccuracyPanel = lazy(() =>
-  import('../ui/AccuracyPanel.tsx').then((m) => ({ default: m.AccuracyPanel })),
-);
-const CalibrationPanel = lazy(() =>
-  import('../ui/CalibrationPanel.tsx').then((m) => ({ default: m.CalibrationPanel })),
-);
-const TrainingPanel = lazy(() =>
-  import('../ui/TrainingPanel.tsx').then((m) => ({ default: m.TrainingPanel })),
-);
-const PruningPanel = lazy(() =>
-  import('../ui/PruningPanel.tsx').then((m) => ({ default: m.PruningPanel })),
-);
-const LatencyPanel = lazy(() =>
-  import('../ui/LatencyPanel.tsx').then((m) => ({ default: m.LatencyPanel })),
-);
-const BenchPanel = lazy(() =>
-  import('../ui/BenchPanel.tsx').then((m) => ({ default: m.BenchPanel })),
-);
-const PlannerPanel = lazy(() =>
-  import('../ui/PlannerPanel.tsx').then((m) => ({ default: m.PlannerPanel })),
-);
-const SensitivityTable = lazy(() =>
-  import('../ui/SensitivityTable.tsx').then((m) => ({ default: m.SensitivityTable })),
-);
+// would otherwise count against the page's first load. Each mounts in a task of its own (Later).
+const accuracy = () => import('../ui/AccuracyPanel.tsx');
+const calibration = () => import('../ui/CalibrationPanel.tsx');
+const training = () => import('../ui/TrainingPanel.tsx');
+const pruning = () => import('../ui/PruningPanel.tsx');
+const latency = () => import('../ui/LatencyPanel.tsx');
+const bench = () => import('../ui/BenchPanel.tsx');
+const planner = () => import('../ui/PlannerPanel.tsx');
+const sensitivity = () => import('../ui/SensitivityTable.tsx');
 
 export function App() {
   const model = useStore((s) => s.model);
@@ -82,22 +66,28 @@ export function App() {
           </ErrorBoundary>
         )}
         <ErrorBoundary>
-          <Suspense fallback={<p className="hint">Loading the panels…</p>}>
-            {runnable && show('accuracy') && <AccuracyPanel />}
-            {runnable && show('calibration') && <CalibrationPanel />}
-            {runnable && show('pruning') && <PruningPanel />}
-            {runnable && show('training') && <TrainingPanel />}
-            {show('latency') && <LatencyPanel />}
-            {model && show('planner') && <SensitivityTable />}
-            {model && show('planner') && <PlannerPanel />}
-          </Suspense>
+          {runnable && show('accuracy') && (
+            <Later load={accuracy} render={(m) => <m.AccuracyPanel />} />
+          )}
+          {runnable && show('calibration') && (
+            <Later load={calibration} render={(m) => <m.CalibrationPanel />} />
+          )}
+          {runnable && show('pruning') && (
+            <Later load={pruning} render={(m) => <m.PruningPanel />} />
+          )}
+          {runnable && show('training') && (
+            <Later load={training} render={(m) => <m.TrainingPanel />} />
+          )}
+          {show('latency') && <Later load={latency} render={(m) => <m.LatencyPanel />} />}
+          {model && show('planner') && (
+            <Later load={sensitivity} render={(m) => <m.SensitivityTable />} />
+          )}
+          {model && show('planner') && <Later load={planner} render={(m) => <m.PlannerPanel />} />}
           <ZeroPointCard />
         </ErrorBoundary>
         {show('benchmarks') && (
           <ErrorBoundary>
-            <Suspense fallback={null}>
-              <BenchPanel />
-            </Suspense>
+            <Later load={bench} render={(m) => <m.BenchPanel />} />
           </ErrorBoundary>
         )}
       </main>

@@ -1,18 +1,11 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
 import { ChartExport, CsvExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
 import { scaleLinear } from 'd3-scale';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from './charts/ChartFrame.tsx';
 import { compareQat, evaluateModel, factorize } from '../state/actions.ts';
 import { useStore, type Evaluation } from '../state/store.ts';
 import { formatCount, formatPercent, formatTick, formatValue } from './format.ts';
@@ -22,7 +15,6 @@ export function AccuracyPanel() {
   const model = useStore((s) => s.model);
   const result = useStore((s) => s.evaluation);
   const spec = useStore((s) => s.quantSpec);
-  const busy = useStore((s) => s.job !== null);
   const backend = useStore((s) => s.backend);
   if (!model?.architecture) return null;
   const rows = result && result.modelId === model.id ? result.results : null;
@@ -36,9 +28,9 @@ export function AccuracyPanel() {
           {model.file} is a {model.architecture} Slimlab can run: it classifies the 2,000 held-out
           MNIST digits, as it is and with its weights quantized (biases stay fp32).
         </p>
-        <button type="button" onClick={() => void evaluateModel()} disabled={busy}>
+        <JobButton onClick={() => void evaluateModel()}>
           {rows ? 'Evaluate again' : 'Evaluate'}
-        </button>
+        </JobButton>
         {stale && <span className="hint"> (evaluated with another scheme)</span>}
       </header>
       {rows && (
@@ -110,7 +102,6 @@ function Confusion({ e }: { e: Evaluation }) {
 function QatSection() {
   const model = useStore((s) => s.model);
   const qat = useStore((s) => s.qat);
-  const busy = useStore((s) => s.job !== null);
   const r = qat && model && qat.modelId === model.id ? qat.result : null;
   return (
     <div className="qat" data-testid="qat">
@@ -120,9 +111,9 @@ function QatSection() {
         ranges calibrated by MinMax on 512 training digits. QAT then fine-tunes one epoch through
         the fake quantization (straight-through gradients), here in the worker.
       </p>
-      <button type="button" onClick={() => void compareQat(1)} disabled={busy}>
+      <JobButton onClick={() => void compareQat(1)}>
         {r ? 'Train again' : 'Compare PTQ with QAT'}
-      </button>
+      </JobButton>
       {r && (
         <>
           <CsvExport name="ptq-vs-qat" />
@@ -181,7 +172,6 @@ const COLORS = ['#3b6fd8', '#c2410c', '#0f766e'];
 function LowRankSection() {
   const model = useStore((s) => s.model);
   const lr = useStore((s) => s.lowRank);
-  const busy = useStore((s) => s.job !== null);
   const [energy, setEnergy] = useSetting('rankEnergy');
   const [epochs, setEpochs] = useSetting('rankEpochs');
   const r = lr && model && lr.modelId === model.id ? lr.result : null;
@@ -231,9 +221,7 @@ function LowRankSection() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void factorize(energy, epochs)} disabled={busy}>
-          Factorize and evaluate
-        </button>
+        <JobButton onClick={() => void factorize(energy, epochs)}>Factorize and evaluate</JobButton>
       </div>
       {r && (
         <>
@@ -286,7 +274,7 @@ function LowRankSection() {
             )}
           </p>
           <figure className="chart">
-            <ResponsiveContainer width="100%" height={200}>
+            <ChartFrame height={200}>
               <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="i" type="number" domain={[1, 'dataMax']} />
@@ -308,7 +296,7 @@ function LowRankSection() {
                   />
                 ))}
               </LineChart>
-            </ResponsiveContainer>
+            </ChartFrame>
             <figcaption>Singular values of each weight (log scale), largest first</figcaption>
             <ChartExport />
           </figure>

@@ -2,6 +2,7 @@
 // every method picks drawn on their histogram, the curves behind the KL and MSE picks, the clipping /
 // rounding trade-off; and PTQ variants compared on the test digits.
 import { ChartExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
 import {
   Bar,
@@ -11,14 +12,14 @@ import {
   Line,
   LineChart,
   ReferenceLine,
-  ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChartFrame } from './charts/ChartFrame.tsx';
 import { runPtqVariants, studyCalibration } from '../state/actions.ts';
 import { useStore, type LayerStudy, type StudyOptions } from '../state/store.ts';
-import { formatPercent, formatTick, formatValue } from './format.ts';
+import { formatCount, formatPercent, formatTick, formatValue } from './format.ts';
 import { VariantTable } from './VariantTable.tsx';
 
 const SIZES = [32, 128, 512, 2048];
@@ -38,7 +39,6 @@ export function CalibrationPanel() {
   const model = useStore((s) => s.model);
   const cal = useStore((s) => s.calibration);
   const ptq = useStore((s) => s.ptq);
-  const busy = useStore((s) => s.job !== null);
   const [size, setSize] = useSetting('calSize');
   const [seed, setSeed] = useSetting('calSeed');
   const [momentum, setMomentum] = useSetting('calMomentum');
@@ -97,12 +97,8 @@ export function CalibrationPanel() {
               onChange={(e) => setMomentum(Number(e.target.value))}
             />
           </label>
-          <button type="button" disabled={busy} onClick={() => void studyCalibration(o)}>
-            Calibrate
-          </button>
-          <button type="button" disabled={busy} onClick={() => void runPtqVariants(o)}>
-            Compare PTQ variants
-          </button>
+          <JobButton onClick={() => void studyCalibration(o)}>Calibrate</JobButton>
+          <JobButton onClick={() => void runPtqVariants(o)}>Compare PTQ variants</JobButton>
         </div>
       </header>
       {layers && (
@@ -164,7 +160,7 @@ function LayerView({ s }: { s: LayerStudy }) {
         </tbody>
       </table>
       <figure className="chart">
-        <ResponsiveContainer width="100%" height={220}>
+        <ChartFrame height={220}>
           <BarChart
             data={bars}
             barCategoryGap={0}
@@ -183,10 +179,10 @@ function LayerView({ s }: { s: LayerStudy }) {
               />
             ))}
           </BarChart>
-        </ResponsiveContainer>
+        </ChartFrame>
         <figcaption>
-          |x| of {s.values.toLocaleString('en-US')} activations (2,048 bins drawn as 256,
-          symmetric-log counts), each method&apos;s threshold marked
+          |x| of {formatCount(s.values)} activations (2,048 bins drawn as 256, symmetric-log
+          counts), each method&apos;s threshold marked
         </figcaption>
         <ChartExport />
       </figure>
@@ -195,7 +191,7 @@ function LayerView({ s }: { s: LayerStudy }) {
         <Curve data={s.mse} name="MSE (histogram)" picks={s.picks.filter((p) => p.id === 'mse')} />
       </div>
       <figure className="chart" data-testid="tradeoff">
-        <ResponsiveContainer width="100%" height={200}>
+        <ChartFrame height={200}>
           <LineChart
             data={s.tradeoff.map((t) => ({
               threshold: t.threshold,
@@ -244,7 +240,7 @@ function LayerView({ s }: { s: LayerStudy }) {
               />
             ))}
           </LineChart>
-        </ResponsiveContainer>
+        </ChartFrame>
         <figcaption>
           Clipping and rounding error as the threshold moves (zeros fall off the log axis)
         </figcaption>
@@ -252,7 +248,7 @@ function LayerView({ s }: { s: LayerStudy }) {
       </figure>
       {s.convergence.length > 1 && (
         <figure className="chart" data-testid="convergence" data-points={s.convergence.length}>
-          <ResponsiveContainer width="100%" height={200}>
+          <ChartFrame height={200}>
             <LineChart
               data={s.convergence.map((c) => ({ size: c.size, ...c.thresholds }))}
               margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
@@ -277,7 +273,7 @@ function LayerView({ s }: { s: LayerStudy }) {
                 />
               ))}
             </LineChart>
-          </ResponsiveContainer>
+          </ChartFrame>
           <figcaption>
             Each method&apos;s threshold on the first 32, 64, … digits of the calibration sample:
             does it settle?
@@ -301,7 +297,7 @@ function Curve({
   const rows = data.map(([t, v]) => ({ t, v }));
   return (
     <figure className="chart">
-      <ResponsiveContainer width="100%" height={180}>
+      <ChartFrame height={180}>
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
@@ -322,7 +318,7 @@ function Curve({
             />
           ))}
         </LineChart>
-      </ResponsiveContainer>
+      </ChartFrame>
       <figcaption>{name} against the threshold, the pick marked</figcaption>
       <ChartExport />
     </figure>

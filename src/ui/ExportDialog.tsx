@@ -1,5 +1,6 @@
 // Export the open model: format and compression choices, then a streamed write with progress.
 import { useRef, useState } from 'react';
+import { JobButton } from './JobButton.tsx';
 import type { ExportOptions, QuantSpec } from '../state/store.ts';
 import { exportFileName, exportModel } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
@@ -42,7 +43,6 @@ function optionsFor(
 export function ExportDialog() {
   const model = useStore((s) => s.model);
   const selected = useStore((s) => s.selected);
-  const busy = useStore((s) => s.job !== null);
   const dialog = useRef<HTMLDialogElement>(null);
   const [choice, setChoice] = useState<Choice>('safetensors');
   const [symmetric, setSymmetric] = useState(true);
@@ -54,9 +54,7 @@ export function ExportDialog() {
   const quantized = choice === 'safetensors-int8' || choice === 'safetensors-int4';
   return (
     <>
-      <button type="button" onClick={() => dialog.current?.showModal()} disabled={busy}>
-        Export…
-      </button>
+      <JobButton onClick={() => dialog.current?.showModal()}>Export…</JobButton>
       <dialog ref={dialog} className="export-dialog" aria-label="Export the model">
         <form
           method="dialog"

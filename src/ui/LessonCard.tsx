@@ -1,6 +1,7 @@
 // Teaching mode: the open lesson's card (its steps, one at a time, each applying the settings it
 // names), and the lesson picker. A lesson opens as a link, so a teacher can share it as it is.
 import { useState } from 'react';
+import { JobButton } from './JobButton.tsx';
 import { LESSONS, lessonById, lessonQuery } from '../presets/lessons.ts';
 import { applySettings } from '../state/settings.ts';
 import { useStore } from '../state/store.ts';
@@ -32,7 +33,6 @@ export function LessonPicker() {
 
 export function LessonCard() {
   const lesson = lessonById(useStore((s) => s.teaching.lesson));
-  const busy = useStore((s) => s.job !== null);
   const [step, setStep] = useState(0);
   if (!lesson) return null;
   const at = Math.min(step, lesson.steps.length - 1);
@@ -47,19 +47,15 @@ export function LessonCard() {
       <h2>{lesson.title}</h2>
       <p aria-live="polite">{lesson.steps[at]!.text}</p>
       <div className="controls">
-        <button type="button" disabled={at === 0 || busy} onClick={() => void go(at - 1)}>
+        <JobButton disabled={at === 0} onClick={() => void go(at - 1)}>
           ← Back
-        </button>
+        </JobButton>
         <span>
           step {at + 1} of {lesson.steps.length}
         </span>
-        <button
-          type="button"
-          disabled={at === lesson.steps.length - 1 || busy}
-          onClick={() => void go(at + 1)}
-        >
+        <JobButton disabled={at === lesson.steps.length - 1} onClick={() => void go(at + 1)}>
           Next →
-        </button>
+        </JobButton>
       </div>
     </aside>
   );

@@ -1,6 +1,7 @@
 // Mixed precision: a bit width per weight that fits a size budget with the least total error,
 // against the same bit width everywhere.
 import { useSetting } from '../state/settings.ts';
+import { JobButton } from './JobButton.tsx';
 import { useMemo } from 'react';
 import { planMixed, uniformPlan } from '../core/planner.ts';
 import { measurePlanOptions } from '../state/actions.ts';
@@ -10,7 +11,6 @@ import { formatBytes, formatValue } from './format.ts';
 export function PlannerPanel() {
   const model = useStore((s) => s.model);
   const opts = useStore((s) => s.planOptions);
-  const busy = useStore((s) => s.job !== null);
   const [bpw, setBpw] = useSetting('plannerBpw');
   const tensors = opts && model && opts.modelId === model.id ? opts.tensors : null;
   const params = useMemo(() => {
@@ -33,9 +33,9 @@ export function PlannerPanel() {
           Measures every weight at int2 to int8 and fp16 (with the tensor panel&apos;s scheme), then
           picks one per weight to fit the budget with the least total squared error.
         </p>
-        <button type="button" onClick={() => void measurePlanOptions()} disabled={busy}>
+        <JobButton onClick={() => void measurePlanOptions()}>
           {tensors ? 'Measure again' : 'Measure the weights'}
-        </button>
+        </JobButton>
       </header>
       {tensors && (
         <>

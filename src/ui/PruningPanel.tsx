@@ -2,6 +2,7 @@
 // after, what the sparse tensors take to store, whether it will be any faster on real hardware
 // (the latency model), accuracy against sparsity for every method, and gradual pruning.
 import { ChartExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -9,18 +10,18 @@ import {
   AreaChart,
   CartesianGrid,
   Legend,
-  ResponsiveContainer,
   Scatter,
   ScatterChart,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChartFrame } from './charts/ChartFrame.tsx';
 import { PROFILES } from '../core/hardware.ts';
 import { atBatch, estimateLatency, type LayerWork } from '../core/latency.ts';
 import { pruneGradually, studyPruning, sweepPruning } from '../state/actions.ts';
 import { useStore, type LabMethod, type LayerReport } from '../state/store.ts';
-import { formatBytes, formatPercent } from './format.ts';
+import { formatCount, formatBytes, formatPercent } from './format.ts';
 
 const METHODS: Array<{ id: string; label: string; make: (s: number) => LabMethod }> = [
   {
@@ -46,7 +47,6 @@ const METHODS: Array<{ id: string; label: string; make: (s: number) => LabMethod
 export function PruningPanel() {
   const model = useStore((s) => s.model);
   const lab = useStore((s) => s.pruneLab);
-  const busy = useStore((s) => s.job !== null);
   const [methodId, setMethodId] = useSetting('pruneMethod');
   const [sparsity, setSparsity] = useSetting('pruneSparsity');
   const [fineTune, setFineTune] = useSetting('pruneFineTune');
@@ -95,13 +95,7 @@ export function PruningPanel() {
             />
           </label>
         )}
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => void studyPruning(method.make(sparsity))}
-        >
-          Prune
-        </button>
+        <JobButton onClick={() => void studyPruning(method.make(sparsity))}>Prune</JobButton>
       </div>
       {mine?.study && <StudyView />}
       <h3>Accuracy against sparsity</h3>
@@ -114,9 +108,7 @@ export function PruningPanel() {
           />{' '}
           fine-tune one epoch at each point (masks fixed)
         </label>
-        <button type="button" disabled={busy} onClick={() => void sweepPruning(fineTune)}>
-          Sweep every method
-        </button>
+        <JobButton onClick={() => void sweepPruning(fineTune)}>Sweep every method</JobButton>
       </div>
       {mine?.sweep && <SweepChart />}
       <h3>Gradual pruning (Zhu &amp; Gupta&apos;s cubic schedule)</h3>
@@ -149,9 +141,7 @@ export function PruningPanel() {
             ))}
           </select>
         </label>
-        <button type="button" disabled={busy} onClick={() => void pruneGradually(final, epochs)}>
-          Prune gradually
-        </button>
+        <JobButton onClick={() => void pruneGradually(final, epochs)}>Prune gradually</JobButton>
       </div>
       {mine?.gradual && (
         <div data-testid="gradual">
@@ -205,9 +195,9 @@ function StudyView() {
         {s.shrunkParams !== null && (
           <>
             {' '}
-            The layers really shrink: {s.params.toLocaleString('en-US')} →{' '}
-            <strong data-testid="shrunk-params">{s.shrunkParams.toLocaleString('en-US')}</strong>{' '}
-            parameters, dense.
+            The layers really shrink: {formatCount(s.params)} →{' '}
+            <strong data-testid="shrunk-params">{formatCount(s.shrunkParams)}</strong> parameters,
+            dense.
           </>
         )}
       </p>
@@ -236,7 +226,7 @@ function StudyView() {
                   {x.name}
                 </button>
               </th>
-              <td className="num">{x.params.toLocaleString('en-US')}</td>
+              <td className="num">{formatCount(x.params)}</td>
               <td className="num">{formatPercent(x.sparsity)}</td>
               <td>
                 <MaskHeatmap layer={x} />
@@ -293,7 +283,7 @@ function WeightHistogram({ layer }: { layer: LayerReport }) {
   }));
   return (
     <figure className="chart">
-      <ResponsiveContainer width="100%" height={180}>
+      <ChartFrame height={180}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="w" tickFormatter={(v: number) => v.toFixed(2)} />
@@ -303,7 +293,7 @@ function WeightHistogram({ layer }: { layer: LayerReport }) {
           <Area dataKey="before" stroke="#9ca3af" fill="#e5e7eb" isAnimationActive={false} />
           <Area dataKey="after" stroke="#2563eb" fill="#93c5fd" isAnimationActive={false} />
         </AreaChart>
-      </ResponsiveContainer>
+      </ChartFrame>
       <figcaption>{layer.name}: weights before and after pruning (counts)</figcaption>
       <ChartExport />
     </figure>
@@ -462,7 +452,7 @@ function SweepChart() {
   const tuned = sweep.some((p) => p.tuned !== null);
   return (
     <figure className="chart" data-testid="prune-sweep" data-points={sweep.length}>
-      <ResponsiveContainer width="100%" height={240}>
+      <ChartFrame height={240}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
@@ -506,7 +496,7 @@ function SweepChart() {
               />
             ))}
         </ScatterChart>
-      </ResponsiveContainer>
+      </ChartFrame>
       <figcaption>
         Test accuracy against the share of weights removed (N:M at its own sparsity)
       </figcaption>

@@ -1,5 +1,6 @@
 // Which layers lose the most under the current scheme: every float weight quantized, sortable.
 import { CsvExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useMemo, useState } from 'react';
 import { rankLayers, selectTensor } from '../state/actions.ts';
 import { useStore, type SensitivityRow } from '../state/store.ts';
@@ -22,7 +23,6 @@ export function SensitivityTable() {
   const spec = useStore((s) => s.quantSpec);
   const filter = useStore((s) => s.filter);
   const result = useStore((s) => s.sensitivity);
-  const busy = useStore((s) => s.job !== null);
   const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'share', desc: true });
   const rows = useMemo(() => {
     const r: SensitivityRow[] = result && result.modelId === model?.id ? [...result.rows] : [];
@@ -50,9 +50,9 @@ export function SensitivityTable() {
           Every float weight (those matching the tensor filter, if any) quantized with the scheme
           chosen in the tensor panel; where does the error go?
         </p>
-        <button type="button" onClick={() => void rankLayers()} disabled={busy}>
+        <JobButton onClick={() => void rankLayers()}>
           {rows.length ? 'Rank again' : 'Rank layers by error'}
-        </button>
+        </JobButton>
         {stale && <span className="hint"> (ranked with another scheme or filter)</span>}
       </header>
       {rows.length > 0 && (

@@ -7,6 +7,7 @@ import { ComparisonPanel } from './FormatTable.tsx';
 import { Int8Panel } from './Int8Panel.tsx';
 import { QuantPanel } from './QuantPanel.tsx';
 import { StatsTable } from './StatsTable.tsx';
+import { memo, useMemo } from 'react';
 
 export function TensorPanel() {
   const selected = useStore((s) => s.selected);
@@ -15,8 +16,12 @@ export function TensorPanel() {
   const logScale = useStore((s) => s.logScale);
   const quant = useStore((s) => s.quant);
   const model = useStore((s) => s.model);
-  if (!selected) return null;
   const q = quant && quant.tensor === selected ? quant : null;
+  // Stable props, so that a new quantization result redraws the histogram only when what it marks
+  // changed, and leaves the memoized panels below alone.
+  const clipAt = q?.clipAt ?? null;
+  const markers = useMemo(() => (clipAt !== null ? [-clipAt, clipAt] : []), [clipAt]);
+  if (!selected) return null;
   const bytes = model?.tensors.find((t) => t.name === selected)?.bytes ?? 0;
   const current = analysis && analysis.tensor === selected ? analysis : null;
   return (
@@ -62,7 +67,7 @@ export function TensorPanel() {
             lo={current.lo}
             hi={current.hi}
             logScale={logScale}
-            markers={q && q.clipAt !== null ? [-q.clipAt, q.clipAt] : []}
+            markers={markers}
             levels={q?.levels ?? null}
             range={q ? q.range : null}
           />
@@ -71,12 +76,19 @@ export function TensorPanel() {
               Levels and range drawn for block {q.shownBlock} of {q.blocks} (the widest).
             </p>
           )}
-          <StatsTable stats={current.stats} />
-          <QuantPanel rank={current.shape.length} bytes={bytes} />
-          <ComparisonPanel />
-          {current.shape.length >= 2 && <Int8Panel />}
+          <MemoStats stats={current.stats} />
+          <MemoQuant rank={current.shape.length} bytes={bytes} />
+          <MemoComparison />
+          {current.shape.length >= 2 && <MemoInt8 />}
         </div>
       )}
     </section>
   );
 }
+
+// The panels under the histogram keep their own subscriptions: a new result for one of them does
+// not redraw the others, nor their charts.
+const MemoStats = memo(StatsTable);
+const MemoQuant = memo(QuantPanel);
+const MemoComparison = memo(ComparisonPanel);
+const MemoInt8 = memo(Int8Panel);

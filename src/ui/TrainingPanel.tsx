@@ -1,21 +1,14 @@
 // Retraining a demo model in the worker: pruning with fine-tuning (masks held fixed) and
 // distillation into a small student; then every variant of this session in one table.
 import { ChartExport, CsvExport } from './ExportButtons.tsx';
+import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
 import { useMemo, useState } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from './charts/ChartFrame.tsx';
 import { clearVariants, distillModel, pruneFineTune, pruneLabel } from '../state/actions.ts';
 import { useStore, type DistillPoint, type PruneMethod } from '../state/store.ts';
-import { formatBytes, formatPercent, formatSeconds } from './format.ts';
+import { formatCount, formatBytes, formatPercent, formatSeconds } from './format.ts';
 import { PROFILES, profileById } from '../core/hardware.ts';
 import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
 
@@ -51,7 +44,6 @@ const PRUNE_CHOICES: Array<{ id: string; method: PruneMethod }> = [
 function PruneSection() {
   const model = useStore((s) => s.model)!;
   const prune = useStore((s) => s.prune);
-  const busy = useStore((s) => s.job !== null);
   const [choice, setChoice] = useSetting('ftChoice');
   const [epochs, setEpochs] = useSetting('ftEpochs');
   const r = prune && prune.modelId === model.id ? prune.result : null;
@@ -85,9 +77,9 @@ function PruneSection() {
             onChange={(e) => setEpochs(Math.max(1, Math.min(10, Number(e.target.value) || 1)))}
           />
         </label>
-        <button type="button" onClick={() => void pruneFineTune(method, epochs)} disabled={busy}>
+        <JobButton onClick={() => void pruneFineTune(method, epochs)}>
           Prune and fine-tune
-        </button>
+        </JobButton>
       </div>
       {r && prune && (
         <>
@@ -124,7 +116,7 @@ function PruneSection() {
               {r.layers.map((l) => (
                 <tr key={l.name}>
                   <th scope="row">{l.name}</th>
-                  <td className="num">{l.params.toLocaleString('en-US')}</td>
+                  <td className="num">{formatCount(l.params)}</td>
                   <td className="num">{formatPercent(l.sparsity)}</td>
                 </tr>
               ))}
@@ -141,7 +133,6 @@ const STUDENTS = ['mlp-784-32-10', 'mlp-784-64-10', 'mlp-784-128-64-10'];
 function DistillSection() {
   const model = useStore((s) => s.model)!;
   const run = useStore((s) => s.distillation);
-  const busy = useStore((s) => s.job !== null);
   const [student, setStudent] = useSetting('student');
   const [temperature, setTemperature] = useSetting('temperature');
   const [alpha, setAlpha] = useSetting('alpha');
@@ -204,13 +195,9 @@ function DistillSection() {
             onChange={(e) => setEpochs(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
           />
         </label>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => void distillModel({ student, temperature, alpha, epochs })}
-        >
+        <JobButton onClick={() => void distillModel({ student, temperature, alpha, epochs })}>
           Distil
-        </button>
+        </JobButton>
       </div>
       {d && <DistillCharts points={d.points} epochs={d.request.epochs} />}
       {d?.result && (
@@ -219,12 +206,10 @@ function DistillSection() {
           data-distilled={d.result.distilled.accuracy}
           data-labels={d.result.labelsOnly.accuracy}
         >
-          Teacher {formatPercent(d.result.teacher.accuracy)} (
-          {d.result.teacherParams.toLocaleString('en-US')} parameters,{' '}
-          {d.result.teacherMacs.toLocaleString('en-US')} multiply-adds per digit); student (
-          {d.result.studentParams.toLocaleString('en-US')} parameters,{' '}
-          {d.result.studentMacs.toLocaleString('en-US')} multiply-adds,{' '}
-          {formatBytes(d.result.studentBytes)}) distilled{' '}
+          Teacher {formatPercent(d.result.teacher.accuracy)} ({formatCount(d.result.teacherParams)}{' '}
+          parameters, {formatCount(d.result.teacherMacs)} multiply-adds per digit); student (
+          {formatCount(d.result.studentParams)} parameters, {formatCount(d.result.studentMacs)}{' '}
+          multiply-adds, {formatBytes(d.result.studentBytes)}) distilled{' '}
           <strong>{formatPercent(d.result.distilled.accuracy)}</strong>, from labels alone{' '}
           <strong>{formatPercent(d.result.labelsOnly.accuracy)}</strong>; agreement with the teacher{' '}
           {formatPercent(d.result.distilled.agreement)} vs{' '}
@@ -251,7 +236,7 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
   return (
     <div className="chart-pair" data-testid="distill-charts" data-points={points.length}>
       <figure className="chart">
-        <ResponsiveContainer width="100%" height={200}>
+        <ChartFrame height={200}>
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
@@ -281,12 +266,12 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
               isAnimationActive={false}
             />
           </LineChart>
-        </ResponsiveContainer>
+        </ChartFrame>
         <figcaption>Training loss terms, mean per epoch</figcaption>
         <ChartExport />
       </figure>
       <figure className="chart">
-        <ResponsiveContainer width="100%" height={200}>
+        <ChartFrame height={200}>
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
@@ -309,7 +294,7 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
               isAnimationActive={false}
             />
           </LineChart>
-        </ResponsiveContainer>
+        </ChartFrame>
         <figcaption>Test accuracy of the student after each epoch</figcaption>
         <ChartExport />
       </figure>
