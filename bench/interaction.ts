@@ -49,6 +49,17 @@ async function dropBigTensor(page: Page): Promise<void> {
  * a tensor this large) and to the frame that paints the full one (the comparison included).
  */
 async function timeChange(page: Page, label: string, value: string, bits: number | null) {
+  // From a quiet page: the follow-up work of the last change (the comparison, LLM.int8) done.
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __idleSince?: number | undefined };
+      if (window.__slimlab!.state().job !== null) w.__idleSince = undefined;
+      else w.__idleSince ??= performance.now();
+      return w.__idleSince !== undefined && performance.now() - w.__idleSince > 1000;
+    },
+    null,
+    { timeout: 300_000, polling: 50 },
+  );
   return page.evaluate(
     async ({ label, value, bits }) => {
       const el = document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
@@ -132,12 +143,17 @@ try {
     rows.push({ change: `${label} → ${value}`, ...(await timeChange(page, label, value, bits)) });
   // A whole model analysed: the CNN demo, every layer ranked by quantization error.
   const mark = await page.evaluate(() => (window as unknown as { __long: number[] }).__long.length);
-  await page.getByRole('button', { name: 'Demo: mnist-cnn.safetensors' }).click();
+  // Plain CSS and text locators: a role query computes the accessible name of every element on the
+  // page, in the page's main thread, and showed up as a long task of its own.
+  await page.locator('button', { hasText: 'Demo: mnist-cnn.safetensors' }).click();
   await page.waitForFunction(
     () => window.__slimlab!.state().model?.file === 'mnist-cnn.safetensors',
   );
   await page.waitForFunction(() => window.__slimlab!.state().job === null);
-  await page.getByRole('button', { name: 'Rank layers by error' }).click();
+  await page
+    .getByTestId('sensitivity')
+    .locator('button', { hasText: 'Rank layers by error' })
+    .click();
   await page.waitForFunction(
     () => (window.__slimlab!.state().sensitivity?.rows.length ?? 0) > 0,
     null,

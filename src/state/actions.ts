@@ -274,8 +274,12 @@ export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysi
       .quantizePreview(req)
       .catch(() => null);
     const now = useStore.getState();
-    if (p && now.selected === selected && now.quantSpec === spec)
+    if (p && now.selected === selected && now.quantSpec === spec) {
       useStore.setState({ quant: { ...p, tensor: selected } });
+      // Let the preview paint before the whole tensor is quantized: on a machine with few cores
+      // the worker's full pass competes with the page for the frame.
+      await afterPaint();
+    }
   }
   const r = await runJob(
     `Quantizing ${selected}`,
@@ -296,6 +300,12 @@ export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysi
   const a = useStore.getState().analysis;
   if (a && a.tensor === selected && a.shape.length >= 2)
     await decomposeSelected(int8Threshold, 'follow-up');
+}
+
+/** Resolves once the next frame is painted (at once where there are no frames, as in Node). */
+function afterPaint(): Promise<void> {
+  if (typeof requestAnimationFrame === 'undefined') return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 /** LLM.int8() decomposition of the selected tensor at a threshold. */
