@@ -280,6 +280,9 @@ export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysi
       // the worker's full pass competes with the page for the frame.
       await afterPaint();
     }
+    // A newer setting or tensor while the preview ran: its own call quantizes; this one stops.
+    const later = useStore.getState();
+    if (later.selected !== selected || later.quantSpec !== spec) return;
   }
   const r = await runJob(
     `Quantizing ${selected}`,
@@ -302,10 +305,17 @@ export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysi
     await decomposeSelected(int8Threshold, 'follow-up');
 }
 
-/** Resolves once the next frame is painted (at once where there are no frames, as in Node). */
+/**
+ * Resolves once the next frame is painted: at once where there are no frames (Node), and after
+ * 100 ms at most (a hidden page draws none).
+ */
 function afterPaint(): Promise<void> {
   if (typeof requestAnimationFrame === 'undefined') return Promise.resolve();
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return new Promise((resolve) => {
+    const done = () => setTimeout(resolve, 0);
+    requestAnimationFrame(done);
+    setTimeout(resolve, 100);
+  });
 }
 
 /** LLM.int8() decomposition of the selected tensor at a threshold. */
