@@ -7,9 +7,13 @@ const queue: Array<() => void> = [];
 let draining = false;
 
 function drainOne(): void {
-  queue.shift()?.();
-  if (queue.length > 0) afterNextFrame(drainOne);
-  else draining = false;
+  try {
+    queue.shift()?.();
+  } finally {
+    // A piece that throws does not stop the ones after it.
+    if (queue.length > 0) afterNextFrame(drainOne);
+    else draining = false;
+  }
 }
 
 /** Calls `f` in a task after the next frame, or after 100 ms where no frames come (hidden page). */

@@ -52,4 +52,22 @@ describe('pieces of work queued one per task', () => {
     await vi.advanceTimersByTimeAsync(105);
     expect(ran).toEqual([0, 1, 2]);
   });
+
+  test('a piece that throws does not stop the pieces after it', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('requestAnimationFrame', () => 0);
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    const ran: string[] = [];
+    queueTask(() => {
+      throw new Error('broken chart');
+    });
+    queueTask(() => ran.push('next'));
+    await vi.advanceTimersByTimeAsync(0).catch((e: unknown) => errors.push(e));
+    await vi.advanceTimersByTimeAsync(200);
+    process.off('uncaughtException', onError);
+    expect(ran).toEqual(['next']);
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -16,7 +16,7 @@ export function ChartFrame({ height, children }: { height: number; children: Siz
   const width = useWidth(box);
   const [shown, setShown] = useState<Sized | null>(null);
   // The newest chart and width, and whether a draw is already queued (a burst of updates draws once).
-  const latest = useRef({ children, width });
+  const latest = useRef({ children, width, height });
   const queued = useRef(false);
   const live = useRef(true);
   useEffect(() => {
@@ -26,14 +26,14 @@ export function ChartFrame({ height, children }: { height: number; children: Siz
     };
   }, []);
   useEffect(() => {
-    latest.current = { children, width };
+    latest.current = { children, width, height };
     if (queued.current || width <= 0) return;
     queued.current = true;
     queueTask(() => {
       queued.current = false;
-      const { children: chart, width: w } = latest.current;
+      const { children: chart, width: w, height: h } = latest.current;
       // Drawn now, inside this task, rather than batched with the other charts' draws by React.
-      if (live.current) flushSync(() => setShown(cloneElement(chart, { width: w, height })));
+      if (live.current) flushSync(() => setShown(cloneElement(chart, { width: w, height: h })));
     });
   }, [children, width, height]);
   return (
