@@ -198,6 +198,8 @@ export function compareSpecs(
 export type Int8Report = Omit<Int8Decomposition, 'columnAbsMax'> & {
   /** Largest |x| per column, at most 512 of them (the largest of each run when there are more). */
   columnAbsMax: number[];
+  /** How many columns each entry of columnAbsMax covers (the last may cover fewer). */
+  columnStep: number;
 };
 
 export function llmInt8Report(x: Float32Array, shape: number[], threshold: number): Int8Report {
@@ -210,7 +212,12 @@ export function llmInt8Report(x: Float32Array, shape: number[], threshold: numbe
     for (let k = c; k < Math.min(cols, c + step); k++) m = Math.max(m, d.columnAbsMax[k]!);
     colMax.push(m);
   }
-  return { ...d, outlierColumns: d.outlierColumns.slice(0, 1000), columnAbsMax: colMax };
+  return {
+    ...d,
+    outlierColumns: d.outlierColumns.slice(0, 1000),
+    columnAbsMax: colMax,
+    columnStep: step,
+  };
 }
 
 type Labeled = Array<{ label: string; spec: QuantSpec }>;

@@ -70,6 +70,7 @@ export function Int8Panel() {
             <ColumnChart
               columns={current.columnAbsMax}
               cols={current.cols}
+              step={current.columnStep}
               threshold={current.threshold}
             />
             <figcaption>Largest |x| of each column, with the threshold</figcaption>
@@ -82,20 +83,19 @@ export function Int8Panel() {
 }
 
 /** Largest |x| of each column as touching bars, and the threshold across them. */
-function ColumnChart(p: { columns: number[]; cols: number; threshold: number }) {
-  const { columns, cols, threshold } = p;
+function ColumnChart(p: { columns: number[]; cols: number; step: number; threshold: number }) {
+  const { columns, cols, step, threshold } = p;
   const chart = useMemo(
     () => ({
       // Past 512 columns each bar is the largest of a run of them (see llmInt8Report).
       categories: columns.map((_, i) => {
-        const step = Math.max(1, Math.ceil(cols / columns.length));
         const last = Math.min(cols, (i + 1) * step) - 1;
         return step === 1 ? `column ${i}` : `columns ${i * step}–${last}`;
       }),
       series: [{ name: 'largest |x|', color: '#64748b', values: columns }],
       refs: [{ value: threshold, color: '#c2410c', label: `threshold ${formatTick(threshold)}` }],
     }),
-    [columns, cols, threshold],
+    [columns, cols, step, threshold],
   );
   return (
     <CategoryChart

@@ -13,6 +13,9 @@ import { measureLatency, modelWork } from '../state/actions.ts';
 import { useStore, type Deployment, type LayerWork } from '../state/store.ts';
 import { formatBytes, formatPercent, formatSeconds } from './format.ts';
 
+/** A time given in µs, for the chart (module-level: the memoized chart keeps its props). */
+const microseconds = (v: number) => formatSeconds(v / 1e6);
+
 const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
   { id: 'fp32', label: 'fp32', d: { weightBits: 32, actBits: 32 } },
   { id: 'fp16', label: 'fp16', d: { weightBits: 16, actBits: 16 } },
@@ -143,8 +146,8 @@ export function LatencyPanel() {
                 series={chart.series}
                 xLabels="angled"
                 label={`Estimated time for a batch of ${batch} on each hardware profile, log scale`}
-                formatTick={(v) => formatSeconds(v / 1e6)}
-                formatValue={(v) => formatSeconds(v / 1e6)}
+                formatTick={microseconds}
+                formatValue={microseconds}
               />
               <figcaption>
                 Estimated time for a batch of {batch} on each profile (log scale)

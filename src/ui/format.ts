@@ -8,6 +8,16 @@ export function formatCount(n: number): string {
   return COUNT.format(n);
 }
 
+const SHORT_COUNT = new Intl.NumberFormat('en-US', {
+  notation: 'compact',
+  maximumSignificantDigits: 3,
+});
+
+/** A count for an axis tick: 950, 50K, 1.2M. */
+export function formatCountShort(n: number): string {
+  return SHORT_COUNT.format(n);
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;

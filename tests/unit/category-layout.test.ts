@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { categoryLayout, type CategoryInput } from '../../src/ui/charts/category-layout.ts';
+import {
+  categoryLayout,
+  labelEvery,
+  legendLayout,
+  textWidth,
+  type CategoryInput,
+} from '../../src/ui/charts/category-layout.ts';
 
 const margin = { top: 10, right: 10, bottom: 10, left: 50 };
 const base: Omit<CategoryInput, 'series' | 'kind'> = {
@@ -89,5 +95,69 @@ describe('bars and lines over categories land where their values say', () => {
     expect(empty.bars).toEqual([]);
     expect(empty.yTicks.length).toBeGreaterThan(1);
     expect(empty.categoryAt(100)).toBeNull();
+  });
+
+  test('edge cases: the smallest log bar still shows, negative bars reach zero, refs keep their index', () => {
+    const decade = categoryLayout({
+      ...base,
+      kind: 'bars',
+      log: true,
+      series: [{ name: 't', color: '#000', values: [10, 100, 1000, 10] }],
+    });
+    expect(decade.yTicks[0]!.value).toBe(1);
+    expect(decade.bars[0]!.height).toBeGreaterThan(0);
+    const stackedLog = categoryLayout({
+      ...base,
+      kind: 'stacked',
+      log: true,
+      series: [
+        { name: 'a', color: '#000', values: [5, 5, 5, 5] },
+        { name: 'b', color: '#111', values: [50, 50, 50, 50] },
+      ],
+    });
+    expect(stackedLog.bars.every((b) => Number.isFinite(b.y) && Number.isFinite(b.height))).toBe(
+      true,
+    );
+    expect(stackedLog.bars[0]!.y + stackedLog.bars[0]!.height).toBeCloseTo(200, 9);
+    const negative = categoryLayout({
+      ...base,
+      kind: 'bars',
+      series: [{ name: 'n', color: '#000', values: [-1, -2, -3, -4] }],
+    });
+    expect(negative.yTicks.at(-1)!.value).toBe(0);
+    expect(negative.bars[0]!.y).toBeCloseTo(10, 9);
+    const refs = categoryLayout({
+      ...base,
+      kind: 'bars',
+      log: true,
+      refs: [-1, 100],
+      series: [{ name: 't', color: '#000', values: [1, 2, 3, 4] }],
+    });
+    expect(refs.refs.map((r) => r.index)).toEqual([1]);
+  });
+});
+
+describe('names around the plot keep out of each other’s way', () => {
+  test('legend entries sit side by side and wrap onto a new row at the right edge', () => {
+    const names = ['ours (chosen kernel)', 'ours, 16×16 tiles', 'onnxruntime-web 1.30.0 (webgpu)'];
+    const wide = legendLayout(names, 64, 2000);
+    expect(wide.rows).toBe(1);
+    expect(wide.at[0]).toEqual([64, 0]);
+    expect(wide.at[1]![0]).toBeCloseTo(64 + 32 + textWidth(names[0]!), 9);
+    const narrow = legendLayout(names, 64, 400);
+    expect(narrow.rows).toBeGreaterThan(1);
+    for (const [k, [x, row]] of narrow.at.entries()) {
+      if (x > 64) expect(x + 32 + textWidth(names[k]!)).toBeLessThanOrEqual(400);
+      expect(row).toBeLessThan(narrow.rows);
+    }
+    expect(legendLayout([], 0, 100).rows).toBe(0);
+  });
+
+  test('category names are thinned out only when they would overlap', () => {
+    const names = ['none', '99.999%', '99.99%', '99.9%', '99.5%', '99%', '98%', '95%', '90%'];
+    expect(labelEvery(names, 80)).toBe(1);
+    const every = labelEvery(names, 30);
+    expect(every).toBeGreaterThan(1);
+    expect(every * 30).toBeGreaterThanOrEqual(textWidth('99.999%'));
   });
 });

@@ -83,4 +83,11 @@ describe('the histogram puts every bin where its values are', () => {
     expect(flat.bars).toHaveLength(1);
     expect(Number.isFinite(flat.xTicks[0]!.x)).toBe(true);
   });
+
+  test('a clip at zero marks once; counts are whole, so a small tensor gets no fractional ticks', () => {
+    const zero = histogramLayout({ ...base, counts: [0, 7, 0, 0], markers: [-0, 0] });
+    expect(zero.markers).toHaveLength(1);
+    const small = histogramLayout({ ...base, counts: [1, 2, 1, 0] });
+    expect(small.yTicks.map((t) => t.value)).toEqual([0, 1, 2]);
+  });
 });

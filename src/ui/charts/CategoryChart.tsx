@@ -2,7 +2,13 @@
 // charts that redraw whenever a tensor or a model is analysed use it instead of recharts, whose
 // first draw of one such chart took 60–120 ms on a two-core machine (bench:interaction).
 import { memo, useMemo } from 'react';
-import { categoryLayout, type ChartKind, type Series } from './category-layout.ts';
+import {
+  categoryLayout,
+  labelEvery,
+  legendLayout,
+  type ChartKind,
+  type Series,
+} from './category-layout.ts';
 import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
 
 export type { Series } from './category-layout.ts';
@@ -54,8 +60,19 @@ export const CategoryChart = memo(function CategoryChart(props: CategoryChartPro
 const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState) {
   const { categories, series, kind, height, width, active, setActive } = p;
   const xLabels = p.xLabels ?? 'flat';
-  const legend = series.length > 1;
   const refs = p.refs ?? NO_REFS;
+  const left = p.yWidth ?? 64;
+  const legend = useMemo(
+    () =>
+      series.length > 1
+        ? legendLayout(
+            series.map((s) => s.name),
+            left,
+            width - 16,
+          )
+        : { at: [], rows: 0 },
+    [series, left, width],
+  );
   const l = useMemo(
     () =>
       categoryLayout({
@@ -68,14 +85,16 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
         gap: p.gap ?? 0.2,
         refs: refs.map((r) => r.value),
         margin: {
-          top: 8 + (legend ? LEGEND_ROW : 0),
+          top: 8 + legend.rows * LEGEND_ROW,
           right: 16,
           bottom: xLabels === 'angled' ? 72 : xLabels === 'flat' ? 24 : 4,
-          left: p.yWidth ?? 64,
+          left,
         },
       }),
-    [categories, series, kind, p.log, width, height, p.gap, xLabels, legend, p.yWidth, refs],
+    [categories, series, kind, p.log, width, height, p.gap, xLabels, legend.rows, left, refs],
   );
+  // Level names thinned out where they would overlap (a narrow window, many categories).
+  const every = xLabels === 'flat' ? labelEvery(categories, l.band) : 1;
   return (
     <svg
       role="img"
@@ -130,25 +149,25 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
             ))}
         </g>
       ))}
-      {l.refs.map((r, k) => (
-        <g key={k} className="ref-line">
+      {l.refs.map((r) => (
+        <g key={r.index} className="ref-line">
           <line
             x1={l.plot.left}
             x2={l.plot.right}
             y1={r.y}
             y2={r.y}
-            stroke={refs[k]!.color}
+            stroke={refs[r.index]!.color}
             strokeDasharray="4 3"
           />
-          {refs[k]!.label && (
+          {refs[r.index]!.label && (
             <text
               x={l.plot.right - 4}
               y={r.y - 4}
               textAnchor="end"
               fontSize={11}
-              fill={refs[k]!.color}
+              fill={refs[r.index]!.color}
             >
-              {refs[k]!.label}
+              {refs[r.index]!.label}
             </text>
           )}
         </g>
@@ -156,7 +175,7 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
       {xLabels !== 'none' && (
         <g className="axis" fontSize={xLabels === 'angled' ? 11 : 12} fill="#596070">
           {categories.map((c, k) =>
-            xLabels === 'angled' ? (
+            k % every !== 0 ? null : xLabels === 'angled' ? (
               <text
                 key={k}
                 textAnchor="end"
@@ -172,12 +191,12 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
           )}
         </g>
       )}
-      {legend && (
+      {legend.rows > 0 && (
         <g className="legend" fontSize={12} fill="#596070">
           {series.map((s, k) => {
-            const x = l.plot.left + k * Math.max(120, (l.plot.right - l.plot.left) / series.length);
+            const [x, row] = legend.at[k]!;
             return (
-              <g key={s.name} transform={`translate(${x},8)`}>
+              <g key={s.name} transform={`translate(${x},${8 + row * LEGEND_ROW})`}>
                 <rect width={10} height={10} fill={s.color} />
                 <text x={14} y={9}>
                   {s.name}

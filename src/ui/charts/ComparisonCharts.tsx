@@ -29,8 +29,8 @@ export function BitsCurve({ rows }: { rows: CompareRow[] }) {
         series={series}
         label="SQNR in dB at each bit width"
         yWidth={56}
-        formatTick={(v) => `${formatTick(v)} dB`}
-        formatValue={(v) => `${formatValue(v)} dB`}
+        formatTick={dbTick}
+        formatValue={dbValue}
       />
       <figcaption>
         SQNR against bit width (each extra bit buys about 6 dB while rounding dominates)
@@ -70,3 +70,7 @@ export function ClipRoundChart({ rows }: { rows: CompareRow[] }) {
     </figure>
   );
 }
+
+// Module-level, so that the memoized chart sees the same functions on every render.
+const dbTick = (v: number) => `${formatTick(v)} dB`;
+const dbValue = (v: number) => `${formatValue(v)} dB`;

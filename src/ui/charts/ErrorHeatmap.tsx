@@ -81,7 +81,7 @@ export const ErrorHeatmap = memo(function ErrorHeatmap({ map, caption }: ErrorHe
         onPointerLeave={() => setHover(null)}
       >
         {paths.map((p) => (
-          <path key={p.fill} d={p.d} fill={p.fill} />
+          <path key={p.fill} d={p.d} fill={p.fill} shapeRendering="crispEdges" />
         ))}
       </svg>
       <figcaption>

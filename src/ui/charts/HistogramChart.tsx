@@ -4,7 +4,7 @@
 // recharts' component per bar and per line cost tens of milliseconds an update.
 import { ChartExport } from '../ExportButtons.tsx';
 import { memo, useMemo } from 'react';
-import { formatCount, formatTick, formatValue } from '../format.ts';
+import { formatCount, formatCountShort, formatTick, formatValue } from '../format.ts';
 import { histogramLayout, levelsToDraw } from './histogram-layout.ts';
 import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
 
@@ -85,11 +85,7 @@ const HistogramSvg = memo(function HistogramSvg(p: Drawn) {
       }
       onPointerLeave={() => setActive(null)}
     >
-      <ValueAxis
-        plot={l.plot}
-        ticks={l.yTicks}
-        format={(v) => (v >= 1e4 ? v.toExponential(0) : String(Math.round(v)))}
-      />
+      <ValueAxis plot={l.plot} ticks={l.yTicks} format={formatCountShort} />
       {l.tails.map(([x0, x1], k) => (
         <rect
           key={k}

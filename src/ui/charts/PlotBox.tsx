@@ -1,7 +1,7 @@
 // What the plain-SVG charts share: the box that measures the width they draw at, the keyboard and
 // pointer reading of one bin or category at a time (arrow keys, Home, End, Escape; the value is
 // read out below the plot), and the value axis with its grid.
-import { useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useWidth } from './useWidth.ts';
 
 const STEPS: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, PageUp: 8, PageDown: -8 };
@@ -31,8 +31,17 @@ export function PlotBox({
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
   const [active, setActive] = useState<number | null>(null);
+  // The readout is announced only when the keys moved it, not on every bin the pointer crosses.
+  const [fromKeys, setFromKeys] = useState(false);
   const shown = active !== null && active < count ? active : null;
-  const move = (to: number) => setActive(Math.max(0, Math.min(count - 1, to)));
+  const move = (to: number) => {
+    setFromKeys(true);
+    setActive(Math.max(0, Math.min(count - 1, to)));
+  };
+  const point = useCallback((i: number | null) => {
+    setFromKeys(false);
+    setActive(i);
+  }, []);
   return (
     <div
       ref={box}
@@ -45,14 +54,18 @@ export function PlotBox({
         if (step !== undefined) move((shown ?? (step > 0 ? -1 : count)) + step);
         else if (e.key === 'Home') move(0);
         else if (e.key === 'End') move(count - 1);
-        else if (e.key === 'Escape') setActive(null);
+        else if (e.key === 'Escape' && shown !== null) setActive(null);
         else return;
         e.preventDefault();
       }}
       onBlur={() => setActive(null)}
     >
-      {width > 0 ? children({ width, active: shown, setActive }) : <div style={{ height }} />}
-      <p className="plot-readout" aria-live="polite">
+      {width > 0 ? (
+        children({ width, active: shown, setActive: point })
+      ) : (
+        <div style={{ height }} />
+      )}
+      <p className="plot-readout" aria-live={fromKeys ? 'polite' : 'off'}>
         {shown !== null ? readout(shown) : ''}
       </p>
     </div>

@@ -43,7 +43,8 @@ export interface CategoryLayout {
   /** A polyline per series (line charts), through its drawable points. */
   lines: Array<{ series: number; points: Array<[number, number]> }>;
   yTicks: Array<{ value: number; y: number }>;
-  refs: Array<{ value: number; y: number }>;
+  /** The references that can be drawn, each with its index in the input. */
+  refs: Array<{ index: number; value: number; y: number }>;
   categoryAt: (px: number) => number | null;
 }
 
@@ -70,12 +71,14 @@ function extent(o: CategoryInput): [number, number] {
   for (const r of o.refs) if (usable(r, o.log)) see(r);
   if (lo > hi) return o.log ? [1, 10] : [0, 1];
   if (o.log) {
-    const a = 10 ** Math.floor(Math.log10(lo));
+    // Bars start a decade below the smallest value, so that the smallest still shows.
+    const e = Math.log10(lo);
+    const a = 10 ** (o.kind === 'line' ? Math.floor(e) : Math.ceil(e) - 1);
     const b = 10 ** Math.ceil(Math.log10(hi));
     return [a, b > a ? b : a * 10];
   }
   // Bars grow from zero; a line keeps its own range (an SQNR curve from 10 to 50 dB).
-  if (o.kind !== 'line') return [Math.min(0, lo), Math.max(0, hi) || 1];
+  if (o.kind !== 'line') return [Math.min(0, lo), hi > 0 || lo < 0 ? Math.max(0, hi) : 1];
   return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
 }
 
@@ -125,7 +128,8 @@ export function categoryLayout(o: CategoryInput): CategoryLayout {
         const v = s.values[c];
         if (!usable(v, o.log)) return;
         if (o.kind === 'stacked') {
-          const from = y(stack);
+          // The first segment grows from the axis's base (zero, or the log axis's bottom).
+          const from = y(stack === 0 ? base : stack);
           stack += Math.max(0, v);
           const to = y(stack);
           bars.push({ series: k, category: c, x: left, y: to, width: inner, height: from - to });
@@ -146,10 +150,45 @@ export function categoryLayout(o: CategoryInput): CategoryLayout {
     bars,
     lines,
     yTicks: tickValues.map((value) => ({ value, y: y(value) })),
-    refs: o.refs.filter((r) => usable(r, o.log)).map((value) => ({ value, y: y(value) })),
+    refs: o.refs.flatMap((value, index) =>
+      usable(value, o.log) ? [{ index, value, y: y(value) }] : [],
+    ),
     categoryAt: (px) =>
       px < plot.left || px > plot.right || n === 0
         ? null
         : Math.min(n - 1, Math.floor((px - plot.left) / band)),
   };
+}
+
+/** Rough width of a line of text at 12 px (the charts' axis and legend size). */
+export const textWidth = (text: string, px = 12) => text.length * px * 0.6;
+
+/**
+ * Where each legend entry goes (a swatch, then its name), left to right, wrapping onto a new row
+ * when the next one would pass `right`; and how many rows that takes.
+ */
+export function legendLayout(
+  names: readonly string[],
+  left: number,
+  right: number,
+): { at: Array<[number, number]>; rows: number } {
+  const at: Array<[number, number]> = [];
+  let x = left;
+  let row = 0;
+  for (const name of names) {
+    const w = 14 + textWidth(name) + 18;
+    if (x > left && x + w > right) {
+      x = left;
+      row++;
+    }
+    at.push([x, row]);
+    x += w;
+  }
+  return { at, rows: names.length ? row + 1 : 0 };
+}
+
+/** Draw every n-th category name so that level names do not run into each other. */
+export function labelEvery(categories: readonly string[], band: number): number {
+  const widest = Math.max(0, ...categories.map((c) => textWidth(c)));
+  return Math.max(1, Math.ceil((widest + 6) / Math.max(1, band)));
 }

@@ -98,7 +98,8 @@ export function histogramLayout(o: HistogramInput): HistogramLayout {
       height: plot.bottom - top,
     });
   }
-  const yTickValues = o.logScale ? logTicks(maxCount) : y.ticks(5);
+  // Counts are whole: no tick between 0 and 1 on a bin of a few values.
+  const yTickValues = o.logScale ? logTicks(maxCount) : y.ticks(5).filter(Number.isInteger);
   const inView = (v: number) => v >= o.lo && v <= o.hi;
   const tails: Array<[number, number]> = [];
   if (o.range && o.range[0] > o.lo) tails.push([plot.left, x(Math.min(o.range[0], o.hi))]);
@@ -111,7 +112,8 @@ export function histogramLayout(o: HistogramInput): HistogramLayout {
     yTicks: yTickValues.filter((v) => v <= yDomain[1]!).map((value) => ({ value, y: y(value) })),
     tails,
     levels: levelValues.map((value) => ({ value, x: x(value) })),
-    markers: o.markers.filter(inView).map((value) => ({ value, x: x(value) })),
+    // Once each: a clip at 0 (an all-zero tensor) marks -0 and 0, the same place.
+    markers: [...new Set(o.markers.filter(inView))].map((value) => ({ value, x: x(value) })),
     maxCount,
     binAt: (px) =>
       px < plot.left || px > plot.right || bins === 0

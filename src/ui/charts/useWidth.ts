@@ -10,7 +10,8 @@ export function useWidth(ref: RefObject<HTMLElement | null>): number {
     const el = ref.current;
     if (!el) return;
     const ro = new ResizeObserver(([entry]) => {
-      const w = Math.round(entry?.borderBoxSize[0]?.inlineSize ?? 0);
+      // Rounded down: a drawing a pixel wider than its box would overflow it.
+      const w = Math.floor(entry?.borderBoxSize?.[0]?.inlineSize ?? entry?.contentRect.width ?? 0);
       if (w > 0) setWidth(w);
     });
     ro.observe(el);
