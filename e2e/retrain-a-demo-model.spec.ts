@@ -84,6 +84,10 @@ test('distillation and pruning retrain the MLP in the worker, with pause, and ga
   const one = await latency('pruning');
   await variants.getByLabel('Batch size').selectOption('1024');
   expect(await latency('pruning')).toBeGreaterThan(one);
+  // The table's hardware, execution and batch are part of the shareable link.
+  await expect(page).toHaveURL(/[?&]vp=m2(&|$)/);
+  await expect(page).toHaveURL(/[?&]vm=webgpu(&|$)/);
+  await expect(page).toHaveURL(/[?&]vn=1024(&|$)/);
   await expect(page.getByTestId('latency-notes')).toBeVisible();
   await info.attach('retraining', {
     body: await page.screenshot({ fullPage: true }),

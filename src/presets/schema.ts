@@ -149,6 +149,15 @@ export const FIELDS = {
   kvMaxLen: i('km', 16, 1 << 20, 2048, 'KV cache: longest sequence'),
   kvBudget: n('kg', 0.25, 1024, 16, 'KV cache: memory budget, GiB'),
   plannerBpw: n('pb', 1, 16, 4.5, 'planner: bits per weight budget'),
+  // The table of every variant: the hardware its latency column is estimated for.
+  varProfile: e(
+    'vp',
+    PROFILES.map((p) => p.id),
+    'a10',
+    'variants table: hardware profile',
+  ),
+  varMode: e('vm', ['native', 'webgpu'], 'native', 'variants table: run natively or in WebGPU'),
+  varBatch: i('vn', 1, 1024, 1, 'variants table: batch', [1, 8, 64, 1024]),
 } satisfies Record<string, Field>;
 
 export type SettingName = keyof typeof FIELDS;

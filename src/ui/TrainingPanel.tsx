@@ -3,7 +3,7 @@
 import { ChartExport, CsvExport } from './ExportButtons.tsx';
 import { JobButton } from './JobButton.tsx';
 import { useSetting } from '../state/settings.ts';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame } from './charts/ChartFrame.tsx';
 import { clearVariants, distillModel, pruneFineTune, pruneLabel } from '../state/actions.ts';
@@ -304,9 +304,10 @@ function DistillCharts({ points, epochs }: { points: DistillPoint[]; epochs: num
 
 function VariantsSection() {
   const rows = useStore((s) => s.variants);
-  const [profileId, setProfileId] = useState('a10');
-  const [mode, setMode] = useState<Mode>('native');
-  const [batch, setBatch] = useState(1);
+  const [profileId, setProfileId] = useSetting('varProfile');
+  const [modeSetting, setMode] = useSetting('varMode');
+  const [batch, setBatch] = useSetting('varBatch');
+  const mode = modeSetting as Mode;
   const profile = profileById(profileId)!;
   const estimates = useMemo(
     () => rows.map((r) => estimateLatency(atBatch(r.work, batch), profile, mode)),
@@ -341,11 +342,7 @@ function VariantsSection() {
         </label>
         <label>
           run{' '}
-          <select
-            aria-label="Execution"
-            value={mode}
-            onChange={(e) => setMode(e.target.value as Mode)}
-          >
+          <select aria-label="Execution" value={mode} onChange={(e) => setMode(e.target.value)}>
             <option value="native">natively (TensorRT-class)</option>
             <option value="webgpu">in the browser (WebGPU)</option>
           </select>
