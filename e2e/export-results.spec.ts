@@ -26,6 +26,23 @@ test('charts save as SVG and PNG, tables as CSV, and the session as a Markdown r
   expect((text.match(/<rect[^>]*class="bar"/g) ?? []).length).toBe(
     counts.filter((c) => c > 0).length,
   );
+  // In the dark theme a saved chart keeps the page's colours: the panel behind it, light labels.
+  await page.getByLabel('Theme').selectOption('dark');
+  const dark = (
+    await saved(page, hist.getByRole('button', { name: 'Save chart as SVG' }))
+  ).bytes.toString('utf8');
+  const background = (t: string) => /<rect width="100%" height="100%" fill="([^"]+)"/.exec(t)?.[1];
+  const panel = await hist.evaluate(
+    (el) => getComputedStyle(el.closest('section')!).backgroundColor,
+  );
+  expect(background(dark)).toBe(panel);
+  expect(background(dark)).not.toBe(background(text));
+  const label = await hist
+    .locator('.axis text')
+    .first()
+    .evaluate((el) => getComputedStyle(el).fill);
+  expect(dark).toContain(`fill="${label}"`);
+  await page.getByLabel('Theme').selectOption('light');
   const png = await saved(page, hist.getByRole('button', { name: 'Save chart as PNG' }));
   expect(png.name).toBe('histogram.png');
   expect([...png.bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);

@@ -19,6 +19,15 @@ function nameOf(el: Element, fallback: string): string {
   return slug || fallback;
 }
 
+/** The colour behind an element: its own background or the nearest ancestor's that is not clear. */
+function backgroundOf(el: Element): string {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (c && c !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(c)) return c;
+  }
+  return '#fff';
+}
+
 /** The chart's SVG as a standalone document, with its size and a background. */
 export function standaloneSvg(svg: SVGSVGElement): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
@@ -29,12 +38,21 @@ export function standaloneSvg(svg: SVGSVGElement): string {
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#fff');
+  // The panel's colour, so that a chart saved in the dark theme looks as it does on the page.
+  bg.setAttribute('fill', backgroundOf(svg));
   copy.insertBefore(bg, copy.firstChild);
   // Text takes the page's font and colour, which live in CSS rather than in the SVG.
   const style = getComputedStyle(svg);
   copy.setAttribute('font-family', style.fontFamily);
   copy.setAttribute('font-size', style.fontSize);
+  // So do the theme's colours of labels, grid and axis lines: written out as attributes.
+  const shown = svg.querySelectorAll('text, line');
+  const saved = copy.querySelectorAll('text, line');
+  shown.forEach((el, k) => {
+    const cs = getComputedStyle(el);
+    if (el.tagName === 'text') saved[k]?.setAttribute('fill', cs.fill);
+    else saved[k]?.setAttribute('stroke', cs.stroke);
+  });
   return new XMLSerializer().serializeToString(copy);
 }
 
