@@ -5,7 +5,7 @@
 import { ChartExport } from '../ExportButtons.tsx';
 import { memo, useMemo } from 'react';
 import { formatCount, formatCountShort, formatTick, formatValue } from '../format.ts';
-import { histogramLayout, levelsToDraw } from './histogram-layout.ts';
+import { histogramLayout, levelsToDraw, type HistogramLayout } from './histogram-layout.ts';
 import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
 
 export interface HistogramChartProps {
@@ -98,11 +98,7 @@ const HistogramSvg = memo(function HistogramSvg(p: Drawn) {
           fillOpacity={0.15}
         />
       ))}
-      <g className="bars" fill={BAR}>
-        {l.bars.map((b) => (
-          <rect key={b.bin} className="bar" x={b.x} y={b.y} width={b.width} height={b.height} />
-        ))}
-      </g>
+      <Bars bars={l.bars} />
       {active !== null && (
         <rect
           className="active-bin"
@@ -175,3 +171,14 @@ function HistogramCaption(p: Required<HistogramChartProps>) {
     </figcaption>
   );
 }
+
+/** The bars alone, so that moving the pointer over up to 1,024 of them redraws none. */
+const Bars = memo(function Bars({ bars }: { bars: HistogramLayout['bars'] }) {
+  return (
+    <g className="bars" fill={BAR}>
+      {bars.map((b) => (
+        <rect key={b.bin} className="bar" x={b.x} y={b.y} width={b.width} height={b.height} />
+      ))}
+    </g>
+  );
+});
