@@ -1,4 +1,5 @@
 // Actions: the only code that changes the store or talks to the engine.
+import { afterPaint } from './frames.ts';
 import { FIELDS, isValidSetting, type SettingName } from '../presets/schema.ts';
 import type {
   EngineClient,
@@ -303,19 +304,6 @@ export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysi
   const a = useStore.getState().analysis;
   if (a && a.tensor === selected && a.shape.length >= 2)
     await decomposeSelected(int8Threshold, 'follow-up');
-}
-
-/**
- * Resolves once the next frame is painted: at once where there are no frames (Node), and after
- * 100 ms at most (a hidden page draws none).
- */
-function afterPaint(): Promise<void> {
-  if (typeof requestAnimationFrame === 'undefined') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => setTimeout(resolve, 0);
-    requestAnimationFrame(done);
-    setTimeout(resolve, 100);
-  });
 }
 
 /** LLM.int8() decomposition of the selected tensor at a threshold. */

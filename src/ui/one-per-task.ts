@@ -3,6 +3,8 @@
 // page has drawn what the previous piece changed. Several pieces run between two frames would
 // still pile their style and layout work into one long frame. Used to mount panels one at a time
 // and to draw recharts charts.
+import { afterNextFrame } from '../state/frames.ts';
+
 const queue: Array<() => void> = [];
 let draining = false;
 
@@ -14,19 +16,6 @@ function drainOne(): void {
     if (queue.length > 0) afterNextFrame(drainOne);
     else draining = false;
   }
-}
-
-/** Calls `f` in a task after the next frame, or after 100 ms where no frames come (hidden page). */
-function afterNextFrame(f: () => void): void {
-  let done = false;
-  const go = () => {
-    if (done) return;
-    done = true;
-    // A timer set in an animation-frame callback fires after that frame is drawn.
-    setTimeout(f, 0);
-  };
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(go);
-  setTimeout(go, 100);
 }
 
 /** Runs `piece` in a task of its own, after every piece queued before it. */
