@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { absHistogram, klSearch } from '../src/core/calibrate.ts';
+import { absHistogram, klSearch } from '../src/core/calib/calibrate.ts';
 import { openModel } from '../src/formats/registry.ts';
 import { bytesSource } from '../src/formats/source.ts';
 import { readTensorF32 } from '../src/formats/tensor-data.ts';
-import { calibrationSet, layerInputs } from '../src/models/calibration.ts';
+import { calibrationSet, layerInputs } from '../src/engine/labs/calibration.ts';
 import { netFor } from '../src/models/zoo.ts';
 import { loadPackageDigits } from '../scripts/mnist-package.ts';
 

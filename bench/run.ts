@@ -5,7 +5,7 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { chromiumPath, CHROMIUM_ARGS } from '../e2e/fixtures/chromium.ts';
 import type { BenchReport } from './summary.bench.ts';
-import type { KernelReport } from '../src/core/bench-report.ts';
+import type { KernelReport } from '../src/core/perf/bench-report.ts';
 
 // --sizes=N,N (histogram and quantize sizes), --only=matmul,attention,... (sections to run).
 const query = new URLSearchParams();

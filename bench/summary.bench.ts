@@ -1,18 +1,18 @@
 // Histogram + statistics throughput, on WebGPU and on the CPU, each as a ratio against a plain
 // typed-array pass (min, max, sum) over the same data, measured in the same page. Absolute times on
 // a software adapter mean little; the ratios and the adapter name are what the report is for.
-import { summarizeCpu } from '../src/core/summary.ts';
+import { summarizeCpu } from '../src/core/stats/summary.ts';
 import { acquireGpu, adapterLabel } from '../src/gpu/device.ts';
-import type { KernelReport } from '../src/core/bench-report.ts';
+import type { KernelReport } from '../src/core/perf/bench-report.ts';
 import { FULL_PLAN, runKernelBench, type KernelPeer } from '../src/engine/kernel-bench.ts';
 import { onnxruntimePeer } from './peer.ts';
 import { summarizeGpu } from '../src/gpu/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
-import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
+import { DEFAULT_SPEC, quantize } from '../src/core/quant/quant.ts';
 import { quantizeIntGpu } from '../src/gpu/quantize.ts';
 import { denseStackGpu } from '../src/gpu/dense.ts';
-import { backward, forward, logitsOf, netParams } from '../src/core/net.ts';
-import { adamState, adamStep, crossEntropy } from '../src/core/nn.ts';
+import { backward, forward, logitsOf, netParams } from '../src/core/nn/net.ts';
+import { adamState, adamStep, crossEntropy } from '../src/core/nn/nn.ts';
 import { GpuNet } from '../src/gpu/net-gpu.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { summarizeCpu } from '../src/core/summary.ts';
+import { summarizeCpu } from '../src/core/stats/summary.ts';
 import { statsMismatches } from '../tests/gpu/tolerances.ts';
 import { sampleModel } from './fixtures/files.ts';
 import { Slimlab } from './fixtures/slimlab.ts';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { llmInt8 } from '../src/core/llm-int8.ts';
-import { DEFAULT_SPEC, quantize } from '../src/core/quant.ts';
+import { llmInt8 } from '../src/core/quant/llm-int8.ts';
+import { DEFAULT_SPEC, quantize } from '../src/core/quant/quant.ts';
 import { sampleModel } from './fixtures/files.ts';
 import { Slimlab } from './fixtures/slimlab.ts';
 

@@ -2,7 +2,7 @@
 // split with fixed seeds and writes their weights to public/models/ as safetensors, with the test
 // accuracy and the training settings in the metadata.
 import { writeFileSync } from 'node:fs';
-import { logitsOf, netParams, type Params } from '../src/core/net.ts';
+import { logitsOf, netParams, type Params } from '../src/core/nn/net.ts';
 import { evaluateLogits } from '../src/models/evaluate.ts';
 import { batchOf, splitDigits } from '../src/models/mnist.ts';
 import { train, type TrainOptions } from '../src/models/train.ts';

@@ -1,7 +1,7 @@
 // `slimlab calibrate --input ACTS.npy --method M --bits B`: the threshold a calibration method picks
 // for a set of activations (the first axis is the batch axis: EMA goes batch by batch), its scale and
 // zero point, and the clipping / rounding error of quantizing them with it.
-import { calibrate, errorAtThreshold, parseMethod } from '../core/calibrate.ts';
+import { calibrate, errorAtThreshold, parseMethod } from '../core/calib/calibrate.ts';
 import { load } from './qdq.ts';
 
 export interface CalibrationJson {

@@ -1,6 +1,6 @@
 // The `slimlab` command line: the same readers and engine as the browser, from a shell.
 import { isFormatError } from '../formats/errors.ts';
-import { MAX_BINS } from '../core/histogram.ts';
+import { MAX_BINS } from '../core/stats/histogram.ts';
 import { convertTo, exportOptionsFor } from './convert.ts';
 import { runQdq } from './qdq.ts';
 import { runCalibrate } from './calibrate.ts';

@@ -4,7 +4,7 @@
 // threshold comes from a first pass that bins |w| by its float32 bits (65,536 bins, monotone for
 // non-negative floats) and a second that ranks only the values in the threshold's bin, so memory
 // stays near the largest tensor plus that bin.
-import { channelL1Keep, magnitudeMask, nmMask, pruneCount, rowMask } from '../core/prune.ts';
+import { channelL1Keep, magnitudeMask, nmMask, pruneCount, rowMask } from '../core/prune/prune.ts';
 import type { OpenedModel } from '../formats/group.ts';
 import { isFloatTensor } from '../formats/model.ts';
 import type { TensorInfo } from '../formats/model.ts';

@@ -1,14 +1,14 @@
 // `slimlab quantize-linear` and `slimlab dequantize-linear`: ONNX QuantizeLinear / DequantizeLinear
 // on .npy files, for checking against other implementations from a shell.
 import { writeFile } from 'node:fs/promises';
-import type { ElementDType } from '../core/dtype.ts';
+import type { ElementDType } from '../core/base/dtype.ts';
 import {
   dequantizeLinear,
   INT_TYPES,
   isQType,
   quantizeLinear,
   type QType,
-} from '../core/quantize-linear.ts';
+} from '../core/quant/quantize-linear.ts';
 import { readTensorF32 } from '../formats/tensor-data.ts';
 import { writeNpy } from '../formats/write/npy.ts';
 import { withOpenFiles } from './inspect.ts';

@@ -9,7 +9,7 @@ import {
   validateSpec,
   type Granularity,
   type QuantSpec,
-} from '../core/quant.ts';
+} from '../core/quant/quant.ts';
 import { fitSpec } from '../engine/quantize.ts';
 import type { OpenedModel } from '../formats/group.ts';
 import { isFloatTensor, storedBytes, totalBytes } from '../formats/model.ts';

@@ -3,7 +3,7 @@
 // the given file), its statistics and histogram, and what the preset's quantization does to it.
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarizeCpu } from '../core/summary.ts';
+import { summarizeCpu } from '../core/stats/summary.ts';
 import { quantizeCpu } from '../engine/quantize.ts';
 import { readTensorF32 } from '../formats/tensor-data.ts';
 import { decodePreset, encodePreset, specOf } from '../presets/schema.ts';

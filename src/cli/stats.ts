@@ -1,6 +1,6 @@
 // `slimlab stats FILE... [--json] [--bins N]`: histogram and statistics of every tensor, read and
 // summarised one at a time on the CPU (the reference path), so memory stays near the largest tensor.
-import { summarizeCpuSliced } from '../core/summary.ts';
+import { summarizeCpuSliced } from '../core/stats/summary.ts';
 import type { OpenedModel } from '../formats/group.ts';
 import type { TensorInfo } from '../formats/model.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';

@@ -1,13 +1,13 @@
 // The two ways of computing a tensor's summary: WebGPU kernels, or the CPU reference. Both give
 // the same numbers (integers exactly, floats within the tolerances in tests/gpu/tolerances.ts).
-import { summarizeCpuSliced, type Summary } from '../core/summary.ts';
+import { summarizeCpuSliced, type Summary } from '../core/stats/summary.ts';
 import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/device.ts';
 import { summarizeGpu } from '../gpu/summarize.ts';
-import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant.ts';
+import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant/quant.ts';
 import { quantizeIntGpu } from '../gpu/quantize.ts';
 import { denseStackGpu } from '../gpu/dense.ts';
 import { absHistogramGpu } from '../gpu/abs-histogram.ts';
-import type { AbsHistogram } from '../core/calibrate.ts';
+import type { AbsHistogram } from '../core/calib/calibrate.ts';
 import { cpuRunner, type NetRunner } from '../models/runner.ts';
 import { denseStack, isDenseStack } from '../models/zoo.ts';
 import { GpuNet } from '../gpu/net-gpu.ts';

@@ -7,10 +7,10 @@
 //   gguf         F16, Q8_0 or Q4_0 for float weights of rank ≥ 2 whose rows are whole 32-blocks,
 //                float32 for the rest (as llama.cpp keeps norms and biases)
 //   npy          one tensor, its original dtype where numpy has it, float32 otherwise
-import { isDType, storageBytes } from '../core/dtype.ts';
-import { quantizeGgml, toF16Bytes } from '../core/ggml-quantize.ts';
-import { numberToF16Bits } from '../core/f16.ts';
-import { packInt4 } from '../core/intquant.ts';
+import { isDType, storageBytes } from '../core/base/dtype.ts';
+import { quantizeGgml, toF16Bytes } from '../core/quant/ggml-quantize.ts';
+import { numberToF16Bits } from '../core/base/f16.ts';
+import { packInt4 } from '../core/quant/intquant.ts';
 import {
   blockLayout,
   castValue,
@@ -18,7 +18,7 @@ import {
   quantize,
   type QuantOutcome,
   type QuantSpec,
-} from '../core/quant.ts';
+} from '../core/quant/quant.ts';
 import { fitSpec } from './quantize.ts';
 import { isFloatTensor, type ModelInfo, type TensorInfo } from '../formats/model.ts';
 import {

@@ -1,6 +1,6 @@
 // What a quantization spec does to one tensor, summarised for display: the error with its clipping /
 // rounding split, the levels of one block for the histogram, an error map, the size it takes.
-import { llmInt8, type Int8Decomposition } from '../core/llm-int8.ts';
+import { llmInt8, type Int8Decomposition } from '../core/quant/llm-int8.ts';
 import {
   blockLevels,
   errorOf,
@@ -8,8 +8,8 @@ import {
   type Granularity,
   type QuantOutcome,
   type QuantSpec,
-} from '../core/quant.ts';
-import type { QuantError } from '../core/quant-error.ts';
+} from '../core/quant/quant.ts';
+import type { QuantError } from '../core/quant/quant-error.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 
 export type { QuantSpec, Granularity };

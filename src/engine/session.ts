@@ -1,6 +1,6 @@
 // The open models and the analysis of their tensors. Holds file handles, never whole files:
 // a tensor's bytes are read when it is analysed, decoded to float32, summarised and dropped.
-import type { TensorStats } from '../core/stats.ts';
+import type { TensorStats } from '../core/stats/stats.ts';
 import {
   type ModelInfo,
   type TensorInfo,
@@ -31,9 +31,9 @@ import {
   type QuantReport,
   type QuantSpec,
 } from './quantize.ts';
-import { quantize } from '../core/quant.ts';
-import { svd, type Svd } from '../core/svd.ts';
-import type { PlanTensor } from '../core/planner.ts';
+import { quantize } from '../core/quant/quant.ts';
+import { svd, type Svd } from '../core/lowrank/svd.ts';
+import type { PlanTensor } from '../core/quant/planner.ts';
 import type { Digits } from '../models/mnist.ts';
 import {
   comparePtq,
@@ -41,21 +41,21 @@ import {
   type LayerStudy,
   type PtqComparison,
   type StudyOptions,
-} from '../models/calibration.ts';
+} from './labs/calibration.ts';
 import {
-  detectArchitecture,
   compareQat,
   evaluateLowRank,
   evaluateVariants,
   type LowRankResult,
   type QatComparison,
   type VariantResult,
-} from '../models/runner.ts';
+} from './labs/variants.ts';
+import { detectArchitecture } from '../models/zoo.ts';
 import { netFor } from '../models/zoo.ts';
 import { batchOf, splitDigits } from '../models/mnist.ts';
 import { runnerFor } from '../models/runner.ts';
 import { networkWork, type Deployment } from '../models/work.ts';
-import type { LayerWork } from '../core/latency.ts';
+import type { LayerWork } from '../core/perf/latency.ts';
 import {
   gradualPrune,
   sparsitySweep,
@@ -64,7 +64,7 @@ import {
   type LabMethod,
   type PruneStudy,
   type SweepPoint,
-} from '../models/prune-lab.ts';
+} from './labs/prune-lab.ts';
 import {
   distill,
   pruneAndFineTune,
@@ -73,8 +73,8 @@ import {
   type DistillResult,
   type PruneMethod,
   type PruneResult,
-} from '../models/finetune.ts';
-import { netParams } from '../core/net.ts';
+} from './labs/finetune.ts';
+import { netParams } from '../core/nn/net.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {

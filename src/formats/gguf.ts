@@ -2,9 +2,9 @@
 // spec in the ggml repository (docs/gguf.md). Dimensions are stored ne0 first (the innermost, fastest
 // varying); shapes here are reported outermost first like the other formats, so a GGUF [ne0, ne1]
 // weight shows as [ne1, ne0]. Every count is capped against the file size before anything is read.
-import { isBlockDType, storageBytes, type DType } from '../core/dtype.ts';
-import { GGML_BLOCKS } from '../core/ggml-quants.ts';
-import { shapeProduct } from '../core/shape.ts';
+import { isBlockDType, storageBytes, type DType } from '../core/base/dtype.ts';
+import { GGML_BLOCKS } from '../core/quant/ggml-quants.ts';
+import { shapeProduct } from '../core/base/shape.ts';
 import { Cursor } from './cursor.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';

@@ -1,5 +1,5 @@
 // What a reader returns: a table of tensors with where their bytes lie, not the bytes themselves.
-import { DTYPES, isBlockDType, isDType, type DType } from '../core/dtype.ts';
+import { DTYPES, isBlockDType, isDType, type DType } from '../core/base/dtype.ts';
 import type { ByteSource } from './source.ts';
 
 export interface TensorInfo {

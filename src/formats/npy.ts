@@ -1,8 +1,8 @@
 // .npy reader (numpy format versions 1, 2 and 3, NEP 1). The header is a Python dict literal; it
 // is read by a small literal parser that accepts strings, booleans, integers, tuples and dicts
 // and nothing else, so no file can make us evaluate anything. Object arrays are refused.
-import { bytesPerElement, type ElementDType } from '../core/dtype.ts';
-import { shapeProduct } from '../core/shape.ts';
+import { bytesPerElement, type ElementDType } from '../core/base/dtype.ts';
+import { shapeProduct } from '../core/base/shape.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
 import type { ByteSource } from './source.ts';

@@ -2,8 +2,8 @@
 // nodes, and the subgraphs of If/Loop/Scan attributes, recursively — as raw_data, typed fields
 // (float_data, int32_data, ...) or external data in a companion file. Field numbers follow onnx.proto.
 // Only positions are recorded; values are read when a tensor is analysed.
-import { storageBytes, type DType } from '../core/dtype.ts';
-import { shapeProduct } from '../core/shape.ts';
+import { storageBytes, type DType } from '../core/base/dtype.ts';
+import { shapeProduct } from '../core/base/shape.ts';
 import { Cursor } from './cursor.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';

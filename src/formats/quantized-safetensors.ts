@@ -11,7 +11,7 @@
 // present for groups; "view2d": true groups along the rows of the [shape[0], rest] view (axis 1, scale
 // shape [shape[0], ceil(rest/block_size)]). Dequantization is float32((q − zero_point) · scale) per block. Format 1 (per-channel
 // int8/int4, F32 scales) is format 2 without groups, and still reads.
-import { shapeProduct } from '../core/shape.ts';
+import { shapeProduct } from '../core/base/shape.ts';
 import { FormatError } from './errors.ts';
 import type { TensorInfo } from './model.ts';
 

@@ -2,8 +2,8 @@
 // Rules follow the reference implementation: offsets are relative to the data section, tensors
 // are contiguous and non-overlapping and cover it exactly, zero-sized tensors are allowed, and
 // the header may be padded with trailing spaces.
-import { bytesPerElement, isDType } from '../core/dtype.ts';
-import { shapeProduct } from '../core/shape.ts';
+import { bytesPerElement, isDType } from '../core/base/dtype.ts';
+import { shapeProduct } from '../core/base/shape.ts';
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';
 import { assembleQuantized, QUANT_KEY } from './quantized-safetensors.ts';

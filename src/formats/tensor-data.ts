@@ -1,7 +1,7 @@
 // Reading one tensor's values: its bytes from the file that holds them, decoded to float32.
-import { decodeToFloat32 } from '../core/dtype.ts';
-import { unpackInt4 } from '../core/intquant.ts';
-import { dequantizeBlocks } from '../core/quant.ts';
+import { decodeToFloat32 } from '../core/base/dtype.ts';
+import { unpackInt4 } from '../core/quant/intquant.ts';
+import { dequantizeBlocks } from '../core/quant/quant.ts';
 import type { TensorInfo } from './model.ts';
 import { readZipEntryTensor } from './npz.ts';
 import type { ByteSource } from './source.ts';

@@ -1,7 +1,7 @@
 // Histogram of |x| over [0, max |x|] on the GPU (histogram.wgsl), chunked under the binding limit:
 // the counts the calibrators read (twin: absHistogram in src/core/calibrate.ts, bit-identical bins).
-import type { AbsHistogram } from '../core/calibrate.ts';
-import { makeBinning, MAX_BINS } from '../core/histogram.ts';
+import type { AbsHistogram } from '../core/calib/calibrate.ts';
+import { makeBinning, MAX_BINS } from '../core/stats/histogram.ts';
 import { readBack, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { createCounts, encodeHistogram } from './kernels/histogram.ts';

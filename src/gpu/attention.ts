@@ -4,7 +4,7 @@
 // an optional timer for the GPU time of its passes.
 import flashCode from '../../shaders/attention/flash_attention.wgsl?raw';
 import naiveCode from '../../shaders/attention/naive_attention.wgsl?raw';
-import { attentionBytes } from '../core/attention.ts';
+import { attentionBytes } from '../core/nn/attention.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { f16Source, roundToF16, uploadF16 } from './f16.ts';

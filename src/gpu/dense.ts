@@ -1,7 +1,7 @@
 // A stack of dense layers (ReLU between them, none after the last) on the GPU: the demo MLP's
 // forward pass. Weights are uploaded once per call; the batch is cut into row chunks so that no
 // binding passes the device's limit, and the activations stay on the GPU between layers.
-import { linearForward, reluInPlace } from '../core/nn.ts';
+import { linearForward, reluInPlace } from '../core/nn/nn.ts';
 import { readBack, storage, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { encodeLinear } from './kernels/linear.ts';

@@ -1,7 +1,7 @@
 // f16 storage for the kernels: values as f16 bits in a storage buffer, values rounded to f16 (what
 // the f32 fallback computes on where the device has no shader-f16: the same results), and the
 // f16 text of a kernel written with `alias S = f32;` for the type its inputs are stored in.
-import { f16BitsToNumber, numberToF16Bits } from '../core/f16.ts';
+import { f16BitsToNumber, numberToF16Bits } from '../core/base/f16.ts';
 import { storage } from './buffers.ts';
 
 export function toF16Bits(x: Float32Array): Uint16Array {

@@ -3,7 +3,7 @@
 // both are bit-identical to the CPU twin (src/core/int8-matmul.ts).
 import dot4Code from '../../shaders/matmul/int8_matmul_dot4.wgsl?raw';
 import fallbackCode from '../../shaders/matmul/int8_matmul.wgsl?raw';
-import { packInt8Rows } from '../core/int8-matmul.ts';
+import { packInt8Rows } from '../core/nn/int8-matmul.ts';
 import { pipeline, readBack, storage, uniform } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 

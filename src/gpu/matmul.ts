@@ -11,7 +11,7 @@ import {
   MATVEC_MAX_ROWS,
   type MatmulShape,
   type MatmulVariant,
-} from '../core/matmul.ts';
+} from '../core/nn/matmul.ts';
 import { pipeline, readBack, storage, uniform, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { f16Source, roundToF16, uploadF16 } from './f16.ts';

@@ -17,7 +17,7 @@ import {
   type Layer,
   type Net,
   type Params,
-} from '../core/net.ts';
+} from '../core/nn/net.ts';
 import { readBack, storage, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import * as K from './kernels/nn.ts';

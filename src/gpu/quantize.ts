@@ -16,7 +16,7 @@ import {
   type QuantOptions,
   type QuantOutcome,
   type QuantSpec,
-} from '../core/quant.ts';
+} from '../core/quant/quant.ts';
 import { readBack, storage, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { encodeQuantInt, SEGMENT_SUMS } from './kernels/quant_int.ts';

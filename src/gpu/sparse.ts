@@ -1,6 +1,6 @@
 // Sparse dense-layer products on the GPU: upload, dispatch, read back (twins in src/core/sparse.ts).
 // Weights stay resident between calls in a SparseLayer so a benchmark can time the products alone.
-import type { Csr, Sparse24 } from '../core/sparse.ts';
+import type { Csr, Sparse24 } from '../core/prune/sparse.ts';
 import { readBack, storage, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { encodeCsr, encodeDirect, encodeSparse24 } from './kernels/sparse.ts';

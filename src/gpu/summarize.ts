@@ -2,8 +2,8 @@
 // device's storage-binding limit. Pass 1 (reduce_stats) finds range and mean over all chunks;
 // pass 2 (central_moments + histogram) needs them, so chunks are uploaded again when there are
 // several (a single chunk stays resident between the passes).
-import { makeBinning } from '../core/histogram.ts';
-import { summarizeCpu, type Summary } from '../core/summary.ts';
+import { makeBinning } from '../core/stats/histogram.ts';
+import { summarizeCpu, type Summary } from '../core/stats/summary.ts';
 import {
   emptyMoments,
   emptyRange,
@@ -13,7 +13,7 @@ import {
   mergeRange,
   momentScale,
   rangeCpu,
-} from '../core/stats.ts';
+} from '../core/stats/stats.ts';
 import { readBack, uploadF32 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { encodeCentralMoments } from './kernels/central_moments.ts';

@@ -1,5 +1,5 @@
 // How a classifier does on a labelled set, and how far a compressed variant strays from the original.
-import { argmaxRows, logSoftmax } from '../core/nn.ts';
+import { argmaxRows, logSoftmax } from '../core/nn/nn.ts';
 
 export interface Evaluation {
   count: number;

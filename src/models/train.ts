@@ -2,9 +2,9 @@
 // a short linear warm-up and cosine decay. The same loop serves plain training, fine-tuning with
 // pruning masks held fixed, QAT (forward through fake-quantized weights, straight-through) and
 // distillation (a loss that also reads a teacher's logits).
-import { adamState, adamStep, crossEntropy, type AdamState } from '../core/nn.ts';
-import { backward, forward, netParams, type Hooks, type Net, type Params } from '../core/net.ts';
-import { mulberry32, permutation } from '../core/rng.ts';
+import { adamState, adamStep, crossEntropy, type AdamState } from '../core/nn/nn.ts';
+import { backward, forward, netParams, type Hooks, type Net, type Params } from '../core/nn/net.ts';
+import { mulberry32, permutation } from '../core/base/rng.ts';
 import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
 import type { NetTrainer } from './runner.ts';
 

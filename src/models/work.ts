@@ -2,8 +2,8 @@
 // multiply-adds, weight bytes at the stored precision, activation bytes, and the arithmetic
 // precision. Weight layers carry the compression; the others (activations, pooling, norms,
 // attention) move activations.
-import type { LayerWork, Precision } from '../core/latency.ts';
-import { codeBits, type QuantSpec } from '../core/quant.ts';
+import type { LayerWork, Precision } from '../core/perf/latency.ts';
+import { codeBits, type QuantSpec } from '../core/quant/quant.ts';
 import {
   Attention,
   Conv2d,
@@ -12,7 +12,7 @@ import {
   Residual,
   type Layer,
   type Net,
-} from '../core/net.ts';
+} from '../core/nn/net.ts';
 
 export interface Deployment {
   /** Stored bits per weight of the weight layers (32 fp32, 16 fp16, ≤ 8 integers). */

@@ -19,8 +19,8 @@ import {
   type Layer,
   type Net,
   type Params,
-} from '../core/net.ts';
-import { mulberry32 } from '../core/rng.ts';
+} from '../core/nn/net.ts';
+import { mulberry32 } from '../core/base/rng.ts';
 import type { DenseLayer } from '../gpu/dense.ts';
 
 export type { Net, Params };

@@ -3,8 +3,8 @@
 // decoding never trusts the text: each value is parsed against its field (no eval, no HTML), a bad
 // value falls back to the default with a notice, unknown keys are ignored, and presets of older
 // versions are migrated first. Pure: the browser (URL) and the CLI (`slimlab run --preset`) share it.
-import { PROFILES } from '../core/hardware.ts';
-import { QUANT_FORMATS, type QuantSpec } from '../core/quant.ts';
+import { PROFILES } from '../core/perf/hardware.ts';
+import { QUANT_FORMATS, type QuantSpec } from '../core/quant/quant.ts';
 
 export const PRESET_VERSION = 1;
 /** Longest query accepted, and longest value of one field: longer is tampering, not a preset. */

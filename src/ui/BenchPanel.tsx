@@ -7,7 +7,7 @@ import { JobButton } from './JobButton.tsx';
 import { memo, useEffect, useState } from 'react';
 import { CategoryChart, type Series } from './charts/CategoryChart.tsx';
 import { formatSeconds } from './format.ts';
-import { parseKernelReport, type KernelReport } from '../core/bench-report.ts';
+import { parseKernelReport, type KernelReport } from '../core/perf/bench-report.ts';
 import { benchKernels } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
 

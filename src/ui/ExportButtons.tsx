@@ -1,7 +1,7 @@
 // Export from the page: a chart (the SVG of the figure the buttons sit in) as SVG or PNG, a table
 // (the one beside the button) as CSV. Everything is made in the tab and saved by the browser; no
 // request goes out.
-import { toCsv } from '../core/csv.ts';
+import { toCsv } from './export/csv.ts';
 import { download } from '../state/actions.ts';
 
 /** A file name from what the element shows: its test id, caption or section. */

@@ -3,7 +3,7 @@
 import { useSetting } from '../state/settings.ts';
 import { JobButton } from './JobButton.tsx';
 import { useMemo } from 'react';
-import { planMixed, uniformPlan } from '../core/planner.ts';
+import { planMixed, uniformPlan } from '../core/quant/planner.ts';
 import { measurePlanOptions } from '../state/actions.ts';
 import { useStore } from '../state/store.ts';
 import { formatBytes, formatValue } from './format.ts';

@@ -17,8 +17,8 @@ import {
   YAxis,
 } from 'recharts';
 import { ChartFrame } from './charts/ChartFrame.tsx';
-import { PROFILES } from '../core/hardware.ts';
-import { atBatch, estimateLatency, type LayerWork } from '../core/latency.ts';
+import { PROFILES } from '../core/perf/hardware.ts';
+import { atBatch, estimateLatency, type LayerWork } from '../core/perf/latency.ts';
 import { pruneGradually, studyPruning, sweepPruning } from '../state/actions.ts';
 import { useStore, type LabMethod, type LayerReport } from '../state/store.ts';
 import { formatCount, formatBytes, formatPercent } from './format.ts';

@@ -9,8 +9,8 @@ import { ChartFrame } from './charts/ChartFrame.tsx';
 import { clearVariants, distillModel, pruneFineTune, pruneLabel } from '../state/actions.ts';
 import { useStore, type DistillPoint, type PruneMethod } from '../state/store.ts';
 import { formatCount, formatBytes, formatPercent, formatSeconds } from './format.ts';
-import { PROFILES, profileById } from '../core/hardware.ts';
-import { atBatch, estimateLatency, type Mode } from '../core/latency.ts';
+import { PROFILES, profileById } from '../core/perf/hardware.ts';
+import { atBatch, estimateLatency, type Mode } from '../core/perf/latency.ts';
 
 export function TrainingPanel() {
   const model = useStore((s) => s.model);

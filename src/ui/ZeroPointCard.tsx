@@ -1,6 +1,6 @@
 // A worked example a person can edit: a small matrix quantized to int8 by hand, then shifted to uint8.
 import { useMemo, useState } from 'react';
-import { parseMatrix, workedExample } from '../core/zero-point.ts';
+import { parseMatrix, workedExample } from '../core/quant/zero-point.ts';
 import { formatValue } from './format.ts';
 
 const DEFAULT = '-51.5, 0, 12.25\n7.1, 38.2, -20\n0.4, -3.3, 25.75';

@@ -2,8 +2,8 @@
 // them, and the call rejects at once even if a GPU submission is still draining.
 import * as Comlink from 'comlink';
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
-import type { KernelReport } from '../core/bench-report.ts';
-export type { KernelReport } from '../core/bench-report.ts';
+import type { KernelReport } from '../core/perf/bench-report.ts';
+export type { KernelReport } from '../core/perf/bench-report.ts';
 import { QUICK_PLAN, runKernelBench } from '../engine/kernel-bench.ts';
 import {
   cpuBackend,
@@ -20,7 +20,7 @@ import type {
   QuantReport,
   QuantSpec,
 } from '../engine/quantize.ts';
-import type { PlanTensor } from '../core/planner.ts';
+import type { PlanTensor } from '../core/quant/planner.ts';
 import {
   createSession,
   type ModelSummary,
@@ -29,15 +29,15 @@ import {
 } from '../engine/session.ts';
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
-import type { LowRankResult, QatComparison, VariantResult } from '../models/runner.ts';
-import type { DistillPoint, DistillResult, PruneMethod, PruneResult } from '../models/finetune.ts';
+import type { LowRankResult, QatComparison, VariantResult } from '../engine/labs/variants.ts';
+import type { DistillPoint, DistillResult, PruneMethod, PruneResult } from '../engine/labs/finetune.ts';
 import type {
   GradualResult,
   LabMethod,
   LayerReport,
   PruneStudy,
   SweepPoint,
-} from '../models/prune-lab.ts';
+} from '../engine/labs/prune-lab.ts';
 
 /** What a person chooses for a distillation run. */
 export interface DistillRequest {
@@ -46,7 +46,7 @@ export interface DistillRequest {
   alpha: number;
   epochs: number;
 }
-import type { LayerStudy, PtqComparison, StudyOptions } from '../models/calibration.ts';
+import type { LayerStudy, PtqComparison, StudyOptions } from '../engine/labs/calibration.ts';
 
 export interface FileProblem {
   file: string;
@@ -87,12 +87,12 @@ export type {
   SweepPoint,
 };
 export type { Evaluation } from '../models/evaluate.ts';
-export type { LayerWork } from '../core/latency.ts';
+export type { LayerWork } from '../core/perf/latency.ts';
 export type { Deployment } from '../models/work.ts';
-import type { LayerWork } from '../core/latency.ts';
+import type { LayerWork } from '../core/perf/latency.ts';
 import type { Deployment } from '../models/work.ts';
 export type { TensorRow } from '../engine/session.ts';
-export type { TensorStats } from '../core/stats.ts';
+export type { TensorStats } from '../core/stats/stats.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
 
 export interface ExportResult {

@@ -1,7 +1,7 @@
 // The |x| histogram the calibrators read: the GPU kernel's counts equal the CPU twin's exactly, and
 // the thresholds picked from either are the same.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { absHistogram, calibrate } from '../../src/core/calibrate.ts';
+import { absHistogram, calibrate } from '../../src/core/calib/calibrate.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { absHistogramGpu } from '../../src/gpu/abs-histogram.ts';
 import { normal, withOutliers } from '../helpers/random.ts';

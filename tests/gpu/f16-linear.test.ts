@@ -1,7 +1,7 @@
 // The f16 dense layer: with shader-f16 (where the adapter has it) and through the f32 fallback, the
 // same results as linearForward on f16-rounded inputs.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { linearForward } from '../../src/core/nn.ts';
+import { linearForward } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { f16Layer } from '../../src/gpu/f16-linear.ts';
 import { roundToF16 } from '../../src/gpu/f16.ts';

@@ -1,10 +1,10 @@
 // The int8 matrix product: dot4I8Packed (where the adapter has it) and the unpacking fallback give
 // bit-identical int32 results, equal to the CPU twin.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { int8Matmul } from '../../src/core/int8-matmul.ts';
+import { int8Matmul } from '../../src/core/nn/int8-matmul.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { int8Layer } from '../../src/gpu/int8-matmul.ts';
-import { mulberry32 } from '../../src/core/rng.ts';
+import { mulberry32 } from '../../src/core/base/rng.ts';
 
 let ctx: GpuContext;
 

@@ -1,6 +1,6 @@
 // Parity of the dense-layer kernel (linear.wgsl) and the dense stack with their CPU twins.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { linearForward } from '../../src/core/nn.ts';
+import { linearForward } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { denseStackCpu, denseStackGpu, type DenseLayer } from '../../src/gpu/dense.ts';
 import { normal } from '../helpers/random.ts';

@@ -1,7 +1,7 @@
 // The float matmul kernels (matvec, tiled, register-blocked) against the CPU twin, in both layouts
 // of B, at shapes that are and are not multiples of the tiles; the f16 variants; timestamp timing.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { matmul, type MatmulVariant } from '../../src/core/matmul.ts';
+import { matmul, type MatmulVariant } from '../../src/core/nn/matmul.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { roundToF16 } from '../../src/gpu/f16.ts';
 import { f16Source } from '../../src/gpu/f16.ts';

@@ -13,8 +13,8 @@ import {
   Relu,
   type Net,
   type Params,
-} from '../../src/core/net.ts';
-import { adamState, adamStep, crossEntropy } from '../../src/core/nn.ts';
+} from '../../src/core/nn/net.ts';
+import { adamState, adamStep, crossEntropy } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { GpuNet } from '../../src/gpu/net-gpu.ts';
 import { cnn, initParams, mlp, vit } from '../../src/models/zoo.ts';

@@ -1,6 +1,6 @@
 // Parity of the integer quantization kernel with its CPU twin (core/quant.ts) on a real WebGPU adapter.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_SPEC, blockErrors, quantize, type QuantSpec } from '../../src/core/quant.ts';
+import { DEFAULT_SPEC, blockErrors, quantize, type QuantSpec } from '../../src/core/quant/quant.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { quantizeIntGpu } from '../../src/gpu/quantize.ts';
 import { normal, withOutliers } from '../helpers/random.ts';

@@ -1,9 +1,9 @@
 // Parity of the 2:4 and CSR sparse products (shaders/prune) with their CPU twins, and of both with
 // the dense product of the same pruned weight.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { linearForward } from '../../src/core/nn.ts';
-import { magnitudeMask, nmMask } from '../../src/core/prune.ts';
-import { compress24, csrMatmul, sparse24Matmul, toCsr } from '../../src/core/sparse.ts';
+import { linearForward } from '../../src/core/nn/nn.ts';
+import { magnitudeMask, nmMask } from '../../src/core/prune/prune.ts';
+import { compress24, csrMatmul, sparse24Matmul, toCsr } from '../../src/core/prune/sparse.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { csrLayer, directLayer, sparse24Layer } from '../../src/gpu/sparse.ts';
 import { normal } from '../helpers/random.ts';

@@ -1,6 +1,6 @@
 // Parity of the statistics and histogram kernels with their CPU twins, on a real WebGPU adapter.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { summarizeCpu } from '../../src/core/summary.ts';
+import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { summarizeGpu } from '../../src/gpu/summarize.ts';
 import { normal, withOutliers } from '../helpers/random.ts';

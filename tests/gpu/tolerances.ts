@@ -1,6 +1,6 @@
 // GPU-vs-CPU tolerances, one table for every parity test. Integer outputs (counts, bins) must
 // match exactly; float sums differ because the GPU adds in float32, in another order.
-import type { TensorStats } from '../../src/core/stats.ts';
+import type { TensorStats } from '../../src/core/stats/stats.ts';
 
 /** Relative to the scale of the data (max |x|), since cancellation makes means near 0 unstable. */
 export const STATS_TOLERANCE = {

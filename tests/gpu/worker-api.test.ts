@@ -1,7 +1,7 @@
 // The engine API as the UI sees it: through the real worker and comlink (progress, transfer,
 // cancellation), and in-process for a lost device.
 import { describe, expect, test } from 'vitest';
-import { summarizeCpu } from '../../src/core/summary.ts';
+import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { createEngineClient } from '../../src/bridge/client.ts';
 import { createEngineApi } from '../../src/worker/api.ts';
 import { blobSource } from '../../src/engine/blob-source.ts';

@@ -1,5 +1,5 @@
 // Seeded random data for tests (mulberry32 + Box-Muller): the same seed gives the same tensor.
-import { mulberry32, normalArray } from '../../src/core/rng.ts';
+import { mulberry32, normalArray } from '../../src/core/base/rng.ts';
 
 export const rng = mulberry32;
 

@@ -2,7 +2,7 @@
 // with a message saying what is wrong, and never lets a malformed row through to the charts.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseKernelReport } from '../../src/core/bench-report.ts';
+import { parseKernelReport } from '../../src/core/perf/bench-report.ts';
 
 const row = {
   m: 64,

@@ -8,7 +8,7 @@ import {
   errorAtThreshold,
   klSearch,
   parseMethod,
-} from '../../src/core/calibrate.ts';
+} from '../../src/core/calib/calibrate.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 interface Case {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { DEFAULT_SPEC, quantize } from '../../src/core/quant.ts';
+import { DEFAULT_SPEC, quantize } from '../../src/core/quant/quant.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
@@ -334,7 +334,7 @@ describe('slimlab calibrate', () => {
 
   test('--json prints threshold, scale, zero point and the error split, as the core computes them', async () => {
     const { calibrate, errorAtThreshold, parseMethod } =
-      await import('../../src/core/calibrate.ts');
+      await import('../../src/core/calib/calibrate.ts');
     for (const m of ['minmax', 'ema:0.9', 'percentile:99.9', 'mse', 'kl', 'kl:128:128']) {
       const { code, out } = await cli(['calibrate', '--input', file, '--method', m, '--json']);
       expect(code).toBe(0);

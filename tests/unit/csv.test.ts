@@ -1,6 +1,6 @@
 // CSV export: RFC 4180 quoting, and formulas defused without touching numbers.
 import { describe, expect, test } from 'vitest';
-import { csvCell, toCsv } from '../../src/core/csv.ts';
+import { csvCell, toCsv } from '../../src/ui/export/csv.ts';
 
 describe('csv', () => {
   test('quotes what needs quoting, doubles quotes, ends rows with CRLF', () => {

@@ -1,8 +1,8 @@
 // The engine on the CPU path: tensors are read one at a time, and cancellation is prompt.
 import { describe, expect, test } from 'vitest';
-import { summarizeCpu } from '../../src/core/summary.ts';
+import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { cpuBackend } from '../../src/engine/backend.ts';
-import { DEFAULT_SPEC } from '../../src/core/quant.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant/quant.ts';
 import { createSession } from '../../src/engine/session.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
 import { f32Safetensors, type F32Tensor } from '../helpers/safetensors.ts';
@@ -216,7 +216,7 @@ describe('sensitivity across the model', () => {
 
   test('the worst blocks are the top of a full sort, and a NaN weight does not sink the planner', async () => {
     const { worstBlocks } = await import('../../src/engine/quantize.ts');
-    const { quantize, blockErrors } = await import('../../src/core/quant.ts');
+    const { quantize, blockErrors } = await import('../../src/core/quant/quant.ts');
     const x = normal(512 * 16, 77, 1);
     const q = quantize(x, [512, 16], { ...DEFAULT_SPEC, bits: 3 }, { dequantized: false });
     const all = blockErrors(q.sums)
@@ -237,7 +237,7 @@ describe('sensitivity across the model', () => {
     );
     const tensors = await s.planOptions(m.id, DEFAULT_SPEC);
     expect(tensors.find((t) => t.name === 'nan')!.options.every((o) => o.sse === 0)).toBe(true);
-    const { planMixed } = await import('../../src/core/planner.ts');
+    const { planMixed } = await import('../../src/core/quant/planner.ts');
     expect(planMixed(tensors, 1e6)).not.toBeNull();
   });
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SPEC } from '../../src/core/quant.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant/quant.ts';
 import { describe, expect, test } from 'vitest';
 import { exportModel, type ExportOptions } from '../../src/engine/export.ts';
 import { openGroup, type OpenedModel } from '../../src/formats/group.ts';

@@ -2,9 +2,9 @@
 // pausing a training loop.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { magnitudeMask, nmMask, sparsityOf } from '../../src/core/prune.ts';
+import { magnitudeMask, nmMask, sparsityOf } from '../../src/core/prune/prune.ts';
 import { ticker } from '../../src/engine/backend.ts';
-import { distill, pruneAndFineTune, pruneMasks } from '../../src/models/finetune.ts';
+import { distill, pruneAndFineTune, pruneMasks } from '../../src/engine/labs/finetune.ts';
 import { MLP_ARCH, netFor } from '../../src/models/zoo.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
@@ -127,7 +127,7 @@ test('a paused training tick waits until resumed, and a cancel while paused stil
 
 describe('the calibration lab on networks other than the MLP', () => {
   test('the ViT and the CNN: one study per weight layer, every pick finite, histograms that count every value', async () => {
-    const { studyLayers } = await import('../../src/models/calibration.ts');
+    const { studyLayers } = await import('../../src/engine/labs/calibration.ts');
     const { CNN_ARCH, VIT_ARCH } = await import('../../src/models/zoo.ts');
     for (const arch of [VIT_ARCH, CNN_ARCH]) {
       const path = new URL(`../../public/models/${arch}.safetensors`, import.meta.url).pathname;

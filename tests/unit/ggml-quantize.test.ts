@@ -1,7 +1,7 @@
 // Our GGML quantizers produce the very bytes gguf-py's quantizers wrote into tests/fixtures/oracle/v3.gguf.
 import { describe, expect, test } from 'vitest';
-import { f16BitsToNumber, numberToF16Bits } from '../../src/core/f16.ts';
-import { quantizeGgml, toF16Bytes } from '../../src/core/ggml-quantize.ts';
+import { f16BitsToNumber, numberToF16Bits } from '../../src/core/base/f16.ts';
+import { quantizeGgml, toF16Bytes } from '../../src/core/quant/ggml-quantize.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
 import { oracleSource } from '../helpers/fixtures.ts';

@@ -1,7 +1,7 @@
 // GGUF: files written and quantized by gguf-py (llama.cpp), and the corruption classes llama.cpp tests.
 import { describe, expect, test } from 'vitest';
 import { formatError } from '../helpers/errors.ts';
-import { decodeToFloat32 } from '../../src/core/dtype.ts';
+import { decodeToFloat32 } from '../../src/core/base/dtype.ts';
 import { ggufReader } from '../../src/formats/gguf.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';

@@ -1,7 +1,7 @@
 // Binning edge cases the numpy fixtures do not reach: huge constants and subnormal ranges.
 import { describe, expect, test } from 'vitest';
-import { makeBinning } from '../../src/core/histogram.ts';
-import { summarizeCpu } from '../../src/core/summary.ts';
+import { makeBinning } from '../../src/core/stats/histogram.ts';
+import { summarizeCpu } from '../../src/core/stats/summary.ts';
 
 describe('a histogram always has a usable range', () => {
   for (const v of [-1e9, 3.0e38, -3.4e38, 2 ** 24 + 2]) {

@@ -1,6 +1,6 @@
 // The int8 product's CPU twin on hand-worked cases, and the packing the kernels read.
 import { expect, test } from 'vitest';
-import { int8Matmul, packInt8Rows } from '../../src/core/int8-matmul.ts';
+import { int8Matmul, packInt8Rows } from '../../src/core/nn/int8-matmul.ts';
 
 test('int8 × int8 sums in int32, extremes included', () => {
   const a = Int8Array.from([1, -2, 3, 127, -128, 0]);

@@ -1,7 +1,7 @@
 // Per-channel integer quantization against the ONNX reference QuantizeLinear / DequantizeLinear.
 import { describe, expect, test } from 'vitest';
-import { packInt4, unpackInt4 } from '../../src/core/intquant.ts';
-import { DEFAULT_SPEC, dequantizeBlocks, quantize } from '../../src/core/quant.ts';
+import { packInt4, unpackInt4 } from '../../src/core/quant/intquant.ts';
+import { DEFAULT_SPEC, dequantizeBlocks, quantize } from '../../src/core/quant/quant.ts';
 import { manifest } from '../helpers/fixtures.ts';
 
 const { x, shape, axis, cases } = manifest().intquant;

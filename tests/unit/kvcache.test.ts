@@ -5,7 +5,7 @@ import {
   contiguousUse,
   pagedUse,
   sequencesThatFit,
-} from '../../src/core/kvcache.ts';
+} from '../../src/core/perf/kvcache.ts';
 
 // Llama-2-7B: 32 layers, 32 KV heads of 128, fp16 — 0.5 MiB a token (vLLM paper, section 3).
 const llama7b = { layers: 32, kvHeads: 32, headDim: 128, bytesPerValue: 2 };

@@ -1,11 +1,11 @@
 // The roofline latency model against hand-worked cases (numbers from the profiles' datasheets), the
 // reasons it gives, and the per-layer work of the demo networks under each compression.
 import { describe, expect, test } from 'vitest';
-import { PROFILES, profileById } from '../../src/core/hardware.ts';
-import { atBatch, estimateLatency, type LayerWork } from '../../src/core/latency.ts';
+import { PROFILES, profileById } from '../../src/core/perf/hardware.ts';
+import { atBatch, estimateLatency, type LayerWork } from '../../src/core/perf/latency.ts';
 import { networkWork, FP32 } from '../../src/models/work.ts';
 import { cnn, mlp, vit } from '../../src/models/zoo.ts';
-import { parameterCount } from '../../src/core/net.ts';
+import { parameterCount } from '../../src/core/nn/net.ts';
 
 const a10 = profileById('a10')!;
 const N = 4096;

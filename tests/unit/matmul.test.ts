@@ -1,8 +1,8 @@
 // The float matmul twin against linearForward (itself checked against torch in net.test.ts), in
 // both layouts of B, and the rule that picks a kernel per shape.
 import { describe, expect, test } from 'vitest';
-import { chooseMatmul, matmul } from '../../src/core/matmul.ts';
-import { linearForward } from '../../src/core/nn.ts';
+import { chooseMatmul, matmul } from '../../src/core/nn/matmul.ts';
+import { linearForward } from '../../src/core/nn/nn.ts';
 import { normal } from '../helpers/random.ts';
 
 function transpose(x: Float32Array, rows: number, cols: number): Float32Array {

@@ -5,13 +5,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { crossEntropy, linearBackward, linearForward } from '../../src/core/nn.ts';
-import { DEFAULT_SPEC } from '../../src/core/quant.ts';
+import { crossEntropy, linearBackward, linearForward } from '../../src/core/nn/nn.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant/quant.ts';
 import { evaluateLogits } from '../../src/models/evaluate.ts';
-import { backward, forward, logitsOf, netParams } from '../../src/core/net.ts';
+import { backward, forward, logitsOf, netParams } from '../../src/core/nn/net.ts';
 import { CNN_ARCH, initParams, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { batchOf, decodeDigits, encodeDigits, splitDigits } from '../../src/models/mnist.ts';
-import { detectArchitecture, evaluateVariants } from '../../src/models/runner.ts';
+import { detectArchitecture } from '../../src/models/zoo.ts';
+import { evaluateVariants } from '../../src/engine/labs/variants.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
@@ -179,7 +180,7 @@ describe.each(Object.entries(FLOORS))('the committed demo model %s', (name, floo
 describe('quantization-aware training', () => {
   test('activation fake quantization is ONNX QuantizeLinear → DequantizeLinear with a zero point', async () => {
     const { fakeQuantAct } = await import('../../src/models/qat.ts');
-    const { quantizeLinear, dequantizeLinear } = await import('../../src/core/quantize-linear.ts');
+    const { quantizeLinear, dequantizeLinear } = await import('../../src/core/quant/quantize-linear.ts');
     const h = Float32Array.from([-0.5, 0, 0.1, 0.37, 2.9, 3.5]);
     const x = Array.from(h);
     const mask = fakeQuantAct(h, -0.25, 3, 4);
@@ -219,8 +220,8 @@ describe('quantization-aware training', () => {
 
 describe('low-rank factorization of the demo MLP', () => {
   test('keeping more energy keeps more rank and accuracy; errors are the discarded spectrum', async () => {
-    const { svd } = await import('../../src/core/svd.ts');
-    const { evaluateLowRank } = await import('../../src/models/runner.ts');
+    const { svd } = await import('../../src/core/lowrank/svd.ts');
+    const { evaluateLowRank } = await import('../../src/engine/labs/variants.ts');
     const { p } = await committedMlp();
     const memo = new Map<string, ReturnType<typeof svd>>();
     const svds = (name: string, w: Float32Array, shape: number[]) => {

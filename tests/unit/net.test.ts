@@ -21,8 +21,8 @@ import {
   type Layer,
   type Net,
   type Params,
-} from '../../src/core/net.ts';
-import { crossEntropy, distillationLoss } from '../../src/core/nn.ts';
+} from '../../src/core/nn/net.ts';
+import { crossEntropy, distillationLoss } from '../../src/core/nn/nn.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 type Desc = [string, ...unknown[]];

@@ -1,7 +1,7 @@
 // The mixed-precision planner against brute force on small models.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { planMixed, uniformPlan, type PlanTensor } from '../../src/core/planner.ts';
+import { planMixed, uniformPlan, type PlanTensor } from '../../src/core/quant/planner.ts';
 
 function bruteForce(tensors: PlanTensor[], budget: number): number {
   let best = Infinity;

@@ -1,8 +1,8 @@
 // The preset schema: what the URL carries, how tampered values are refused, how old versions
 // migrate, and that a full state fits a link.
 import { describe, expect, test } from 'vitest';
-import { mulberry32 } from '../../src/core/rng.ts';
-import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant.ts';
+import { mulberry32 } from '../../src/core/base/rng.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/quant.ts';
 import {
   decodePreset,
   defaultSettings,

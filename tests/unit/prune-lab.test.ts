@@ -2,7 +2,7 @@
 // exactly what the masked network computes), the study's accounting, the sweep, gradual pruning.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { logitsOf, parameterCount } from '../../src/core/net.ts';
+import { logitsOf, parameterCount } from '../../src/core/nn/net.ts';
 import {
   applyLabMasks,
   channelPlan,
@@ -11,7 +11,7 @@ import {
   shrinkNet,
   sparsitySweep,
   studyPruning,
-} from '../../src/models/prune-lab.ts';
+} from '../../src/engine/labs/prune-lab.ts';
 import { batchOf, splitDigits } from '../../src/models/mnist.ts';
 import { CNN_ARCH, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { openModel } from '../../src/formats/registry.ts';

@@ -11,7 +11,7 @@ import {
   pruneCount,
   rowMask,
   sparseBytes,
-} from '../../src/core/prune.ts';
+} from '../../src/core/prune/prune.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 interface One {

@@ -3,13 +3,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { f16BitsToNumber, numberToF16Bits } from '../../src/core/f16.ts';
+import { f16BitsToNumber, numberToF16Bits } from '../../src/core/base/f16.ts';
 import {
   dequantizeLinear,
   isQType,
   quantizeLinear,
   type QType,
-} from '../../src/core/quantize-linear.ts';
+} from '../../src/core/quant/quantize-linear.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 interface Arr {

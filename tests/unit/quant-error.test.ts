@@ -1,6 +1,6 @@
 // Quantization error and its clipping / rounding split, against numpy.
 import { describe, expect, test } from 'vitest';
-import { quantError } from '../../src/core/quant-error.ts';
+import { quantError } from '../../src/core/quant/quant-error.ts';
 import { manifest } from '../helpers/fixtures.ts';
 
 describe('quantization error', () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { llmInt8 } from '../../src/core/llm-int8.ts';
+import { llmInt8 } from '../../src/core/quant/llm-int8.ts';
 import {
   NF4_LEVELS,
   blockErrors,
@@ -13,7 +13,7 @@ import {
   quantize,
   DEFAULT_SPEC,
   type QuantSpec,
-} from '../../src/core/quant.ts';
+} from '../../src/core/quant/quant.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 interface Golden {

@@ -1,7 +1,7 @@
 // CPU statistics and histogram against numpy / scipy (tests/fixtures/oracle/manifest.json).
 import { describe, expect, test } from 'vitest';
-import { decodeToFloat32 } from '../../src/core/dtype.ts';
-import { summarizeCpu } from '../../src/core/summary.ts';
+import { decodeToFloat32 } from '../../src/core/base/dtype.ts';
+import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { manifest, oracleSource } from '../helpers/fixtures.ts';
 

@@ -1,8 +1,8 @@
 // The worked zero-point example against ONNX QuantizeLinear (core/quantize-linear.ts, itself checked
 // on every upstream node case): int8 with zero point 0 and uint8 with zero point 128.
 import { describe, expect, test } from 'vitest';
-import { quantizeLinear } from '../../src/core/quantize-linear.ts';
-import { parseMatrix, workedExample } from '../../src/core/zero-point.ts';
+import { quantizeLinear } from '../../src/core/quant/quantize-linear.ts';
+import { parseMatrix, workedExample } from '../../src/core/quant/zero-point.ts';
 
 describe('zero-point worked example', () => {
   test('−51.5 maps to −128, zero to zero, and uint8 is int8 + 128', () => {

@@ -1,6 +1,6 @@
 // .npy writer, byte-for-byte as numpy.save writes C-ordered little-endian arrays: format 1.0 (2.0
 // when the header passes 65535 bytes), header dict padded with spaces to a multiple of 64 bytes.
-import type { ElementDType } from '../../core/dtype.ts';
+import type { ElementDType } from '../../core/base/dtype.ts';
 import { checked, type OutFile, type OutTensor } from './types.ts';
 
 const DESCR: Partial<Record<ElementDType, string>> = {

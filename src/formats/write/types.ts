@@ -1,6 +1,6 @@
 // What writers consume: tensors whose bytes are produced on demand, one at a time, so that an
 // export streams and holds at most one tensor in memory.
-import type { DType } from '../../core/dtype.ts';
+import type { DType } from '../../core/base/dtype.ts';
 
 export interface OutTensor {
   name: string;

@@ -1,6 +1,6 @@
 // Wrapper of shaders/metrics/central_moments.wgsl (twin: momentsCpu in src/core/stats.ts).
 import code from '../../../shaders/metrics/central_moments.wgsl?raw';
-import { emptyMoments, mergeMoments, type MomentPartial } from '../../core/stats.ts';
+import { emptyMoments, mergeMoments, type MomentPartial } from '../../core/stats/stats.ts';
 import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
 import type { Encoded } from './reduce_stats.ts';
 

@@ -1,7 +1,7 @@
 // Wrapper of shaders/metrics/histogram.wgsl (twin: histogramCpu in src/core/histogram.ts).
 // Counts accumulate into a caller-owned buffer so chunks of one tensor add up on the GPU.
 import code from '../../../shaders/metrics/histogram.wgsl?raw';
-import { MAX_BINS, type Binning } from '../../core/histogram.ts';
+import { MAX_BINS, type Binning } from '../../core/stats/histogram.ts';
 import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
 
 const WG = 256;

@@ -1,6 +1,6 @@
 // Wrapper of shaders/metrics/reduce_stats.wgsl (twin: rangeCpu in src/core/stats.ts).
 import code from '../../../shaders/metrics/reduce_stats.wgsl?raw';
-import { emptyRange, mergeRange, type RangePartial } from '../../core/stats.ts';
+import { emptyRange, mergeRange, type RangePartial } from '../../core/stats/stats.ts';
 import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
 
 const WG = 256;

@@ -9,13 +9,13 @@ import {
   klSearch,
   mseSearch,
   type CalibrationMethod,
-} from '../core/calibrate.ts';
-import { castValue, DEFAULT_SPEC } from '../core/quant.ts';
-import { layerInputs, logitsOf, weightLayers, type Net, type Params } from '../core/net.ts';
-import { mulberry32, permutation } from '../core/rng.ts';
-import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { batchOf, splitDigits, type Digits } from './mnist.ts';
-import { fakeQuantAct, withQuantizedWeights } from './qat.ts';
+} from '../../core/calib/calibrate.ts';
+import { castValue, DEFAULT_SPEC } from '../../core/quant/quant.ts';
+import { layerInputs, logitsOf, weightLayers, type Net, type Params } from '../../core/nn/net.ts';
+import { mulberry32, permutation } from '../../core/base/rng.ts';
+import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
+import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { fakeQuantAct, withQuantizedWeights } from '../../models/qat.ts';
 
 export { layerInputs };
 

@@ -1,7 +1,7 @@
 // Pruning a demo network and fine-tuning it with the masks held fixed; distilling a teacher into a
 // small student, next to the same student trained on labels alone with the same budget.
-import { magnitudeMask, nmMask, sparsityOf } from '../core/prune.ts';
-import { distillationLoss } from '../core/nn.ts';
+import { magnitudeMask, nmMask, sparsityOf } from '../../core/prune/prune.ts';
+import { distillationLoss } from '../../core/nn/nn.ts';
 import {
   logitsOf,
   macsPerSample,
@@ -9,14 +9,14 @@ import {
   weightLayers,
   type Net,
   type Params,
-} from '../core/net.ts';
-import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { batchOf, splitDigits, type Digits } from './mnist.ts';
-import { crossEntropyLoss, train } from './train.ts';
-import { initParams, netFor } from './zoo.ts';
-import { cpuRunner, runnerFor, storedBytes, type NetRunner } from './runner.ts';
-import { FP32, networkWork } from './work.ts';
-import type { LayerWork } from '../core/latency.ts';
+} from '../../core/nn/net.ts';
+import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
+import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { crossEntropyLoss, train } from '../../models/train.ts';
+import { initParams, netFor } from '../../models/zoo.ts';
+import { cpuRunner, runnerFor, storedBytes, type NetRunner } from '../../models/runner.ts';
+import { FP32, networkWork } from '../../models/work.ts';
+import type { LayerWork } from '../../core/perf/latency.ts';
 
 export type PruneMethod =
   { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };

@@ -5,7 +5,7 @@
 // with per-tensor (scalar scale), per-axis (1-D scale along `axis`) or blocked (scale of x's rank,
 // `block_size` elements of `axis` per scale) granularity. Codes of float types are the values they
 // stand for. Checked against every upstream ONNX node case (tests/fixtures/oracle/qdq_cases.json).
-import { e4m3BitsToNumber, e5m2BitsToNumber } from './f16.ts';
+import { e4m3BitsToNumber, e5m2BitsToNumber } from '../base/f16.ts';
 import { roundHalfEven } from './intquant.ts';
 
 export const INT_TYPES = {

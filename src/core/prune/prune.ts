@@ -4,7 +4,7 @@
 // Counts follow torch.nn.utils.prune: round(amount · n) with Python's rounding (half to even).
 // Ties: weights of equal magnitude are removed in index order (the earlier one first), so masks are
 // deterministic; torch breaks ties by its topk, which may differ on exact ties only.
-import { roundHalfEven } from './intquant.ts';
+import { roundHalfEven } from '../quant/intquant.ts';
 
 /** How many of n to remove for a fraction `amount`, as torch.nn.utils.prune counts them. */
 export function pruneCount(amount: number, n: number): number {

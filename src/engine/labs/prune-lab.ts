@@ -10,7 +10,7 @@ import {
   magnitudeMask,
   nmMask,
   sparseBytes,
-} from '../core/prune.ts';
+} from '../../core/prune/prune.ts';
 import {
   Conv2d,
   Dense,
@@ -23,13 +23,13 @@ import {
   type Net,
   type Params,
   type WeightLayer,
-} from '../core/net.ts';
-import type { LayerWork } from '../core/latency.ts';
-import { evaluateLogits, type Evaluation } from './evaluate.ts';
-import { batchOf, splitDigits, type Digits } from './mnist.ts';
-import { cpuRunner, runnerFor, type NetRunner } from './runner.ts';
-import { train } from './train.ts';
-import { FP32, networkWork } from './work.ts';
+} from '../../core/nn/net.ts';
+import type { LayerWork } from '../../core/perf/latency.ts';
+import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
+import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { cpuRunner, runnerFor, type NetRunner } from '../../models/runner.ts';
+import { train } from '../../models/train.ts';
+import { FP32, networkWork } from '../../models/work.ts';
 
 export type LabMethod =
   | { kind: 'magnitude'; sparsity: number }

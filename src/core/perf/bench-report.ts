@@ -1,7 +1,7 @@
 // The kernel benchmark's report: what `npm run bench:kernels` saves and the app's benchmark panel
 // draws (from the saved file, a file the user opens, or a run on this device). Parsing checks the
 // structure, since the file may come from anywhere.
-import type { MatmulVariant } from './matmul.ts';
+import type { MatmulVariant } from '../nn/matmul.ts';
 
 export interface MatmulRow {
   m: number;

@@ -37,7 +37,7 @@
 // with probability proportional to closeness, drawing u ∈ [0, 1) from a counter-based hash of
 // (seed, flat index), so the GPU kernel draws the same numbers. Integer: q = floor(float32(y + u)).
 import quickselect from 'quickselect';
-import { f16BitsToNumber, numberToF16Bits } from './f16.ts';
+import { f16BitsToNumber, numberToF16Bits } from '../base/f16.ts';
 import { roundHalfEven } from './intquant.ts';
 import type { QuantError } from './quant-error.ts';
 import { toFloatCode, type FloatCodeType } from './quantize-linear.ts';

@@ -1,7 +1,7 @@
 // Dequantization of GGML block formats, following the block layouts of llama.cpp (ggml-quants.c,
 // dequantize_row_*) as the GGUF spec refers to them. Every block starts or ends with float16 scales;
 // values are float32(d · q) or float32(d · q + m), computed in float32 as llama.cpp does.
-import { f16BitsToNumber } from './f16.ts';
+import { f16BitsToNumber } from '../base/f16.ts';
 
 export const GGML_BLOCKS = {
   Q4_0: { block: 32, bytes: 18 },

@@ -1,7 +1,7 @@
 // Quantization to GGML blocks as llama.cpp's reference quantizers (quantize_row_q8_0_ref,
 // quantize_row_q4_0_ref) and gguf-py's numpy ports compute them: float32 arithmetic, the block scale
 // stored as float16, and GGML's rounding (half away from zero; Q4_0 truncates x·id + 8.5).
-import { f16BitsToNumber, numberToF16Bits } from './f16.ts';
+import { f16BitsToNumber, numberToF16Bits } from '../base/f16.ts';
 import type { GgmlBlockType } from './ggml-quants.ts';
 
 const f = Math.fround;

@@ -14,8 +14,8 @@
 //                   taken evenly from the others); T = (i + ½) · bin width at the smallest
 //                   KL(P ‖ Q), at most max |x|. Defaults 2048:128 (TensorRT, onnxruntime 128:128, MXNet 8001:255).
 
-import { roundHalfEven } from './intquant.ts';
-import { linearQuantile } from './quant.ts';
+import { roundHalfEven } from '../quant/intquant.ts';
+import { linearQuantile } from '../quant/quant.ts';
 
 export type CalibrationMethod =
   | { kind: 'minmax' }
