@@ -3,7 +3,12 @@
 import { summarizeCpuSliced, type Summary } from '../core/stats/summary.ts';
 import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/device.ts';
 import { summarizeGpu } from '../gpu/summarize.ts';
-import { quantize, type QuantOptions, type QuantOutcome, type QuantSpec } from '../core/quant/quant.ts';
+import {
+  quantize,
+  type QuantOptions,
+  type QuantOutcome,
+  type QuantSpec,
+} from '../core/quant/quant.ts';
 import { quantizeIntGpu } from '../gpu/quantize.ts';
 import { denseStackGpu } from '../gpu/dense.ts';
 import { absHistogramGpu } from '../gpu/abs-histogram.ts';

@@ -2,7 +2,12 @@
 // onnxruntime-web as the peer) and the app's benchmark panel (a short plan on the user's own GPU).
 // Times are the best of a few runs, wall-clock around upload, dispatch and read-back; GPU times come
 // from timestamp queries where the device has them. Only ratios on the same adapter mean much.
-import type { AttentionRow, KernelReport, MatmulRow, SparseReport } from '../core/perf/bench-report.ts';
+import type {
+  AttentionRow,
+  KernelReport,
+  MatmulRow,
+  SparseReport,
+} from '../core/perf/bench-report.ts';
 import { attentionBytes } from '../core/nn/attention.ts';
 import { chooseMatmul, type MatmulVariant } from '../core/nn/matmul.ts';
 import { magnitudeMask, nmMask } from '../core/prune/prune.ts';

@@ -30,7 +30,12 @@ import {
 import { isFormatError } from '../formats/errors.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
 import type { LowRankResult, QatComparison, VariantResult } from '../engine/labs/variants.ts';
-import type { DistillPoint, DistillResult, PruneMethod, PruneResult } from '../engine/labs/finetune.ts';
+import type {
+  DistillPoint,
+  DistillResult,
+  PruneMethod,
+  PruneResult,
+} from '../engine/labs/finetune.ts';
 import type {
   GradualResult,
   LabMethod,

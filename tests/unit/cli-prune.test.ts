@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { globalMagnitudeMasks, magnitudeMask, nmMask, sparsityOf } from '../../src/core/prune/prune.ts';
+import {
+  globalMagnitudeMasks,
+  magnitudeMask,
+  nmMask,
+  sparsityOf,
+} from '../../src/core/prune/prune.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';

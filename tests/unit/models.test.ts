@@ -180,7 +180,8 @@ describe.each(Object.entries(FLOORS))('the committed demo model %s', (name, floo
 describe('quantization-aware training', () => {
   test('activation fake quantization is ONNX QuantizeLinear → DequantizeLinear with a zero point', async () => {
     const { fakeQuantAct } = await import('../../src/models/qat.ts');
-    const { quantizeLinear, dequantizeLinear } = await import('../../src/core/quant/quantize-linear.ts');
+    const { quantizeLinear, dequantizeLinear } =
+      await import('../../src/core/quant/quantize-linear.ts');
     const h = Float32Array.from([-0.5, 0, 0.1, 0.37, 2.9, 3.5]);
     const x = Array.from(h);
     const mask = fakeQuantAct(h, -0.25, 3, 4);

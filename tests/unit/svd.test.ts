@@ -2,7 +2,13 @@
 // demo MLP's own weights.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { factors, lowRank, rankForEnergy, svd, truncationError } from '../../src/core/lowrank/svd.ts';
+import {
+  factors,
+  lowRank,
+  rankForEnergy,
+  svd,
+  truncationError,
+} from '../../src/core/lowrank/svd.ts';
 import { linearForward } from '../../src/core/nn/nn.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
