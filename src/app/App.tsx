@@ -2,31 +2,31 @@
 import { ACCEPT } from './accept.ts';
 import { DEMOS } from './demos.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { DropZone } from '../ui/DropZone.tsx';
-import { Notices } from '../ui/Notices.tsx';
-import { ModelTabs } from '../ui/ModelTabs.tsx';
-import { OpenControls } from '../ui/OpenControls.tsx';
-import { ProgressBar } from '../ui/ProgressBar.tsx';
-import { StatusBar } from '../ui/StatusBar.tsx';
-import { TensorPanel } from '../ui/TensorPanel.tsx';
-import { ZeroPointCard } from '../ui/ZeroPointCard.tsx';
-import { TensorTable } from '../ui/TensorTable.tsx';
-import { Later } from '../ui/Later.tsx';
+import { DropZone } from '../ui/shell/DropZone.tsx';
+import { Notices } from '../ui/shell/Notices.tsx';
+import { ModelTabs } from '../ui/shell/ModelTabs.tsx';
+import { OpenControls } from '../ui/shell/OpenControls.tsx';
+import { ProgressBar } from '../ui/shell/ProgressBar.tsx';
+import { StatusBar } from '../ui/shell/StatusBar.tsx';
+import { TensorPanel } from '../ui/tensors/TensorPanel.tsx';
+import { ZeroPointCard } from '../ui/quant/ZeroPointCard.tsx';
+import { TensorTable } from '../ui/tensors/TensorTable.tsx';
+import { Later } from '../ui/common/Later.tsx';
 import { useStore } from '../state/store.ts';
-import { LessonCard, LessonPicker } from '../ui/LessonCard.tsx';
-import { ReportButton } from '../ui/ReportButton.tsx';
-import { ThemeSwitch } from '../ui/ThemeSwitch.tsx';
+import { LessonCard, LessonPicker } from '../ui/lessons/LessonCard.tsx';
+import { ReportButton } from '../ui/export/ReportButton.tsx';
+import { ThemeSwitch } from '../ui/shell/ThemeSwitch.tsx';
 
 // Panels loaded after the first paint: they need a runnable model or a report, and their code
 // would otherwise count against the page's first load. Each mounts in a task of its own (Later).
-const accuracy = () => import('../ui/AccuracyPanel.tsx');
-const calibration = () => import('../ui/CalibrationPanel.tsx');
-const training = () => import('../ui/TrainingPanel.tsx');
-const pruning = () => import('../ui/PruningPanel.tsx');
-const latency = () => import('../ui/LatencyPanel.tsx');
-const bench = () => import('../ui/BenchPanel.tsx');
-const planner = () => import('../ui/PlannerPanel.tsx');
-const sensitivity = () => import('../ui/SensitivityTable.tsx');
+const accuracy = () => import('../ui/accuracy/AccuracyPanel.tsx');
+const calibration = () => import('../ui/calibration/CalibrationPanel.tsx');
+const training = () => import('../ui/training/TrainingPanel.tsx');
+const pruning = () => import('../ui/pruning/PruningPanel.tsx');
+const latency = () => import('../ui/latency/LatencyPanel.tsx');
+const bench = () => import('../ui/bench/BenchPanel.tsx');
+const planner = () => import('../ui/quant/PlannerPanel.tsx');
+const sensitivity = () => import('../ui/quant/SensitivityTable.tsx');
 
 export function App() {
   const model = useStore((s) => s.model);

@@ -6,7 +6,7 @@
 // later rather than holding up everything else.
 import { cloneElement, useEffect, useRef, useState, type ReactElement } from 'react';
 import { flushSync } from 'react-dom';
-import { queueTask } from '../one-per-task.ts';
+import { queueTask } from '../common/one-per-task.ts';
 import { useWidth } from './useWidth.ts';
 
 type Sized = ReactElement<{ width?: number; height?: number }>;

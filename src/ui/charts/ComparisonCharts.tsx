@@ -1,9 +1,9 @@
 // The error against the bit width, and the clipping / rounding trade-off as the clipping threshold
 // tightens (the U-shaped curve: less clipping error, more rounding error, and back).
-import { ChartExport } from '../ExportButtons.tsx';
+import { ChartExport } from '../export/ExportButtons.tsx';
 import { useMemo } from 'react';
 import type { CompareRow } from '../../state/store.ts';
-import { formatTick, formatValue } from '../format.ts';
+import { formatTick, formatValue } from '../common/format.ts';
 import { CategoryChart } from './CategoryChart.tsx';
 
 export function BitsCurve({ rows }: { rows: CompareRow[] }) {

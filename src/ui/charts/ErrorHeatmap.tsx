@@ -1,9 +1,9 @@
 // Mean squared error on a grid over the tensor (rows: its first dimension, downsampled; columns: the
 // rest, downsampled): where the error sits. Colour is linear in the error, white at zero.
-import { ChartExport } from '../ExportButtons.tsx';
+import { ChartExport } from '../export/ExportButtons.tsx';
 import { scaleLinear } from 'd3-scale';
 import { memo, useMemo, useState } from 'react';
-import { formatValue } from '../format.ts';
+import { formatValue } from '../common/format.ts';
 
 export interface ErrorHeatmapProps {
   map: { rows: number; cols: number; mse: number[] };

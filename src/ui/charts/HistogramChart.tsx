@@ -2,9 +2,9 @@
 // it: the levels, the clipped tails and the clipping thresholds. Drawn as plain SVG from d3 scales
 // rather than with recharts: this chart redraws on every change of a quantization setting, and
 // recharts' component per bar and per line cost tens of milliseconds an update.
-import { ChartExport } from '../ExportButtons.tsx';
+import { ChartExport } from '../export/ExportButtons.tsx';
 import { memo, useMemo } from 'react';
-import { formatCount, formatCountShort, formatTick, formatValue } from '../format.ts';
+import { formatCount, formatCountShort, formatTick, formatValue } from '../common/format.ts';
 import { histogramLayout, levelsToDraw, type HistogramLayout } from './histogram-layout.ts';
 import { PlotBox, ValueAxis, type PlotState } from './PlotBox.tsx';
 

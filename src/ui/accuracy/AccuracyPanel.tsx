@@ -1,0 +1,307 @@
+// A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
+// weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
+import { ChartExport, CsvExport } from '../export/ExportButtons.tsx';
+import { JobButton } from '../common/JobButton.tsx';
+import { useSetting } from '../../state/settings.ts';
+import { scaleLinear } from 'd3-scale';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from '../charts/ChartFrame.tsx';
+import { compareQat, evaluateModel, factorize } from '../../state/actions.ts';
+import { useStore, type Evaluation } from '../../state/store.ts';
+import { formatCount, formatPercent, formatTick, formatValue } from '../common/format.ts';
+import { VariantTable } from './VariantTable.tsx';
+
+export function AccuracyPanel() {
+  const model = useStore((s) => s.model);
+  const result = useStore((s) => s.evaluation);
+  const spec = useStore((s) => s.quantSpec);
+  const backend = useStore((s) => s.backend);
+  if (!model?.architecture) return null;
+  const rows = result && result.modelId === model.id ? result.results : null;
+  const stale = rows && JSON.stringify(result!.spec) !== JSON.stringify(spec);
+  const chosen = rows?.find((r) => r.label === 'this scheme');
+  return (
+    <section className="accuracy" aria-label="Accuracy" data-testid="accuracy">
+      <header>
+        <h2>Accuracy on the test digits</h2>
+        <p>
+          {model.file} is a {model.architecture} Slimlab can run: it classifies the 2,000 held-out
+          MNIST digits, as it is and with its weights quantized (biases stay fp32).
+        </p>
+        <JobButton onClick={() => void evaluateModel()}>
+          {rows ? 'Evaluate again' : 'Evaluate'}
+        </JobButton>
+        {stale && <span className="hint"> (evaluated with another scheme)</span>}
+      </header>
+      {rows && (
+        <>
+          <VariantTable rows={rows} heading="weights" testId="accuracy-table" kl />
+          <p className="hint">
+            Forward passes on{' '}
+            <span data-testid="accuracy-on">{rows[0]!.on === 'webgpu' ? 'WebGPU' : 'CPU'}</span>.
+            {rows[0]!.on === 'cpu' && backend?.kind === 'webgpu' && (
+              <>
+                {' '}
+                The adapter is a software one, which runs this network&apos;s convolution and
+                attention kernels far slower than the CPU (npm run bench), so these layers ran on
+                the CPU.
+              </>
+            )}
+          </p>
+          {chosen && <Confusion e={chosen.evaluation} />}
+        </>
+      )}
+      <QatSection />
+      <LowRankSection />
+    </section>
+  );
+}
+
+function Confusion({ e }: { e: Evaluation }) {
+  const max = Math.max(1, ...e.confusion.flatMap((r, i) => r.filter((_, j) => j !== i)));
+  const color = scaleLinear<string>().domain([0, max]).range(['#ffffff', '#b91c1c']);
+  return (
+    <figure className="confusion">
+      <table
+        data-testid="confusion"
+        aria-label="Confusion matrix: rows true digit, columns predicted"
+      >
+        <thead>
+          <tr>
+            <th scope="col">true \\ predicted</th>
+            {e.confusion.map((_, j) => (
+              <th key={j} scope="col">
+                {j}
+              </th>
+            ))}
+            <th scope="col">accuracy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {e.confusion.map((row, i) => (
+            <tr key={i}>
+              <th scope="row">{i}</th>
+              {row.map((n, j) => (
+                <td key={j} className="num" style={{ background: i === j ? '#e6f4ea' : color(n) }}>
+                  {n}
+                </td>
+              ))}
+              <td className="num">{formatPercent(e.perClass[i]!)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <figcaption>
+        With this scheme: errors shaded by count (the diagonal, correct answers, in green)
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Post-training quantization against quantization-aware fine-tuning, weights and activations. */
+function QatSection() {
+  const model = useStore((s) => s.model);
+  const qat = useStore((s) => s.qat);
+  const r = qat && model && qat.modelId === model.id ? qat.result : null;
+  return (
+    <div className="qat" data-testid="qat">
+      <h3>PTQ or QAT: weights and activations at 8, 4 and 2 bits</h3>
+      <p className="hint">
+        Weights per output channel (symmetric), each layer&apos;s input per tensor (zero point),
+        ranges calibrated by MinMax on 512 training digits. QAT then fine-tunes one epoch through
+        the fake quantization (straight-through gradients), here in the worker.
+      </p>
+      <JobButton onClick={() => void compareQat(1)}>
+        {r ? 'Train again' : 'Compare PTQ with QAT'}
+      </JobButton>
+      {r && (
+        <>
+          <CsvExport name="ptq-vs-qat" />
+          <table data-testid="qat-table">
+            <thead>
+              <tr>
+                <th scope="col">bits (W and A)</th>
+                <th scope="col" className="num">
+                  PTQ accuracy
+                </th>
+                <th scope="col" className="num">
+                  QAT accuracy
+                </th>
+                <th scope="col" className="num">
+                  PTQ / QAT agree with fp32
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr data-bits="32">
+                <th scope="row">fp32</th>
+                <td className="num" colSpan={2}>
+                  {formatPercent(r.fp32.accuracy)}
+                </td>
+                <td className="num">—</td>
+              </tr>
+              {r.rows.map((row) => (
+                <tr
+                  key={row.bits}
+                  data-bits={row.bits}
+                  data-ptq={row.ptq.accuracy}
+                  data-qat={row.qat.accuracy}
+                >
+                  <th scope="row">
+                    W{row.bits}A{row.bits}
+                  </th>
+                  <td className="num">{formatPercent(row.ptq.accuracy)}</td>
+                  <td className="num">{formatPercent(row.qat.accuracy)}</td>
+                  <td className="num">
+                    {formatPercent(row.ptq.agreement)} / {formatPercent(row.qat.agreement)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+const ENERGIES = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
+const COLORS = ['#3b6fd8', '#c2410c', '#0f766e'];
+
+/** Low-rank factorization by SVD: the spectrum of each layer, the rank an energy keeps, the cost. */
+function LowRankSection() {
+  const model = useStore((s) => s.model);
+  const lr = useStore((s) => s.lowRank);
+  const [energy, setEnergy] = useSetting('rankEnergy');
+  const [epochs, setEpochs] = useSetting('rankEpochs');
+  const r = lr && model && lr.modelId === model.id ? lr.result : null;
+  const points = r
+    ? Array.from({ length: Math.max(...r.layers.map((l) => l.spectrum.length)) }, (_, i) => {
+        const row: Record<string, number> = { i: i + 1 };
+        for (const l of r.layers) if (i < l.spectrum.length) row[l.name] = l.spectrum[i]!;
+        return row;
+      })
+    : [];
+  const before = r?.layers.reduce((a, l) => a + l.params, 0) ?? 0;
+  const after = r?.layers.reduce((a, l) => a + l.factoredParams, 0) ?? 0;
+  return (
+    <div className="low-rank" data-testid="low-rank">
+      <h3>Low rank: factorize each weight by SVD</h3>
+      <p className="hint">
+        Each weight W [out, in] becomes two factors [out, k] · [k, in], k the smallest rank that
+        keeps the chosen share of Σσ²; its error is √(Σ of the discarded σ²). Parameters and
+        multiply-adds fall in the same proportion.
+      </p>
+      <div className="controls">
+        <label>
+          keep{' '}
+          <select
+            aria-label="Energy kept"
+            value={energy}
+            onChange={(e) => setEnergy(Number(e.target.value))}
+          >
+            {ENERGIES.map((v) => (
+              <option key={v} value={v}>
+                {(v * 100).toFixed(1)}% of Σσ²
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          then fine-tune{' '}
+          <select
+            aria-label="Low-rank fine-tuning epochs"
+            value={epochs}
+            onChange={(e) => setEpochs(Number(e.target.value))}
+          >
+            {[0, 1, 2, 3].map((v) => (
+              <option key={v} value={v}>
+                {v === 0 ? 'no epochs' : `${v} epoch${v === 1 ? '' : 's'}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <JobButton onClick={() => void factorize(energy, epochs)}>Factorize and evaluate</JobButton>
+      </div>
+      {r && (
+        <>
+          <CsvExport name="low-rank" />
+          <table data-testid="low-rank-table">
+            <thead>
+              <tr>
+                <th scope="col">weight</th>
+                <th scope="col" className="num">
+                  rank
+                </th>
+                <th scope="col" className="num">
+                  parameters
+                </th>
+                <th scope="col" className="num">
+                  ‖W − W_k‖ / ‖W‖
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.layers.map((l) => (
+                <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
+                  <th scope="row">{l.name}</th>
+                  <td className="num">
+                    {l.rank} of {l.fullRank}
+                  </td>
+                  <td className="num">
+                    {formatCount(l.params)} → {formatCount(l.factoredParams)}
+                  </td>
+                  <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p
+            data-testid="low-rank-summary"
+            data-accuracy={r.evaluation.accuracy}
+            data-tuned={r.tuned?.accuracy}
+          >
+            Weights {formatCount(before)} → {formatCount(after)} parameters (
+            {((after / before) * 100).toFixed(1)}%); accuracy {formatPercent(r.fp32.accuracy)} →{' '}
+            <strong>{formatPercent(r.evaluation.accuracy)}</strong>, agreeing with fp32 on{' '}
+            {formatPercent(r.evaluation.agreement)} of the digits.
+            {r.tuned && (
+              <>
+                {' '}
+                After {r.tuneEpochs} epoch{r.tuneEpochs === 1 ? '' : 's'} of fine-tuning the two
+                factors of each layer: <strong>{formatPercent(r.tuned.accuracy)}</strong>.
+              </>
+            )}
+          </p>
+          <figure className="chart">
+            <ChartFrame height={200}>
+              <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="i" type="number" domain={[1, 'dataMax']} />
+                <YAxis
+                  scale="log"
+                  domain={['auto', 'auto']}
+                  width={56}
+                  tickFormatter={formatTick}
+                />
+                <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
+                <Legend />
+                {r.layers.map((l, k) => (
+                  <Line
+                    key={l.name}
+                    dataKey={l.name}
+                    dot={false}
+                    stroke={COLORS[k % COLORS.length]!}
+                    isAnimationActive={false}
+                  />
+                ))}
+              </LineChart>
+            </ChartFrame>
+            <figcaption>Singular values of each weight (log scale), largest first</figcaption>
+            <ChartExport />
+          </figure>
+        </>
+      )}
+    </div>
+  );
+}

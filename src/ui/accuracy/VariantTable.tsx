@@ -1,0 +1,51 @@
+// Model variants side by side on the test digits: accuracy, agreement with the fp32 model, and
+// (optionally) the KL divergence of their outputs from its outputs.
+import type { Evaluation } from '../../state/store.ts';
+import { formatPercent, formatValue } from '../common/format.ts';
+
+export function VariantTable({
+  rows,
+  heading,
+  testId,
+  kl = false,
+}: {
+  rows: ReadonlyArray<{ label: string; evaluation: Evaluation }>;
+  heading: string;
+  testId: string;
+  kl?: boolean;
+}) {
+  return (
+    <table data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col" className="num">
+            accuracy
+          </th>
+          <th scope="col" className="num">
+            agrees with fp32
+          </th>
+          {kl && (
+            <th scope="col" className="num">
+              KL(fp32 ‖ this)
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
+            <th scope="row">{r.label}</th>
+            <td className="num">{formatPercent(r.evaluation.accuracy)}</td>
+            <td className="num">{formatPercent(r.evaluation.agreement)}</td>
+            {kl && (
+              <td className="num">
+                {r.evaluation.kl === null ? '—' : formatValue(r.evaluation.kl)}
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

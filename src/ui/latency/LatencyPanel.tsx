@@ -1,0 +1,291 @@
+// Latency of the open demo model on every hardware profile (roofline model), per layer bound and
+// the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
+import { ChartExport, CsvExport } from '../export/ExportButtons.tsx';
+import { JobButton } from '../common/JobButton.tsx';
+import { useSetting } from '../../state/settings.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { CategoryChart } from '../charts/CategoryChart.tsx';
+import { PROFILES, profileById } from '../../core/perf/hardware.ts';
+import { bytesPerToken, contiguousUse, pagedUse, sequencesThatFit } from '../../core/perf/kvcache.ts';
+import { atBatch, estimateLatency, type Mode } from '../../core/perf/latency.ts';
+import { mulberry32 } from '../../core/base/rng.ts';
+import { measureLatency, modelWork } from '../../state/actions.ts';
+import { useStore, type Deployment, type LayerWork } from '../../state/store.ts';
+import { formatBytes, formatPercent, formatSeconds } from '../common/format.ts';
+
+/** A time given in µs, for the chart (module-level: the memoized chart keeps its props). */
+const microseconds = (v: number) => formatSeconds(v / 1e6);
+
+const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
+  { id: 'fp32', label: 'fp32', d: { weightBits: 32, actBits: 32 } },
+  { id: 'fp16', label: 'fp16', d: { weightBits: 16, actBits: 16 } },
+  { id: 'w8a8', label: 'int8 weights and activations', d: { weightBits: 8, actBits: 8 } },
+  { id: 'w4a16', label: 'int4 weights, fp16 activations', d: { weightBits: 4, actBits: 16 } },
+  { id: 's24', label: '2:4 sparse, fp16', d: { weightBits: 16, actBits: 16, sparse24: true } },
+  { id: 's24i8', label: '2:4 sparse, int8', d: { weightBits: 8, actBits: 8, sparse24: true } },
+];
+
+export function LatencyPanel() {
+  const model = useStore((s) => s.model);
+  const [dep, setDep] = useSetting('latDeployment');
+  const [batch, setBatch] = useSetting('latBatch');
+  const [profileId, setProfileId] = useSetting('latProfile');
+  const backend = useStore((s) => s.backend);
+  const [measured, setMeasured] = useState<{
+    model: string;
+    ms: number;
+    on: string;
+    batch: number;
+  } | null>(null);
+  const [work, setWork] = useState<{ dep: string; fp32: LayerWork[]; chosen: LayerWork[] } | null>(
+    null,
+  );
+  const id = model?.architecture ? model.id : null;
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    const d = DEPLOYMENTS.find((x) => x.id === dep)!.d;
+    void Promise.all([modelWork(DEPLOYMENTS[0]!.d), modelWork(d)]).then(([fp32, chosen]) => {
+      if (live && fp32 && chosen) setWork({ dep, fp32, chosen });
+    });
+    return () => {
+      live = false;
+    };
+  }, [id, dep]);
+  const rows = useMemo(() => {
+    if (!work) return [];
+    return PROFILES.map((p) => {
+      const t = (w: LayerWork[], mode: Mode) => estimateLatency(atBatch(w, batch), p, mode).seconds;
+      return {
+        name: p.name,
+        id: p.id,
+        fp32: t(work.fp32, 'native') * 1e6,
+        native: t(work.chosen, 'native') * 1e6,
+        browser: p.webgpu.available ? t(work.chosen, 'webgpu') * 1e6 : null,
+      };
+    });
+  }, [work, batch]);
+  const chart = useMemo(
+    () => ({
+      categories: rows.map((r) => r.name),
+      series: [
+        { name: 'fp32, native', color: '#9ca3af', values: rows.map((r) => r.fp32) },
+        { name: 'this deployment, native', color: '#2563eb', values: rows.map((r) => r.native) },
+        { name: 'this deployment, WebGPU', color: '#f59e0b', values: rows.map((r) => r.browser) },
+      ],
+    }),
+    [rows],
+  );
+  const detail = useMemo(
+    () =>
+      work ? estimateLatency(atBatch(work.chosen, batch), profileById(profileId)!, 'native') : null,
+    [work, batch, profileId],
+  );
+  return (
+    <section className="latency" aria-label="Latency model" data-testid="latency">
+      <header>
+        <h2>Latency on other hardware</h2>
+        <p className="hint">
+          A roofline estimate: each layer takes the longer of its arithmetic (at the peak it can
+          reach) and its memory traffic, plus a fixed cost per kernel; natively (TensorRT-class) and
+          in a browser through WebGPU, which reaches neither tensor cores nor sparse units. Peaks
+          and bandwidths come from datasheets (each cited in the code); efficiencies are defaults.
+        </p>
+      </header>
+      {id ? (
+        <>
+          <div className="controls">
+            <label>
+              deployment{' '}
+              <select aria-label="Deployment" value={dep} onChange={(e) => setDep(e.target.value)}>
+                {DEPLOYMENTS.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              batch{' '}
+              <select
+                aria-label="Latency batch size"
+                value={batch}
+                onChange={(e) => setBatch(Number(e.target.value))}
+              >
+                {[1, 8, 64, 1024, 16384].map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div className="controls">
+            <JobButton
+              onClick={() =>
+                void measureLatency(batch).then((r) => r && id && setMeasured({ model: id, ...r }))
+              }
+            >
+              Time it on this device
+            </JobButton>
+            {measured && measured.model === id && (
+              <span data-testid="measured-latency" data-ms={measured.ms}>
+                measured here: <strong>{formatSeconds(measured.ms / 1000)}</strong> for a batch of{' '}
+                {measured.batch} fp32 on{' '}
+                {measured.on === 'webgpu' ? (backend?.label ?? 'WebGPU') : 'the CPU (JavaScript)'}
+              </span>
+            )}
+          </div>
+          {rows.length > 0 && (
+            <figure className="chart" data-testid="latency-chart">
+              <CategoryChart
+                kind="bars"
+                log
+                height={300}
+                categories={chart.categories}
+                series={chart.series}
+                xLabels="angled"
+                label={`Estimated time for a batch of ${batch} on each hardware profile, log scale`}
+                formatTick={microseconds}
+                formatValue={microseconds}
+              />
+              <figcaption>
+                Estimated time for a batch of {batch} on each profile (log scale)
+              </figcaption>
+              <ChartExport />
+            </figure>
+          )}
+          {detail && (
+            <>
+              <label>
+                layers on{' '}
+                <select
+                  aria-label="Latency profile"
+                  value={profileId}
+                  onChange={(e) => setProfileId(e.target.value)}
+                >
+                  {PROFILES.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <CsvExport name="latency-per-layer" />
+              <table data-testid="latency-layers">
+                <thead>
+                  <tr>
+                    <th scope="col">layer</th>
+                    <th scope="col" className="num">
+                      time
+                    </th>
+                    <th scope="col" className="num">
+                      FLOPs / byte
+                    </th>
+                    <th scope="col" className="num">
+                      ridge
+                    </th>
+                    <th scope="col">bound by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.layers.map((l, i) => (
+                    <tr key={`${l.name}-${i}`} data-bound={l.bound}>
+                      <td>{l.name}</td>
+                      <td className="num">{formatSeconds(l.seconds)}</td>
+                      <td className="num">
+                        {Number.isFinite(l.intensity) ? l.intensity.toFixed(1) : '—'}
+                      </td>
+                      <td className="num">{l.ridge.toFixed(0)}</td>
+                      <td>{l.bound}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <ul className="latency-notes" data-testid="latency-explain">
+                {detail.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      ) : (
+        <p className="hint">Open a demo model to see its latency on other hardware.</p>
+      )}
+      <KvCacheExplorer />
+    </section>
+  );
+}
+
+function KvCacheExplorer() {
+  const [layers, setLayers] = useSetting('kvLayers');
+  const [kvHeads, setKvHeads] = useSetting('kvHeads');
+  const [headDim, setHeadDim] = useSetting('kvHeadDim');
+  const [bytes, setBytes] = useSetting('kvBytes');
+  const [block, setBlock] = useSetting('kvBlock');
+  const [maxLen, setMaxLen] = useSetting('kvMaxLen');
+  const [budgetGiB, setBudgetGiB] = useSetting('kvBudget');
+  const c = { layers, kvHeads, headDim, bytesPerValue: bytes };
+  // 1,000 requests with seeded lengths, uniform between 1 and the maximum length.
+  const lengths = useMemo(() => {
+    const r = mulberry32(7);
+    return Array.from({ length: 1000 }, () => 1 + Math.floor(r() * maxLen));
+  }, [maxLen]);
+  const cont = contiguousUse(lengths, maxLen, c);
+  const paged = pagedUse(lengths, block, c);
+  const budget = budgetGiB * 2 ** 30;
+  const fitC = sequencesThatFit(lengths, budget, c, { kind: 'contiguous', maxLen });
+  const fitP = sequencesThatFit(lengths, budget, c, { kind: 'paged', block });
+  const num = (label: string, v: number, set: (n: number) => void, options: number[]) => (
+    <label>
+      {label}{' '}
+      <select aria-label={label} value={v} onChange={(e) => set(Number(e.target.value))}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="kv" data-testid="kv-cache">
+      <h3>KV cache: contiguous against paged (PagedAttention)</h3>
+      <p className="hint">
+        A decoder keeps keys and values of every layer for every token. Reserving the maximum length
+        for each request wastes what it does not use; blocks of a few tokens waste at most one
+        partial block per request. 1,000 requests with lengths drawn uniformly up to the maximum.
+      </p>
+      <div className="controls">
+        {num('layers', layers, setLayers, [12, 24, 32, 40, 80])}
+        {num('KV heads', kvHeads, setKvHeads, [1, 4, 8, 16, 32, 40, 64])}
+        {num('head size', headDim, setHeadDim, [64, 80, 128])}
+        {num('bytes per value', bytes, setBytes, [1, 2, 4])}
+        {num('block size', block, setBlock, [1, 8, 16, 32, 64, 128])}
+        {num('max length', maxLen, setMaxLen, [512, 2048, 4096, 8192, 32768])}
+        {num('memory budget (GiB)', budgetGiB, setBudgetGiB, [4, 8, 16, 40, 80])}
+      </div>
+      <table data-testid="kv-table" data-per-token={bytesPerToken(c)}>
+        <tbody>
+          <tr>
+            <th scope="row">per token</th>
+            <td className="num">{formatBytes(bytesPerToken(c))}</td>
+          </tr>
+          <tr data-scheme="contiguous" data-waste={cont.waste} data-fit={fitC}>
+            <th scope="row">contiguous</th>
+            <td className="num">
+              {formatPercent(cont.waste)} wasted; {fitC} requests fit
+            </td>
+          </tr>
+          <tr data-scheme="paged" data-waste={paged.waste} data-fit={fitP}>
+            <th scope="row">paged, blocks of {block}</th>
+            <td className="num">
+              {formatPercent(paged.waste)} wasted; {fitP} requests fit
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}

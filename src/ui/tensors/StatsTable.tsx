@@ -1,0 +1,44 @@
+// A tensor's statistics, each value tagged for tests with data-stat.
+import type { TensorStats } from '../../state/store.ts';
+import { formatCount, formatValue } from '../common/format.ts';
+
+const ROWS: Array<{ key: keyof TensorStats; label: string; count?: boolean; hint?: string }> = [
+  { key: 'min', label: 'min' },
+  { key: 'max', label: 'max' },
+  { key: 'mean', label: 'mean' },
+  { key: 'std', label: 'std', hint: 'population standard deviation (ddof = 0)' },
+  { key: 'absmax', label: 'absmax', hint: 'largest |x|: the symmetric int8 scale is absmax / 127' },
+  {
+    key: 'kurtosis',
+    label: 'kurtosis',
+    hint: 'excess kurtosis: 0 for a normal distribution; large values mean outliers',
+  },
+  { key: 'count', label: 'elements', count: true },
+  {
+    key: 'finite',
+    label: 'finite',
+    count: true,
+    hint: 'statistics above are over the finite values',
+  },
+  { key: 'zeros', label: 'zeros', count: true },
+  { key: 'nans', label: 'NaN', count: true },
+  { key: 'posInf', label: '+Inf', count: true },
+  { key: 'negInf', label: '−Inf', count: true },
+];
+
+export function StatsTable({ stats }: { stats: TensorStats }) {
+  return (
+    <table className="stats" data-testid="stats">
+      <tbody>
+        {ROWS.map((r) => (
+          <tr key={r.key} title={r.hint}>
+            <th scope="row">{r.label}</th>
+            <td data-stat={r.key} data-value={stats[r.key]}>
+              {r.count ? formatCount(stats[r.key]) : formatValue(stats[r.key])}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,77 @@
+// Every tensor of the open model: sortable by any column, filterable by name or dtype.
+import { CsvExport } from '../export/ExportButtons.tsx';
+import { selectTensor, setFilter, toggleSort } from '../../state/actions.ts';
+import { useStore, type SortKey } from '../../state/store.ts';
+import { formatBytes, formatCount, formatShape } from '../common/format.ts';
+import { useVisibleTensors } from '../common/hooks.ts';
+import { ExportDialog } from '../export/ExportDialog.tsx';
+import { ModelMetadata } from './ModelMetadata.tsx';
+import { onActivateKey, SortableHeader, type SortColumn } from '../common/SortableHeader.tsx';
+
+const COLUMNS: ReadonlyArray<SortColumn<SortKey>> = [
+  { key: 'name', label: 'name' },
+  { key: 'dtype', label: 'dtype' },
+  { key: 'rank', label: 'shape' },
+  { key: 'params', label: 'params', numeric: true },
+  { key: 'bytes', label: 'bytes', numeric: true },
+];
+
+export function TensorTable() {
+  const model = useStore((s) => s.model);
+  const filter = useStore((s) => s.filter);
+  const sort = useStore((s) => s.sort);
+  const selected = useStore((s) => s.selected);
+  const rows = useVisibleTensors();
+  if (!model) return null;
+  return (
+    <section className="tensor-table" aria-label="Tensors">
+      <header>
+        <h2>
+          {model.file} <small>{model.format}</small>
+        </h2>
+        <p>
+          {formatCount(model.tensors.length)} {model.tensors.length === 1 ? 'tensor' : 'tensors'} ·{' '}
+          {formatCount(model.params)} parameters · {formatBytes(model.bytes)}
+        </p>
+        <div className="model-actions">
+          <ExportDialog />
+        </div>
+        <ModelMetadata />
+        <input
+          type="search"
+          placeholder="Filter by name or dtype"
+          aria-label="Filter tensors"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </header>
+      <CsvExport name="tensors" />
+      <div className="scroll">
+        <table data-testid="tensor-table">
+          <thead>
+            <SortableHeader columns={COLUMNS} sort={sort} onSort={toggleSort} />
+          </thead>
+          <tbody>
+            {rows.map((t) => (
+              <tr
+                key={t.name}
+                className={t.name === selected ? 'selected' : undefined}
+                aria-selected={t.name === selected}
+                tabIndex={0}
+                onClick={() => void selectTensor(t.name)}
+                onKeyDown={onActivateKey(() => void selectTensor(t.name))}
+              >
+                <td className="name">{t.name}</td>
+                <td>{t.dtype}</td>
+                <td>{formatShape(t.shape)}</td>
+                <td className="num">{formatCount(t.params)}</td>
+                <td className="num">{formatBytes(t.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="empty">No tensor matches “{filter}”.</p>}
+      </div>
+    </section>
+  );
+}
