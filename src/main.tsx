@@ -12,7 +12,7 @@ import { decodePreset, MIGRATIONS } from './presets/schema.ts';
 import { useStore } from './state/store.ts';
 import { lessonById, lessonQuery } from './presets/lessons.ts';
 import { installTestApi } from './app/test-api.ts';
-import { applyTheme } from './ui/ThemeSwitch.tsx';
+import { applyTheme } from './ui/shell/ThemeSwitch.tsx';
 
 installTestApi();
 applyTheme();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { queueTask } from '../../src/ui/one-per-task.ts';
+import { queueTask } from '../../src/ui/common/one-per-task.ts';
 
 afterEach(() => {
   vi.useRealTimers();
