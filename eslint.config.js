@@ -4,33 +4,35 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Folders each layer may not import from (relative import patterns). */
-const forbidden = {
-  core: [
-    'formats',
-    'presets',
-    'gpu',
-    'engine',
-    'models',
-    'worker',
-    'bridge',
-    'state',
-    'ui',
-    'app',
-    'cli',
-  ],
-  formats: ['presets', 'gpu', 'engine', 'models', 'worker', 'bridge', 'state', 'ui', 'app', 'cli'],
-  presets: ['formats', 'gpu', 'engine', 'models', 'worker', 'bridge', 'state', 'ui', 'app', 'cli'],
-  gpu: ['formats', 'presets', 'engine', 'models', 'worker', 'bridge', 'state', 'ui', 'app', 'cli'],
-  engine: ['presets', 'worker', 'bridge', 'state', 'ui', 'app', 'cli'],
-  models: ['presets', 'worker', 'bridge', 'state', 'ui', 'app', 'cli'],
-  worker: ['presets', 'bridge', 'state', 'ui', 'app', 'cli'],
-  bridge: ['core', 'formats', 'presets', 'gpu', 'engine', 'models', 'state', 'ui', 'app', 'cli'],
-  state: ['core', 'formats', 'gpu', 'engine', 'models', 'worker', 'ui', 'app', 'cli'],
-  ui: ['formats', 'gpu', 'engine', 'models', 'worker', 'bridge', 'app', 'cli'],
-  app: ['formats', 'gpu', 'engine', 'models', 'worker', 'cli'],
-  cli: ['gpu', 'worker', 'bridge', 'state', 'ui', 'app'],
+/**
+ * The arrows of ARCHITECTURE.md: the layers each layer may import (values or types). Everything
+ * else is an error. `engine/types.ts` is the one module of engine types that the main thread and
+ * the CLI may import (types only: it holds nothing that runs).
+ */
+const allowed = {
+  core: [],
+  formats: ['core'],
+  presets: ['core'],
+  gpu: ['core'],
+  models: ['core'],
+  engine: ['gpu', 'formats', 'models', 'core'],
+  worker: ['engine'],
+  bridge: [],
+  state: ['bridge', 'presets'],
+  ui: ['state', 'presets', 'core'],
+  app: ['ui', 'state', 'bridge', 'presets'],
+  cli: ['engine', 'presets'],
 };
+const LAYERS = Object.keys(allowed);
+// The bridge's view of the worker (types only) has a rule of its own below.
+const forbidden = Object.fromEntries(
+  LAYERS.map((l) => [
+    l,
+    LAYERS.filter((o) => o !== l && !allowed[l].includes(o) && !(l === 'bridge' && o === 'worker')),
+  ]),
+);
+/** Layers that may import the engine's types module (and only it) from the engine. */
+const typesOnly = ['bridge', 'state', 'ui', 'app', 'cli'];
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({
   files: [`src/${layer}/**/*.{ts,tsx}`],
@@ -40,7 +42,12 @@ const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({
       {
         patterns: [
           {
-            group: banned.flatMap((b) => [`../${b}/*`, `../../${b}/*`, `../../../${b}/*`]),
+            group: banned.flatMap((b) => [
+              ...['../', '../../', '../../../'].map((up) => `${up}${b}/*`),
+              ...(b === 'engine' && typesOnly.includes(layer)
+                ? ['!../engine/types.ts', '!../../engine/types.ts', '!../../../engine/types.ts']
+                : []),
+            ]),
             message: `src/${layer} may not import this layer (see ARCHITECTURE.md, one-way dependencies)`,
           },
         ],

@@ -10,7 +10,8 @@ import { absHistogram, klSearch } from '../src/core/calib/calibrate.ts';
 import { openModel } from '../src/formats/registry.ts';
 import { bytesSource } from '../src/formats/source.ts';
 import { readTensorF32 } from '../src/formats/tensor-data.ts';
-import { calibrationSet, layerInputs } from '../src/engine/labs/calibration.ts';
+import { layerInputs } from '../src/core/nn/network.ts';
+import { calibrationSet } from '../src/engine/labs/calibration.ts';
 import { netFor } from '../src/models/zoo.ts';
 import { loadPackageDigits } from '../scripts/mnist-package.ts';
 

@@ -31,12 +31,12 @@ document.getElementById('file')!.addEventListener('change', async (e) => {
   status.textContent = 'opening';
   const t0 = performance.now();
   try {
-    const { models, problems } = await client.openFiles(files);
+    const { models, problems } = await client.run('open', { files });
     if (!models[0]) throw new Error(problems[0]?.message ?? 'nothing opened');
     let elements = 0;
     for (const [i, t] of models[0].tensors.entries()) {
       status.textContent = `${i + 1}/${models[0].tensors.length} ${t.name}`;
-      const r = await client.analyse({ modelId: models[0].id, tensor: t.name, bins: 256 }, {});
+      const r = await client.run('analyse', { modelId: models[0].id, tensor: t.name, bins: 256 });
       elements += r.stats.count;
     }
     window.__scale = {

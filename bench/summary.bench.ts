@@ -6,14 +6,15 @@ import { acquireGpu, adapterLabel } from '../src/gpu/device.ts';
 import type { KernelReport } from '../src/core/perf/bench-report.ts';
 import { FULL_PLAN, runKernelBench, type KernelPeer } from '../src/engine/kernel-bench.ts';
 import { onnxruntimePeer } from './peer.ts';
-import { summarizeGpu } from '../src/gpu/summarize.ts';
+import { summarizeGpu } from '../src/gpu/ops/summarize.ts';
 import { normal } from '../tests/helpers/random.ts';
-import { DEFAULT_SPEC, quantize } from '../src/core/quant/quant.ts';
-import { quantizeIntGpu } from '../src/gpu/quantize.ts';
-import { denseStackGpu } from '../src/gpu/dense.ts';
-import { backward, forward, logitsOf, netParams } from '../src/core/nn/net.ts';
+import { DEFAULT_SPEC } from '../src/core/quant/spec.ts';
+import { quantize } from '../src/core/quant/quant.ts';
+import { quantizeIntGpu } from '../src/gpu/ops/quantize.ts';
+import { denseStackGpu } from '../src/gpu/ops/dense.ts';
+import { backward, forward, logitsOf, netParams } from '../src/core/nn/network.ts';
 import { adamState, adamStep, crossEntropy } from '../src/core/nn/nn.ts';
-import { GpuNet } from '../src/gpu/net-gpu.ts';
+import { GpuNet } from '../src/gpu/ops/net-gpu.ts';
 import { ARCHITECTURES, denseStack, initParams, netFor } from '../src/models/zoo.ts';
 
 export interface BenchRow {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { DEFAULT_SPEC, quantize } from '../src/core/quant/quant.ts';
+import { DEFAULT_SPEC } from '../src/core/quant/spec.ts';
+import { quantize } from '../src/core/quant/quant.ts';
 import { sampleModel } from './fixtures/files.ts';
 import { Slimlab } from './fixtures/slimlab.ts';
 

@@ -2,7 +2,8 @@
 // split with fixed seeds and writes their weights to public/models/ as safetensors, with the test
 // accuracy and the training settings in the metadata.
 import { writeFileSync } from 'node:fs';
-import { logitsOf, netParams, type Params } from '../src/core/nn/net.ts';
+import type { Params } from '../src/core/nn/layer.ts';
+import { logitsOf, netParams } from '../src/core/nn/network.ts';
 import { evaluateLogits } from '../src/models/evaluate.ts';
 import { batchOf, splitDigits } from '../src/models/mnist.ts';
 import { train, type TrainOptions } from '../src/models/train.ts';

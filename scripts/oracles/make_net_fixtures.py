@@ -1,4 +1,4 @@
-"""Goldens for src/core/net.ts and the distillation loss: torch forward passes and autograd gradients
+"""Goldens for src/core/nn and the distillation loss: torch forward passes and autograd gradients
 of small networks built from the same layer descriptions (each layer written here with torch's own
 operators: conv2d, max_pool2d, layer_norm, gelu(tanh), scaled_dot_product_attention, unfold).
 

@@ -19,6 +19,13 @@ struct Params {
 @group(0) @binding(3) var<uniform> params: Params;
 
 const GELU_C: f32 = 0.7978845608028654;
+// tanh's argument is clamped to ±10, where tanh already rounds to ±1 in f32: some tanh
+// implementations (SwiftShader's) overflow to NaN past |u| ≈ 44, i.e. GELU inputs above about 20.
+const TANH_MAX: f32 = 10.0;
+
+fn gelu_tanh(v: f32) -> f32 {
+  return tanh(clamp(GELU_C * (v + 0.044715 * v * v * v), -TANH_MAX, TANH_MAX));
+}
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -32,13 +39,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       y[i] = max(v, 0.0);
     }
     case 1u: {
-      y[i] = 0.5 * v * (1.0 + tanh(GELU_C * (v + 0.044715 * v * v * v)));
+      y[i] = 0.5 * v * (1.0 + gelu_tanh(v));
     }
     case 2u: {
       y[i] = select(0.0, b[i], v > 0.0);
     }
     case 3u: {
-      let t = tanh(GELU_C * (v + 0.044715 * v * v * v));
+      let t = gelu_tanh(v);
       let d = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * 0.044715 * v * v);
       y[i] = b[i] * d;
     }

@@ -1,59 +1,80 @@
 // `slimlab convert IN... OUT`: the same export as the app's, streamed to a file.
-import { open } from 'node:fs/promises';
-import type { ExportOptions } from '../engine/export.ts';
-import { exportModel } from '../engine/export.ts';
-import type { OpenedModel } from '../formats/group.ts';
+import { jobContext } from '../engine/jobs/context.ts';
+import type { ExportOptions } from '../engine/types.ts';
+import { fileTarget, oneLine, withModel } from './engine.ts';
+import type { Args, Command } from './table.ts';
 
-export function exportOptionsFor(
-  out: string,
-  flags: Map<string, string>,
-  tensorNames: string[],
-): ExportOptions {
+/** What the output's extension and the flags ask for. */
+export function exportOptionsFor(out: string, a: Args, tensorNames: string[]): ExportOptions {
   const lower = out.toLowerCase();
-  if (lower.endsWith('.safetensors')) {
-    const q = flags.get('quantize') ?? 'none';
-    if (!['none', 'int8', 'int4'].includes(q))
-      throw new Error(`--quantize must be none, int8 or int4, not '${q}'`);
+  if (lower.endsWith('.safetensors'))
     return {
       format: 'safetensors',
-      quantize: q as 'none' | 'int8' | 'int4',
-      symmetric: !flags.has('asymmetric'),
+      quantize: (a.text('quantize') ?? 'none') as 'none' | 'int8' | 'int4',
+      symmetric: !a.has('asymmetric'),
     };
-  }
-  if (lower.endsWith('.gguf')) {
-    const type = flags.get('type') ?? 'F16';
-    if (!['F32', 'F16', 'Q8_0', 'Q4_0'].includes(type))
-      throw new Error(`--type must be F32, F16, Q8_0 or Q4_0, not '${type}'`);
-    return { format: 'gguf', type: type as 'F32' | 'F16' | 'Q8_0' | 'Q4_0' };
-  }
+  if (lower.endsWith('.gguf'))
+    return { format: 'gguf', type: (a.text('type') ?? 'F16') as 'F32' | 'F16' | 'Q8_0' | 'Q4_0' };
   if (lower.endsWith('.npy')) {
-    const tensor = flags.get('tensor') ?? (tensorNames.length === 1 ? tensorNames[0] : undefined);
+    const tensor = a.text('tensor') ?? (tensorNames.length === 1 ? tensorNames[0] : undefined);
     if (!tensor) throw new Error('.npy holds one tensor: name it with --tensor NAME');
     return { format: 'npy', tensor };
   }
   throw new Error(`cannot tell the output format of '${out}' (use .safetensors, .gguf or .npy)`);
 }
 
-/** Writes the export to `path`, returning its size; a failed export leaves no partial file behind. */
-export async function convertTo(
-  model: OpenedModel,
-  path: string,
-  options: ExportOptions,
-): Promise<number> {
-  const file = exportModel(model, options);
-  const fh = await open(path, 'w');
-  let written = 0;
-  try {
-    for await (const chunk of file.chunks) {
-      await fh.write(chunk);
-      written += chunk.length;
+export const convert: Command = {
+  name: 'convert',
+  synopsis:
+    'IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]',
+  summary: `write a model (IN: one file, or shards/companions together) as OUT, by its extension:
+.safetensors (original dtypes, or --quantize per-channel int8/int4 codes with scales),
+.gguf (--type for 2-D float weights, default F16), .npy (one --tensor)`,
+  positional: { min: 2, missing: 'convert needs IN... OUT' },
+  flags: [
+    {
+      name: 'quantize',
+      type: 'enum',
+      arg: 'Q',
+      values: ['none', 'int8', 'int4'],
+      default: 'none',
+      help: '.safetensors: float weights of rank ≥ 2 as per-channel integer codes',
+    },
+    { name: 'asymmetric', type: 'bool', help: '.safetensors: codes with zero points' },
+    {
+      name: 'type',
+      type: 'enum',
+      arg: 'T',
+      values: ['F32', 'F16', 'Q8_0', 'Q4_0'],
+      default: 'F16',
+      help: '.gguf: the type of 2-D float weights',
+    },
+    { name: 'tensor', type: 'string', arg: 'NAME', help: '.npy: the tensor written' },
+  ],
+  async run(a, { io, engine }) {
+    const inputs = a.positional.slice(0, -1);
+    const out = a.positional.at(-1)!;
+    try {
+      const r = await withModel(engine, inputs, (m) =>
+        engine.run(
+          'export',
+          {
+            modelId: m.id,
+            options: exportOptionsFor(
+              out,
+              a,
+              m.tensors.map((t) => t.name),
+            ),
+            target: fileTarget(out),
+          },
+          jobContext(),
+        ),
+      );
+      io.out(`${out}: ${r.bytes} bytes`);
+      return 0;
+    } catch (e) {
+      io.err(oneLine(e));
+      return 2;
     }
-  } catch (e) {
-    await fh.close();
-    const { rm } = await import('node:fs/promises');
-    await rm(path, { force: true });
-    throw e;
-  }
-  await fh.close();
-  return written;
-}
+  },
+};

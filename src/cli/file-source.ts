@@ -1,7 +1,7 @@
 // A ByteSource over a file on disk, read with positioned file-handle reads (no size limit: Node's
 // Blob from fs.openAsBlob misbehaves above 2 GB).
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ByteSource } from '../formats/source.ts';
+import type { ByteSource } from '../engine/model-view.ts';
 
 export interface FileSource extends ByteSource {
   close(): Promise<void>;

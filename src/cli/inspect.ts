@@ -1,13 +1,7 @@
-// `slimlab inspect FILE... [--json]`: the tensor table of each file.
-import {
-  tensorRow,
-  totalBytes,
-  totalParams,
-  type ModelInfo,
-  type TensorRow,
-} from '../formats/model.ts';
-import { openGroup, type GroupResult, type OpenedModel } from '../formats/group.ts';
-import { fileSource, type FileSource } from './file-source.ts';
+// `slimlab inspect FILE... [--json]`: the tensor table of each model the files make.
+import type { ModelSummary, OpenOutcome, TensorRow } from '../engine/types.ts';
+import { oneLine, withOpened } from './engine.ts';
+import type { Command } from './table.ts';
 
 export interface InspectJson {
   format: string;
@@ -16,19 +10,18 @@ export interface InspectJson {
   bytes: number;
 }
 
-export function inspectJson(m: ModelInfo): InspectJson {
-  return {
-    format: m.format,
-    tensors: m.tensors.map(tensorRow),
-    params: totalParams(m),
-    bytes: totalBytes(m),
-  };
+export function inspectJson(m: ModelSummary): InspectJson {
+  return { format: m.format, tensors: m.tensors, params: m.params, bytes: m.bytes };
 }
 
-export function inspectTable(m: ModelInfo): string {
-  const rows = m.tensors
-    .map(tensorRow)
-    .map((t) => [t.name, t.dtype, `[${t.shape.join(', ')}]`, String(t.params), String(t.bytes)]);
+export function inspectTable(m: ModelSummary): string {
+  const rows = m.tensors.map((t) => [
+    t.name,
+    t.dtype,
+    `[${t.shape.join(', ')}]`,
+    String(t.params),
+    String(t.bytes),
+  ]);
   const head = ['name', 'dtype', 'shape', 'params', 'bytes'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
@@ -37,47 +30,35 @@ export function inspectTable(m: ModelInfo): string {
       .join('  ')
       .trimEnd();
   return [
-    `${m.file} (${m.format}): ${m.tensors.length} tensor${m.tensors.length === 1 ? '' : 's'}, ${totalParams(m)} parameters, ${totalBytes(m)} bytes`,
+    `${m.file} (${m.format}): ${m.tensors.length} tensor${m.tensors.length === 1 ? '' : 's'}, ${m.params} parameters, ${m.bytes} bytes`,
     line(head),
     ...rows.map(line),
   ].join('\n');
 }
 
-/** Opens the given files, runs `work` on the one model they make, and closes them after. */
-export async function withOpenFiles<T>(
-  paths: string[],
-  work: (m: OpenedModel) => Promise<T>,
-): Promise<T> {
-  return withSources(paths, async (sources) => {
-    const r = await openGroup(sources);
-    if (r.problems[0]) throw new Error(r.problems[0].message);
-    if (r.models.length !== 1) throw new Error(`expected one model, got ${r.models.length}`);
-    return work(r.models[0]!);
-  });
-}
-
-/** Opens the given files as models (shards and external data grouped); closes them after. */
-export function inspectFiles(paths: string[]): Promise<GroupResult> {
-  return withSources(paths, (sources) => openGroup(sources));
-}
-
-async function withSources<T>(paths: string[], work: (s: FileSource[]) => Promise<T>): Promise<T> {
-  const sources: FileSource[] = [];
-  try {
-    for (const p of paths) {
-      try {
-        sources.push(await fileSource(p));
-      } catch (e) {
-        throw new Error(
-          `${p}: cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-          {
-            cause: e,
-          },
-        );
-      }
+export const inspect: Command = {
+  name: 'inspect',
+  synopsis: 'FILE... [--json]',
+  summary: `list the tensors of weight files (.safetensors and sharded
+.safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)`,
+  positional: { min: 1, missing: 'inspect needs at least one FILE' },
+  flags: [{ name: 'json', type: 'bool', help: 'one JSON document a model (an array for several)' }],
+  async run(a, { io, engine }) {
+    let r: OpenOutcome;
+    try {
+      // The summaries outlive the open files: they hold no file handles.
+      r = await withOpened(engine, a.positional, async (o) => o);
+    } catch (e) {
+      io.err(oneLine(e));
+      return 2;
     }
-    return await work(sources);
-  } finally {
-    await Promise.all(sources.map((s) => s.close()));
-  }
-}
+    for (const p of r.problems) io.err(`slimlab: ${p.message.replace(/\n/g, ' ')}`);
+    if (r.problems.length) return 2;
+    const models = r.models;
+    if (a.has('json')) {
+      const docs = models.map(inspectJson);
+      io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));
+    } else io.out(models.map(inspectTable).join('\n\n'));
+    return 0;
+  },
+};

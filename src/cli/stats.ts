@@ -1,9 +1,11 @@
-// `slimlab stats FILE... [--json] [--bins N]`: histogram and statistics of every tensor, read and
-// summarised one at a time on the CPU (the reference path), so memory stays near the largest tensor.
-import { summarizeCpuSliced } from '../core/stats/summary.ts';
-import type { OpenedModel } from '../formats/group.ts';
-import type { TensorInfo } from '../formats/model.ts';
-import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
+// `slimlab stats FILE... [--json] [--bins N]`: histogram and statistics of every tensor, each one
+// the engine's analysis (the tab's, on the CPU backend), read one at a time into the session's
+// buffer, so memory stays near the largest tensor.
+import { jobContext } from '../engine/jobs/context.ts';
+import { MAX_BINS } from '../engine/model-view.ts';
+import type { TensorAnalysis } from '../engine/types.ts';
+import { oneLine, peakMemory, withModel } from './engine.ts';
+import type { Command } from './table.ts';
 
 export interface TensorSummaryJson {
   name: string;
@@ -16,27 +18,57 @@ export interface TensorSummaryJson {
 /** JSON has no NaN or Infinity: such statistics print as null. */
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
-export async function* summarizeAll(
-  m: OpenedModel,
-  bins: number,
-): AsyncGenerator<TensorSummaryJson> {
-  // One read buffer reused for every tensor, so memory stays at the largest tensor.
-  const scratch: Scratch = {
-    buffer: new ArrayBuffer(m.info.tensors.reduce((a, t) => Math.max(a, t.bytes), 0)),
+export function summaryJson(a: TensorAnalysis): TensorSummaryJson {
+  return {
+    name: a.tensor,
+    dtype: a.dtype,
+    shape: a.shape,
+    stats: Object.fromEntries(Object.entries(a.stats).map(([k, v]) => [k, finiteOrNull(v)])),
+    histogram: { lo: a.lo, hi: a.hi, counts: [...a.counts] },
   };
-  const summarize = async (t: TensorInfo) =>
-    summarizeCpuSliced(
-      await readTensorF32(m.sources.get(t.dataFile ?? m.info.file)!, t, scratch),
-      bins,
-    );
-  for (const t of m.info.tensors) {
-    const s = await summarize(t);
-    yield {
-      name: t.name,
-      dtype: t.dtype,
-      shape: t.shape,
-      stats: Object.fromEntries(Object.entries(s.stats).map(([k, v]) => [k, finiteOrNull(v)])),
-      histogram: { lo: s.binning.lo, hi: s.binning.hi, counts: [...s.counts] },
-    };
-  }
 }
+
+export const stats: Command = {
+  name: 'stats',
+  synopsis: 'FILE... [--json] [--bins N] [--memory]',
+  summary: `histogram and statistics of every tensor (one JSON object a line with --json);
+--memory adds the peak resident memory of the process`,
+  positional: { min: 1, missing: 'stats needs FILE...' },
+  flags: [
+    { name: 'json', type: 'bool', help: 'one JSON object a tensor, a line each' },
+    {
+      name: 'bins',
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: MAX_BINS,
+      default: '64',
+      help: 'histogram bins',
+    },
+    { name: 'memory', type: 'bool', help: 'print the peak resident memory to stderr' },
+  ],
+  async run(a, { io, engine }) {
+    const bins = a.num('bins') ?? 64;
+    try {
+      await withModel(engine, a.positional, async (m) => {
+        for (const t of m.tensors) {
+          const s = summaryJson(
+            await engine.run('analyse', { modelId: m.id, tensor: t.name, bins }, jobContext()),
+          );
+          if (a.has('json')) io.out(JSON.stringify(s));
+          else {
+            const v = s.stats;
+            io.out(
+              `${s.name}  ${s.dtype} [${s.shape.join(', ')}]  min ${v.min}  max ${v.max}  mean ${v.mean}  std ${v.std}  kurtosis ${v.kurtosis}  NaN ${v.nans}  Inf ${(v.posInf ?? 0) + (v.negInf ?? 0)}`,
+            );
+          }
+        }
+      });
+    } catch (e) {
+      io.err(oneLine(e));
+      return 2;
+    }
+    if (a.has('memory')) io.err(peakMemory());
+    return 0;
+  },
+};

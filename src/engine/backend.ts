@@ -2,20 +2,16 @@
 // the same numbers (integers exactly, floats within the tolerances in tests/gpu/tolerances.ts).
 import { summarizeCpuSliced, type Summary } from '../core/stats/summary.ts';
 import { adapterLabel, type AdapterSummary, type GpuContext } from '../gpu/device.ts';
-import { summarizeGpu } from '../gpu/summarize.ts';
-import {
-  quantize,
-  type QuantOptions,
-  type QuantOutcome,
-  type QuantSpec,
-} from '../core/quant/quant.ts';
-import { quantizeIntGpu } from '../gpu/quantize.ts';
-import { denseStackGpu } from '../gpu/dense.ts';
-import { absHistogramGpu } from '../gpu/abs-histogram.ts';
+import { summarizeGpu } from '../gpu/ops/summarize.ts';
+import { quantize, type QuantOptions, type QuantOutcome } from '../core/quant/quant.ts';
+import type { QuantSpec } from '../core/quant/spec.ts';
+import { quantizeIntGpu } from '../gpu/ops/quantize.ts';
+import { denseStackGpu } from '../gpu/ops/dense.ts';
+import { absHistogramGpu } from '../gpu/ops/abs-histogram.ts';
 import type { AbsHistogram } from '../core/calib/calibrate.ts';
 import { cpuRunner, type NetRunner } from '../models/runner.ts';
 import { denseStack, isDenseStack } from '../models/zoo.ts';
-import { GpuNet } from '../gpu/net-gpu.ts';
+import { GpuNet } from '../gpu/ops/net-gpu.ts';
 
 export interface RunOptions {
   signal?: AbortSignal | undefined;

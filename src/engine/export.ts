@@ -11,14 +11,10 @@ import { isDType, storageBytes } from '../core/base/dtype.ts';
 import { quantizeGgml, toF16Bytes } from '../core/quant/ggml-quantize.ts';
 import { numberToF16Bits } from '../core/base/f16.ts';
 import { packInt4 } from '../core/quant/intquant.ts';
-import {
-  blockLayout,
-  castValue,
-  DEFAULT_SPEC,
-  quantize,
-  type QuantOutcome,
-  type QuantSpec,
-} from '../core/quant/quant.ts';
+import { blockLayout } from '../core/quant/blocks.ts';
+import { castValue } from '../core/quant/rounding.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../core/quant/spec.ts';
+import { quantize, type QuantOutcome } from '../core/quant/quant.ts';
 import { fitSpec } from './quantize.ts';
 import { isFloatTensor, type ModelInfo, type TensorInfo } from '../formats/model.ts';
 import {

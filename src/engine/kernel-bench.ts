@@ -13,13 +13,13 @@ import { chooseMatmul, type MatmulVariant } from '../core/nn/matmul.ts';
 import { magnitudeMask, nmMask } from '../core/prune/prune.ts';
 import { normalArray as normal } from '../core/base/rng.ts';
 import { compress24, toCsr } from '../core/prune/sparse.ts';
-import { flashAttention, naiveAttention } from '../gpu/attention.ts';
-import { denseStackGpu } from '../gpu/dense.ts';
+import { flashAttention, naiveAttention } from '../gpu/ops/attention.ts';
+import { denseStackGpu } from '../gpu/ops/dense.ts';
 import { adapterLabel, type GpuContext } from '../gpu/device.ts';
-import { f16Layer } from '../gpu/f16-linear.ts';
-import { int8Layer } from '../gpu/int8-matmul.ts';
-import { matmulLayer } from '../gpu/matmul.ts';
-import { csrLayer, directLayer, sparse24Layer } from '../gpu/sparse.ts';
+import { f16Layer } from '../gpu/ops/f16-linear.ts';
+import { int8Layer } from '../gpu/ops/int8-matmul.ts';
+import { matmulLayer } from '../gpu/ops/matmul.ts';
+import { csrLayer, directLayer, sparse24Layer } from '../gpu/ops/sparse.ts';
 import { passTimer, type PassTimer } from '../gpu/timing.ts';
 
 export interface KernelPlan {

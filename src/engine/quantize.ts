@@ -1,14 +1,9 @@
 // What a quantization spec does to one tensor, summarised for display: the error with its clipping /
 // rounding split, the levels of one block for the histogram, an error map, the size it takes.
 import { llmInt8, type Int8Decomposition } from '../core/quant/llm-int8.ts';
-import {
-  blockLevels,
-  errorOf,
-  quantize,
-  type Granularity,
-  type QuantOutcome,
-  type QuantSpec,
-} from '../core/quant/quant.ts';
+import { blockLevels, quantize, type QuantOutcome } from '../core/quant/quant.ts';
+import { errorOf } from '../core/quant/block-error.ts';
+import type { Granularity, QuantSpec } from '../core/quant/spec.ts';
 import type { QuantError } from '../core/quant/quant-error.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 
@@ -180,19 +175,27 @@ export interface CompareRow {
   bitsPerWeight: number;
 }
 
+/** Lets a cancel message in (a macrotask), then honours it: the check between two units of work. */
+export async function checkpoint(signal?: AbortSignal): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  signal?.throwIfAborted();
+}
+
 /** Several specs on the same tensor (the side-by-side table and the error-vs-bits curve). */
-export function compareSpecs(
+async function compareSpecs(
   x: Float32Array,
   shape: number[],
   specs: Array<{ label: string; spec: QuantSpec }>,
   signal?: AbortSignal,
-): CompareRow[] {
-  return specs.map(({ label, spec }) => {
-    signal?.throwIfAborted();
+): Promise<CompareRow[]> {
+  const rows: CompareRow[] = [];
+  for (const { label, spec } of specs) {
+    await checkpoint(signal);
     const fit = fitSpec(spec, shape);
     const q = quantize(x, shape, fit.spec, { dequantized: false });
-    return { label, spec, error: q.error, bitsPerWeight: q.bitsPerWeight };
-  });
+    rows.push({ label, spec, error: q.error, bitsPerWeight: q.bitsPerWeight });
+  }
+  return rows;
 }
 
 export type Int8Report = Omit<Int8Decomposition, 'columnAbsMax'> & {
@@ -311,17 +314,17 @@ export function sampleRows(
   return { x: out, shape: [keep, ...shape.slice(1)] };
 }
 
-export function compareAll(
+export async function compareAll(
   x: Float32Array,
   shape: number[],
   spec: QuantSpec,
   signal?: AbortSignal,
-): Comparison {
+): Promise<Comparison> {
   const s = sampleRows(x, shape, COMPARE_SAMPLE);
   return {
-    formats: compareSpecs(s.x, s.shape, formatLineup(spec), signal),
-    bits: compareSpecs(s.x, s.shape, bitsLineup(spec), signal),
-    clips: isClippable(spec) ? compareSpecs(s.x, s.shape, clipLineup(spec), signal) : [],
+    formats: await compareSpecs(s.x, s.shape, formatLineup(spec), signal),
+    bits: await compareSpecs(s.x, s.shape, bitsLineup(spec), signal),
+    clips: isClippable(spec) ? await compareSpecs(s.x, s.shape, clipLineup(spec), signal) : [],
     sampled: s.x.length < x.length ? { values: s.x.length, of: x.length } : null,
   };
 }

@@ -13,11 +13,13 @@ import {
 
 export type { TensorRow };
 import { openGroup } from '../formats/group.ts';
+import { largestTensor } from './model-view.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
-import { cpuBackend, ticker, type AnalysisBackend, type RunOptions } from './backend.ts';
+import { cpuBackend, type AnalysisBackend, type RunOptions } from './backend.ts';
 import { exportModel, type ExportOptions } from './export.ts';
 import {
+  checkpoint,
   compareAll,
   COMPARE_SAMPLE,
   fitSpec,
@@ -32,49 +34,10 @@ import {
   type QuantSpec,
 } from './quantize.ts';
 import { quantize } from '../core/quant/quant.ts';
-import { svd, type Svd } from '../core/lowrank/svd.ts';
+import type { Svd } from '../core/lowrank/svd.ts';
 import type { PlanTensor } from '../core/quant/planner.ts';
-import type { Digits } from '../models/mnist.ts';
-import {
-  comparePtq,
-  studyLayers,
-  type LayerStudy,
-  type PtqComparison,
-  type StudyOptions,
-} from './labs/calibration.ts';
-import {
-  compareQat,
-  evaluateLowRank,
-  evaluateVariants,
-  type LowRankResult,
-  type QatComparison,
-  type VariantResult,
-} from './labs/variants.ts';
-import { detectArchitecture } from '../models/zoo.ts';
-import { netFor } from '../models/zoo.ts';
-import { batchOf, splitDigits } from '../models/mnist.ts';
-import { runnerFor } from '../models/runner.ts';
-import { networkWork, type Deployment } from '../models/work.ts';
-import type { LayerWork } from '../core/perf/latency.ts';
-import {
-  gradualPrune,
-  sparsitySweep,
-  studyPruning,
-  type GradualResult,
-  type LabMethod,
-  type PruneStudy,
-  type SweepPoint,
-} from './labs/prune-lab.ts';
-import {
-  distill,
-  pruneAndFineTune,
-  type DistillOptions,
-  type DistillPoint,
-  type DistillResult,
-  type PruneMethod,
-  type PruneResult,
-} from './labs/finetune.ts';
-import { netParams } from '../core/nn/net.ts';
+import { detectArchitecture, netFor } from '../models/zoo.ts';
+import { netParams } from '../core/nn/network.ts';
 import type { OutFile } from '../formats/write/types.ts';
 
 export interface ModelSummary {
@@ -88,6 +51,8 @@ export interface ModelSummary {
   bytes: number;
   metadata: Record<string, string>;
   tensors: TensorRow[];
+  /** The tensor a view of the model opens on (the largest), if it has any. */
+  first: string | null;
 }
 
 export interface TensorAnalysis {
@@ -142,23 +107,8 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
     bytes: totalBytes(info),
     metadata: info.metadata,
     tensors: info.tensors.map(tensorRow),
+    first: largestTensor(info.tensors)?.name ?? null,
   };
-}
-
-/** The variants evaluated next to the original: the chosen spec, then int8, int4 and int2. */
-export function evaluationLineup(spec: QuantSpec): Array<{ label: string; spec: QuantSpec }> {
-  const int = (bits: number) => ({
-    ...spec,
-    format: 'int' as const,
-    bits,
-    rounding: 'nearest' as const,
-  });
-  return [
-    { label: 'this scheme', spec },
-    { label: 'int8', spec: int(8) },
-    { label: 'int4', spec: int(4) },
-    { label: 'int2', spec: int(2) },
-  ];
 }
 
 /** Below this many values a whole-model pass quantizes a tensor on the CPU even when WebGPU is on. */
@@ -333,21 +283,22 @@ export function createSession() {
       const weights = this.weights(modelId);
       const out: PlanTensor[] = [];
       for (const [i, t] of weights.entries()) {
-        opts.signal?.throwIfAborted();
-        const options = await this.withTensor(modelId, t.name, async (x) =>
-          candidates.map(({ label, spec }) => {
+        const options = await this.withTensor(modelId, t.name, async (x) => {
+          const rows: PlanTensor['options'] = [];
+          for (const { label, spec } of candidates) {
+            await checkpoint(opts.signal);
             const q = quantize(x, t.shape, fitSpec(spec, t.shape).spec, { dequantized: false });
-            return {
+            rows.push({
               label,
               bytes: Math.ceil((t.params * q.bitsPerWeight) / 8),
               // A tensor with no finite value adds no error (NaN would make every plan fail).
               sse: q.error.count ? q.error.mse * q.error.count : 0,
-            };
-          }),
-        );
+            });
+          }
+          return rows;
+        });
         out.push({ name: t.name, options });
         opts.onProgress?.((i + 1) / weights.length);
-        await new Promise((res) => setTimeout(res, 0));
       }
       return out;
     },
@@ -370,8 +321,8 @@ export function createSession() {
       spec: QuantSpec,
       opts: RunOptions = {},
     ): Promise<Comparison> {
-      return this.sampleOf(modelId, name).then((s) => ({
-        ...compareAll(s.x, s.shape, spec, opts.signal),
+      return this.sampleOf(modelId, name).then(async (s) => ({
+        ...(await compareAll(s.x, s.shape, spec, opts.signal)),
         sampled: s.x.length < s.of ? { values: s.x.length, of: s.of } : null,
       }));
     },
@@ -415,191 +366,24 @@ export function createSession() {
       return { arch, net, params };
     },
 
-    /**
-     * A runnable demo model on the test digits: as it is, and with its weights through `spec` and
-     * through int8, int4 and int2 at the spec's granularity.
-     */
-    async evaluate(
-      modelId: string,
-      spec: QuantSpec,
-      digits: Digits,
-      opts: RunOptions & { backend?: AnalysisBackend } = {},
-    ): Promise<VariantResult[]> {
-      const { arch, params } = await this.runnable(modelId);
-      return evaluateVariants(arch, params, digits, evaluationLineup(spec), {
-        runner: (opts.backend ?? cpuBackend()).net,
-        onProgress: opts.onProgress,
-        signal: opts.signal,
-      });
-    },
-
-    /** PTQ against QAT (weights and activations) at 8, 4 and 2 bits, for a runnable demo model. */
-    async compareQat(
-      modelId: string,
-      digits: Digits,
-      opts: RunOptions & { epochs?: number } = {},
-    ): Promise<QatComparison> {
-      const { arch, params } = await this.runnable(modelId);
-      return compareQat(arch, params, digits, [8, 4, 2], {
-        epochs: opts.epochs ?? 1,
-        tick: ticker(opts),
-      });
-    },
-
-    /** The demo model with every weight at the rank keeping `energy` of its Σσ², on the test digits. */
-    async lowRank(
-      modelId: string,
-      energy: number,
-      digits: Digits,
-      opts: RunOptions & { backend?: AnalysisBackend; epochs?: number } = {},
-    ): Promise<LowRankResult> {
-      const { arch, params } = await this.runnable(modelId);
+    /** The SVD of each weight of a demo model, kept while the model is open. */
+    svdCache(modelId: string): Map<string, Svd> {
       let cache = svdCache.get(modelId);
       if (!cache) svdCache.set(modelId, (cache = new Map()));
-      const memo = cache;
-      return evaluateLowRank(
-        arch,
-        params,
-        digits,
-        energy,
-        (name, w, shape) => {
-          let d = memo.get(name);
-          if (!d) memo.set(name, (d = svd(w, shape[0]!, shape[1]!)));
-          return d;
-        },
-        (opts.backend ?? cpuBackend()).net,
-        { epochs: opts.epochs ?? 0, tick: ticker(opts) },
-      );
-    },
-
-    /** Every calibration method on each weight layer's input activations (demo models). */
-    async calibrationStudy(
-      modelId: string,
-      digits: Digits,
-      o: StudyOptions,
-      backend: AnalysisBackend = cpuBackend(),
-      opts: RunOptions = {},
-    ): Promise<LayerStudy[]> {
-      const { net, params } = await this.runnable(modelId);
-      return studyLayers(net, params, digits, o, backend.absHistogram, ticker(opts));
-    },
-
-    /** PTQ variants (weight-only, dynamic, static with each calibration method) on the test digits. */
-    async comparePtq(
-      modelId: string,
-      digits: Digits,
-      o: StudyOptions,
-      opts: RunOptions = {},
-    ): Promise<PtqComparison> {
-      const { net, params } = await this.runnable(modelId);
-      return comparePtq(net, params, digits, o, ticker(opts));
-    },
-
-    /** Prunes the demo model's weights and fine-tunes it with the masks held fixed. */
-    async pruneFineTune(
-      modelId: string,
-      digits: Digits,
-      o: { method: PruneMethod; epochs: number },
-      opts: RunOptions & { backend?: AnalysisBackend } = {},
-    ): Promise<PruneResult> {
-      const { net, params } = await this.runnable(modelId);
-      return pruneAndFineTune(net, params, digits, {
-        ...o,
-        runner: (opts.backend ?? cpuBackend()).net,
-        lr: 2e-3,
-        seed: 5,
-        tick: ticker(opts),
-      });
-    },
-
-    /** Distils the demo model into a small student, next to the student trained on labels alone. */
-    async distill(
-      modelId: string,
-      digits: Digits,
-      o: Omit<DistillOptions, 'tick' | 'onPoint' | 'seed' | 'lr'>,
-      opts: RunOptions & { onPoint?: (p: DistillPoint) => void } = {},
-    ): Promise<DistillResult> {
-      const { net, params } = await this.runnable(modelId);
-      return distill(net, params, digits, {
-        ...o,
-        lr: 2e-3,
-        seed: 3,
-        tick: ticker(opts),
-        onPoint: opts.onPoint,
-      });
-    },
-
-    /**
-     * The demo model's forward pass timed on this device: a batch of test digits, after a warm-up
-     * run, the best of three (milliseconds), and where it ran.
-     */
-    async measureLatency(
-      modelId: string,
-      digits: Digits,
-      batch: number,
-      backend: AnalysisBackend = cpuBackend(),
-    ): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number }> {
-      const { net, params } = await this.runnable(modelId);
-      const { test } = splitDigits(digits);
-      const n = Math.max(1, Math.min(batch, test.length));
-      const { x } = batchOf(digits, test.subarray(0, n));
-      const runner = runnerFor(backend.net, net);
-      await runner.logits(net, params, x, n);
-      let best = Infinity;
-      for (let r = 0; r < 3; r++) {
-        const t0 = performance.now();
-        await runner.logits(net, params, x, n);
-        best = Math.min(best, performance.now() - t0);
-      }
-      return { ms: best, on: runner.on, batch: n };
-    },
-
-    /** Per-digit work of each layer of a demo model under a deployment, for the latency model. */
-    async modelWork(modelId: string, d: Deployment): Promise<LayerWork[]> {
-      const { net } = await this.runnable(modelId);
-      return networkWork(net, d);
-    },
-
-    /** The pruning lab: masks by method, their accounting and the pruned model's accuracy. */
-    async pruneStudy(
-      modelId: string,
-      digits: Digits,
-      method: LabMethod,
-      opts: { backend?: AnalysisBackend } = {},
-    ): Promise<PruneStudy> {
-      const { net, params } = await this.runnable(modelId);
-      return studyPruning(net, params, digits, method, (opts.backend ?? cpuBackend()).net);
-    },
-
-    /** Accuracy against sparsity for each pruning method, optionally fine-tuned one epoch each. */
-    async pruneSweep(
-      modelId: string,
-      digits: Digits,
-      o: { sparsities: number[]; fineTune: boolean },
-      opts: RunOptions & { backend?: AnalysisBackend } = {},
-    ): Promise<SweepPoint[]> {
-      const { net, params } = await this.runnable(modelId);
-      return sparsitySweep(net, params, digits, {
-        ...o,
-        runner: (opts.backend ?? cpuBackend()).net,
-        tick: ticker(opts),
-      });
-    },
-
-    /** Gradual (cubic) magnitude pruning with fine-tuning, against one-shot pruning. */
-    async gradualPrune(
-      modelId: string,
-      digits: Digits,
-      o: { final: number; epochs: number },
-      opts: RunOptions = {},
-    ): Promise<GradualResult> {
-      const { net, params } = await this.runnable(modelId);
-      return gradualPrune(net, params, digits, { ...o, every: 25, tick: ticker(opts) });
+      return cache;
     },
 
     /** LLM.int8() decomposition of one tensor. */
-    llmInt8(modelId: string, name: string, threshold: number): Promise<Int8Report> {
-      return this.withTensor(modelId, name, async (x, t) => llmInt8Report(x, t.shape, threshold));
+    llmInt8(
+      modelId: string,
+      name: string,
+      threshold: number,
+      opts: RunOptions = {},
+    ): Promise<Int8Report> {
+      return this.withTensor(modelId, name, async (x, t) => {
+        opts.signal?.throwIfAborted();
+        return llmInt8Report(x, t.shape, threshold);
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 // The one error type every reader throws: it names the file, the field and what was wrong,
 // so a person can act on it ("model.safetensors: tensor 'w1' data_offsets ... exceed ...").
 
-export type FormatErrorCode =
+type FormatErrorCode =
   | 'unknown-format'
   | 'truncated'
   | 'header-too-large'

@@ -13,7 +13,7 @@ export interface OpenedModel {
   sources: Map<string, ByteSource>;
 }
 
-export interface GroupResult {
+interface GroupResult {
   models: OpenedModel[];
   problems: Array<{ file: string; message: string }>;
 }

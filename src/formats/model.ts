@@ -40,7 +40,7 @@ export interface TensorInfo {
   };
 }
 
-export type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';
+type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';
 
 export interface ModelInfo {
   format: FormatName;
@@ -67,7 +67,7 @@ export function totalBytes(m: ModelInfo): number {
 }
 
 /** How a tensor's storage is described to a person (quantized tensors name their scheme). */
-export function dtypeLabel(t: TensorInfo): string {
+function dtypeLabel(t: TensorInfo): string {
   if (!t.quant) return t.dtype;
   const q = t.quant;
   const g = q.axis === null ? 'per-tensor' : q.blockSize ? `group-${q.blockSize}` : 'per-channel';

@@ -9,7 +9,7 @@ import type { ByteSource } from './source.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** numpy caps headers at 10,000 bytes by default when reading; we allow more, but not absurdly more. */
-export const MAX_NPY_HEADER_BYTES = 1 << 20;
+const MAX_NPY_HEADER_BYTES = 1 << 20;
 
 const DESCR: Record<string, ElementDType> = {
   f2: 'F16',

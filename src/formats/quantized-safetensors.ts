@@ -29,7 +29,7 @@ export interface QuantEntry {
 }
 
 /** How many blocks (scales) an entry has: 1, dim, or the blocked count. */
-export function entryBlocks(e: QuantEntry): number {
+function entryBlocks(e: QuantEntry): number {
   if (e.axis === null) return 1;
   if (e.view2d) {
     const rows = e.shape[0]!;

@@ -8,7 +8,7 @@ import { onnxReader } from './onnx.ts';
 import { safetensorsReader } from './safetensors.ts';
 import type { ByteSource } from './source.ts';
 
-export const READERS: readonly FormatReader[] = [
+const READERS: readonly FormatReader[] = [
   npyReader,
   npzReader,
   ggufReader,
@@ -16,7 +16,7 @@ export const READERS: readonly FormatReader[] = [
   onnxReader,
 ];
 
-export const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
+const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
 
 export async function sniff(src: ByteSource): Promise<FormatReader | null> {
   const head = src.size ? await src.read(0, Math.min(64, src.size)) : new Uint8Array(0);

@@ -4,9 +4,9 @@ import { FormatError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
 /** An index file is small; anything bigger than this is not one. */
-export const MAX_INDEX_BYTES = 64 << 20;
+const MAX_INDEX_BYTES = 64 << 20;
 
-export interface ShardIndex {
+interface ShardIndex {
   metadata: Record<string, string>;
   /** tensor name → shard file name */
   weightMap: Map<string, string>;

@@ -10,7 +10,7 @@ import { assembleQuantized, QUANT_KEY } from './quantized-safetensors.ts';
 import type { ByteSource } from './source.ts';
 
 /** The reference implementation's cap on the header (safetensors MAX_HEADER_SIZE). */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 function readU64(bytes: Uint8Array): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, 8);

@@ -1,7 +1,7 @@
 // Reading one tensor's values: its bytes from the file that holds them, decoded to float32.
 import { decodeToFloat32 } from '../core/base/dtype.ts';
 import { unpackInt4 } from '../core/quant/intquant.ts';
-import { dequantizeBlocks } from '../core/quant/quant.ts';
+import { dequantizeBlocks } from '../core/quant/blocks.ts';
 import type { TensorInfo } from './model.ts';
 import { readZipEntryTensor } from './npz.ts';
 import type { ByteSource } from './source.ts';
@@ -33,7 +33,7 @@ export async function readTensorF32(
 }
 
 /** Column-major values to row-major (C) order, the order every consumer expects. */
-export function fortranToC(x: Float32Array, shape: readonly number[]): Float32Array {
+function fortranToC(x: Float32Array, shape: readonly number[]): Float32Array {
   const out = new Float32Array(x.length);
   if (x.length === 0) return out;
   const rank = shape.length;

@@ -1,4 +1,5 @@
-// Buffer helpers shared by the kernel wrappers: uploads, uniforms and read-back.
+// Buffer helpers shared by the kernel wrappers and the GPU operations: uploads, uniforms, read-back,
+// the pipeline cache and the chunking of tensors larger than one storage binding.
 
 export function uploadF32(
   device: GPUDevice,
@@ -115,25 +116,28 @@ async function compile(
   });
 }
 
-export function bindAndDispatch(
-  device: GPUDevice,
-  encoder: GPUCommandEncoder,
-  p: GPUComputePipeline,
-  buffers: readonly GPUBuffer[],
-  workgroups: number,
-): void {
-  const bind = device.createBindGroup({
-    layout: p.getBindGroupLayout(0),
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(p);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(workgroups);
-  pass.end();
-}
-
 /** Workgroups for a grid-stride kernel: about `perThread` elements per invocation, bounded. */
 export function gridFor(n: number, wg: number, perThread = 16, cap = 4096): number {
   return Math.max(1, Math.min(cap, Math.ceil(n / (wg * perThread))));
+}
+
+export interface GpuRunOptions {
+  signal?: AbortSignal | undefined;
+  /** Called with the fraction done, 0..1. */
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+/** [begin, end) element ranges of at most one storage binding each. */
+export function chunkRanges(n: number, maxBindingBytes: number): Array<[number, number]> {
+  // Chunks are whole multiples of 256 elements so every chunk but the last is full.
+  const per = Math.max(256, Math.floor(maxBindingBytes / 4 / 256) * 256);
+  const out: Array<[number, number]> = [];
+  for (let b = 0; b < n; b += per) out.push([b, Math.min(n, b + per)]);
+  return out;
+}
+
+export function uploadU32(device: GPUDevice, a: Uint32Array): GPUBuffer {
+  const b = storage(device, Math.max(4, a.byteLength));
+  if (a.length) device.queue.writeBuffer(b, 0, a);
+  return b;
 }

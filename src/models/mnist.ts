@@ -3,10 +3,10 @@
 // images. A fixed seeded split gives 8,000 training and 2,000 test images.
 import { mulberry32, permutation } from '../core/base/rng.ts';
 
-export const IMAGE = 28;
-export const PIXELS = IMAGE * IMAGE;
-export const SPLIT_SEED = 20261122;
-export const TRAIN_COUNT = 8000;
+const IMAGE = 28;
+const PIXELS = IMAGE * IMAGE;
+const SPLIT_SEED = 20261122;
+const TRAIN_COUNT = 8000;
 
 export interface Digits {
   count: number;
@@ -52,7 +52,7 @@ export function decodeDigits(bytes: Uint8Array): Digits {
   };
 }
 
-export interface Split {
+interface Split {
   train: Uint32Array;
   test: Uint32Array;
 }
@@ -62,6 +62,12 @@ export function splitDigits(d: Digits, seed = SPLIT_SEED): Split {
   const p = permutation(d.count, mulberry32(seed));
   const k = Math.min(TRAIN_COUNT, d.count);
   return { train: p.slice(0, k), test: p.slice(k) };
+}
+
+/** The test images of the fixed split, [n, 784], with their labels. */
+export function testBatch(d: Digits): { x: Float32Array; y: Uint8Array; n: number } {
+  const { test } = splitDigits(d);
+  return { ...batchOf(d, test), n: test.length };
 }
 
 /** Images of the given indices as float32 in [0, 1], [n, 784]. */

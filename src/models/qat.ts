@@ -8,22 +8,17 @@
 //                batches, then (QAT) an exponential moving average of each batch's min / max
 //   gradients    straight through the rounding; zero where an activation was clipped
 import { roundHalfEven } from '../core/quant/intquant.ts';
-import { DEFAULT_SPEC, quantize, type QuantSpec } from '../core/quant/quant.ts';
-import {
-  layerInputs,
-  logitsOf,
-  weightLayers,
-  type Hooks,
-  type Net,
-  type Params,
-} from '../core/nn/net.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../core/quant/spec.ts';
+import { quantize } from '../core/quant/quant.ts';
+import type { Hooks, Params } from '../core/nn/layer.ts';
+import { layerInputs, logitsOf, weightLayers, type Net } from '../core/nn/network.ts';
 import { batchOf, type Digits } from './mnist.ts';
 import { train } from './train.ts';
 
 const f = Math.fround;
 
 /** The input range of each weight layer, in forward order. */
-export interface ActRanges {
+interface ActRanges {
   lo: number[];
   hi: number[];
 }
@@ -39,7 +34,7 @@ export function withQuantizedWeights(net: Net, p: Params, spec: QuantSpec): Para
 }
 
 /** Weights fake-quantized per output channel at `bits`. */
-export function quantizedWeights(net: Net, p: Params, bits: number): Params {
+function quantizedWeights(net: Net, p: Params, bits: number): Params {
   return withQuantizedWeights(net, p, { ...DEFAULT_SPEC, bits });
 }
 
@@ -89,7 +84,7 @@ export function calibrate(net: Net, p: Params, x: Float32Array, B: number): ActR
  * Hooks that fake-quantize each weight layer's input over its range; with `momentum`, each call
  * first moves the range towards the batch's own min / max (QAT's moving average).
  */
-export function actQuantHooks(ranges: ActRanges, bits: number, momentum?: number): Hooks {
+function actQuantHooks(ranges: ActRanges, bits: number, momentum?: number): Hooks {
   return {
     input: (layer, x) => {
       const i = layer.index;
@@ -103,7 +98,7 @@ export function actQuantHooks(ranges: ActRanges, bits: number, momentum?: number
   };
 }
 
-export interface QatOptions {
+interface QatOptions {
   bits: number;
   epochs: number;
   batch: number;

@@ -1,14 +1,9 @@
 // Running a demo network: the CPU reference or a device runner (the GPU), and what a network takes
 // to store. The labs that evaluate variants live in engine/labs.
-import { bitsPerWeight, blockLayout, type QuantSpec } from '../core/quant/quant.ts';
-import {
-  logitsOf as netLogits,
-  netParams,
-  weightLayers,
-  type Net,
-  type Params,
-  type WeightLayer,
-} from '../core/nn/net.ts';
+import { bitsPerWeight, type QuantSpec } from '../core/quant/spec.ts';
+import { blockLayout } from '../core/quant/blocks.ts';
+import type { Params, WeightLayer } from '../core/nn/layer.ts';
+import { logitsOf as netLogits, netParams, weightLayers, type Net } from '../core/nn/network.ts';
 /**
  * Bytes to store a network: each weight-layer weight at `bits(layer)` bits per weight (scale and
  * zero-point overhead included by the caller), every other parameter in float32.

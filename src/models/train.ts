@@ -3,12 +3,13 @@
 // pruning masks held fixed, QAT (forward through fake-quantized weights, straight-through) and
 // distillation (a loss that also reads a teacher's logits).
 import { adamState, adamStep, crossEntropy, type AdamState } from '../core/nn/nn.ts';
-import { backward, forward, netParams, type Hooks, type Net, type Params } from '../core/nn/net.ts';
+import type { Hooks, Params } from '../core/nn/layer.ts';
+import { backward, forward, netParams, type Net } from '../core/nn/network.ts';
 import { mulberry32, permutation } from '../core/base/rng.ts';
 import { batchOf, shiftedBatch, type Digits } from './mnist.ts';
 import type { NetTrainer } from './runner.ts';
 
-export interface LossTerms {
+interface LossTerms {
   loss: number;
   /** dL/dlogits. */
   grad: Float32Array;
@@ -17,9 +18,9 @@ export interface LossTerms {
 }
 
 /** A loss over a batch: its logits, labels and the dataset indices of its samples. */
-export type LossFn = (logits: Float32Array, labels: Uint8Array, idx: number[]) => LossTerms;
+type LossFn = (logits: Float32Array, labels: Uint8Array, idx: number[]) => LossTerms;
 
-export interface EpochStats {
+interface EpochStats {
   epoch: number;
   loss: number;
   parts: Record<string, number>;
@@ -64,7 +65,7 @@ export const crossEntropyLoss =
     return { loss, grad };
   };
 
-export function learningRate(o: TrainOptions, step: number, steps: number): number {
+function learningRate(o: TrainOptions, step: number, steps: number): number {
   const warm = Math.floor((o.warmup ?? 0) * steps);
   if (step < warm) return (o.lr * (step + 1)) / warm;
   return o.lr * 0.5 * (1 + Math.cos((Math.PI * (step - warm)) / Math.max(1, steps - warm)));

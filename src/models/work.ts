@@ -3,16 +3,14 @@
 // precision. Weight layers carry the compression; the others (activations, pooling, norms,
 // attention) move activations.
 import type { LayerWork, Precision } from '../core/perf/latency.ts';
-import { codeBits, type QuantSpec } from '../core/quant/quant.ts';
-import {
-  Attention,
-  Conv2d,
-  Dense,
-  factorNet,
-  Residual,
-  type Layer,
-  type Net,
-} from '../core/nn/net.ts';
+import { codeBits, type QuantSpec } from '../core/quant/spec.ts';
+import { Conv2d } from '../core/nn/conv2d.ts';
+import { Dense } from '../core/nn/dense.ts';
+import { factorNet } from '../core/nn/factor-net.ts';
+import type { Layer } from '../core/nn/layer.ts';
+import type { Net } from '../core/nn/network.ts';
+import { Residual } from '../core/nn/sequence.ts';
+import { Attention } from '../core/nn/token-layers.ts';
 
 export interface Deployment {
   /** Stored bits per weight of the weight layers (32 fp32, 16 fp16, ≤ 8 integers). */

@@ -1,29 +1,21 @@
-// The demo models, all on 28×28 MNIST digits with 10 classes: their architectures (as core/net.ts
-// layer lists, with torch's parameter names), recognition from a file's tensors, and initialisation
+// The demo models, all on 28×28 MNIST digits with 10 classes: their architectures (as core/nn layer
+// lists, with torch's parameter names), recognition from a file's tensors, and initialisation
 // as torch's defaults (Linear and Conv2d: U(−1/√fan_in, 1/√fan_in) for weights and biases; LayerNorm
 // weight 1, bias 0; position embedding ~ N(0, 0.02²) approximated by a uniform of the same spread).
+import { Conv2d } from '../core/nn/conv2d.ts';
+import { Dense, type DenseLayer } from '../core/nn/dense.ts';
+import type { Layer, Params } from '../core/nn/layer.ts';
+import { matchesShapes, netParams, type Net } from '../core/nn/network.ts';
+import { Gelu, MaxPool2, Relu } from '../core/nn/pointwise-layers.ts';
+import { Residual } from '../core/nn/sequence.ts';
 import {
   AddPosition,
   Attention,
-  Conv2d,
-  Dense,
-  Gelu,
   LayerNorm,
-  MaxPool2,
   MeanTokens,
-  matchesShapes,
-  netParams,
   Patchify,
-  Relu,
-  Residual,
-  type Layer,
-  type Net,
-  type Params,
-} from '../core/nn/net.ts';
+} from '../core/nn/token-layers.ts';
 import { mulberry32 } from '../core/base/rng.ts';
-import type { DenseLayer } from '../gpu/dense.ts';
-
-export type { Net, Params };
 
 /** An MLP with ReLU between its layers: sizes [784, …, 10], layers fc1, fc2, … */
 export function mlp(sizes: readonly number[], arch: string): Net {
@@ -105,7 +97,7 @@ export function vit(): Net {
 }
 
 /** The three demo models, by architecture name. */
-export const DEMO_NETS: Record<string, () => Net> = {
+const DEMO_NETS: Record<string, () => Net> = {
   [MLP_ARCH]: () => mlp([784, 256, 128, 10], MLP_ARCH),
   [CNN_ARCH]: cnn,
   [VIT_ARCH]: vit,

@@ -1,44 +1,8 @@
 // The session as one Markdown file: the link that reopens it, then every result the page holds
 // (the tensor, its quantization and the format comparison, the model's evaluations, the variants,
 // the pruning, calibration, distillation and low-rank results), as tables.
-import type { Evaluation, SlimState } from './store.ts';
-
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const num = (x: number | null | undefined, d = 4) =>
-  x === null || x === undefined || !Number.isFinite(x) ? '—' : +x.toPrecision(d);
-const bytes = (b: number) =>
-  b >= 2 ** 20
-    ? `${(b / 2 ** 20).toFixed(2)} MiB`
-    : b >= 1024
-      ? `${(b / 1024).toFixed(1)} KiB`
-      : `${b} B`;
-
-/**
- * Text from a file (tensor and file names) as Markdown that shows it literally: no markup, links,
- * HTML or line breaks of its own.
- */
-const md = (v: unknown) =>
-  String(v)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
-
-/** Markdown table cells: escaped like any text (pipes would break the row). */
-const cell = (v: unknown) => md(v);
-
-function table(head: string[], rows: unknown[][]): string {
-  return [
-    `| ${head.map(cell).join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n');
-}
-
-const evalRow = (label: string, e: Evaluation) => [
-  label,
-  pct(e.accuracy),
-  e.agreement === null ? '—' : pct(e.agreement),
-  num(e.kl),
-];
+import { bytes, evalRow, md, num, pct, table } from './report-markdown.ts';
+import type { SlimState } from './store.ts';
 
 export function buildReport(s: SlimState, link: string, when = new Date()): string {
   const out: string[] = [

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { absHistogram, calibrate } from '../../src/core/calib/calibrate.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { absHistogramGpu } from '../../src/gpu/abs-histogram.ts';
+import { absHistogramGpu } from '../../src/gpu/ops/abs-histogram.ts';
 import { normal, withOutliers } from '../helpers/random.ts';
 
 let ctx: GpuContext;

@@ -1,9 +1,10 @@
+// Kernels: flash_attention, naive_attention (shaders/attention).
 // FlashAttention-style and naive attention kernels against the CPU reference: causal and not, odd
 // lengths (partial tiles and workgroups), head sizes up to 128, lengths up to 512.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { attentionBytes, attentionReference } from '../../src/core/nn/attention.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { flashAttention, naiveAttention } from '../../src/gpu/attention.ts';
+import { flashAttention, naiveAttention } from '../../src/gpu/ops/attention.ts';
 import { roundToF16 } from '../../src/gpu/f16.ts';
 import { normal } from '../helpers/random.ts';
 

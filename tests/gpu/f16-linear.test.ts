@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { linearForward } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { f16Layer } from '../../src/gpu/f16-linear.ts';
+import { f16Layer } from '../../src/gpu/ops/f16-linear.ts';
 import { roundToF16 } from '../../src/gpu/f16.ts';
 import { normal } from '../helpers/random.ts';
 

@@ -1,9 +1,10 @@
+// Kernels: int8_matmul, int8_matmul_dot4 (shaders/matmul).
 // The int8 matrix product: dot4I8Packed (where the adapter has it) and the unpacking fallback give
 // bit-identical int32 results, equal to the CPU twin.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { int8Matmul } from '../../src/core/nn/int8-matmul.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { int8Layer } from '../../src/gpu/int8-matmul.ts';
+import { int8Layer, int8Variant } from '../../src/gpu/ops/int8-matmul.ts';
 import { mulberry32 } from '../../src/core/base/rng.ts';
 
 let ctx: GpuContext;
@@ -46,15 +47,23 @@ describe('int8 matmul', () => {
       }
     });
 
-  test('the adapter says whether it has packed dot products; without them the fallback is chosen', () => {
-    const layer = int8Layer(
-      { ...ctx, summary: { ...ctx.summary, packedDot4: false } },
-      new Int8Array(4),
-      1,
-      4,
-    );
-    expect(layer.variant).toBe('unpacked');
-    layer.destroy();
-    expect(typeof ctx.summary.packedDot4).toBe('boolean');
+  test('the variant follows the adapter: dot4 exactly where WGSL has packed_4x8_integer_dot_product', async () => {
+    const packed = navigator.gpu.wgslLanguageFeatures.has('packed_4x8_integer_dot_product');
+    expect(ctx.summary.packedDot4).toBe(packed);
+    expect(int8Variant(ctx)).toBe(packed ? 'dot4' : 'unpacked');
+    const without = { ...ctx, summary: { ...ctx.summary, packedDot4: false } };
+    expect(int8Variant(without)).toBe('unpacked');
+    expect(int8Variant(ctx, 'unpacked')).toBe('unpacked');
+    // The variant chosen without a preference gives the CPU twin's integers exactly.
+    const [m, n, k] = [5, 7, 257];
+    const a = int8s(m * k, 1, true);
+    const w = int8s(n * k, 2, true);
+    const layer = int8Layer(ctx, w, n, k);
+    try {
+      expect(layer.variant).toBe(packed ? 'dot4' : 'unpacked');
+      expect([...(await layer.run(a, m))]).toEqual([...int8Matmul(a, w, m, n, k)]);
+    } finally {
+      layer.destroy();
+    }
   });
 });

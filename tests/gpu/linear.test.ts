@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { linearForward } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { denseStackCpu, denseStackGpu, type DenseLayer } from '../../src/gpu/dense.ts';
+import type { DenseLayer } from '../../src/core/nn/dense.ts';
+import { denseStackCpu, denseStackGpu } from '../../src/gpu/ops/dense.ts';
 import { normal } from '../helpers/random.ts';
 import { DENSE_TOLERANCE } from './tolerances.ts';
 

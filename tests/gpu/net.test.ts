@@ -2,21 +2,15 @@
 // mean, cross-entropy, Adam) with the CPU reference layers, through whole networks: logits, every
 // parameter's gradient, and parameters after Adam steps.
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  backward,
-  factorNet,
-  Conv2d,
-  Dense,
-  forward,
-  MaxPool2,
-  netParams,
-  Relu,
-  type Net,
-  type Params,
-} from '../../src/core/nn/net.ts';
+import { Conv2d } from '../../src/core/nn/conv2d.ts';
+import { Dense } from '../../src/core/nn/dense.ts';
+import { factorNet } from '../../src/core/nn/factor-net.ts';
+import type { Params } from '../../src/core/nn/layer.ts';
+import { backward, forward, netParams, type Net } from '../../src/core/nn/network.ts';
+import { MaxPool2, Relu } from '../../src/core/nn/pointwise-layers.ts';
 import { adamState, adamStep, crossEntropy } from '../../src/core/nn/nn.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { GpuNet } from '../../src/gpu/net-gpu.ts';
+import { GpuNet } from '../../src/gpu/ops/net-gpu.ts';
 import { cnn, initParams, mlp, vit } from '../../src/models/zoo.ts';
 import { train } from '../../src/models/train.ts';
 import type { Digits } from '../../src/models/mnist.ts';

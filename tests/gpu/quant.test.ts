@@ -1,8 +1,11 @@
+// Kernel: quant_int (shaders/quant).
 // Parity of the integer quantization kernel with its CPU twin (core/quant.ts) on a real WebGPU adapter.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_SPEC, blockErrors, quantize, type QuantSpec } from '../../src/core/quant/quant.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/spec.ts';
+import { blockErrors } from '../../src/core/quant/block-error.ts';
+import { quantize } from '../../src/core/quant/quant.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { quantizeIntGpu } from '../../src/gpu/quantize.ts';
+import { quantizeIntGpu } from '../../src/gpu/ops/quantize.ts';
 import { normal, withOutliers } from '../helpers/random.ts';
 import { QUANT_TOLERANCE } from './tolerances.ts';
 

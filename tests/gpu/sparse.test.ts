@@ -1,3 +1,4 @@
+// Kernels: csr_matmul, sparse24_matmul (shaders/prune) and their dense baseline linear_direct.
 // Parity of the 2:4 and CSR sparse products (shaders/prune) with their CPU twins, and of both with
 // the dense product of the same pruned weight.
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -5,7 +6,7 @@ import { linearForward } from '../../src/core/nn/nn.ts';
 import { magnitudeMask, nmMask } from '../../src/core/prune/prune.ts';
 import { compress24, csrMatmul, sparse24Matmul, toCsr } from '../../src/core/prune/sparse.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { csrLayer, directLayer, sparse24Layer } from '../../src/gpu/sparse.ts';
+import { csrLayer, directLayer, sparse24Layer } from '../../src/gpu/ops/sparse.ts';
 import { normal } from '../helpers/random.ts';
 import { DENSE_TOLERANCE } from './tolerances.ts';
 

@@ -1,8 +1,9 @@
+// Kernels: reduce_stats, central_moments, histogram (shaders/metrics).
 // Parity of the statistics and histogram kernels with their CPU twins, on a real WebGPU adapter.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
-import { summarizeGpu } from '../../src/gpu/summarize.ts';
+import { summarizeGpu } from '../../src/gpu/ops/summarize.ts';
 import { normal, withOutliers } from '../helpers/random.ts';
 import { statsMismatches } from './tolerances.ts';
 
@@ -24,8 +25,24 @@ async function expectParity(x: Float32Array, bins: number, c: GpuContext = ctx) 
 }
 
 describe('statistics and histogram kernels match the CPU twin', () => {
-  test('adapter is reported', () => {
-    expect(ctx.summary.vendor.length).toBeGreaterThan(0);
+  test('the adapter summary is what the adapter and the device say', async () => {
+    const adapter = (await navigator.gpu.requestAdapter())!;
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const s = ctx.summary;
+    expect(s.vendor).toBe(info.vendor || 'unknown');
+    expect(s.architecture).toBe(info.architecture);
+    expect(s.description).toBe(info.description);
+    expect(s.isFallback).toBe(Boolean(info.isFallbackAdapter));
+    expect(s.features).toEqual([...ctx.device.features].sort());
+    for (const f of ['shader-f16', 'subgroups', 'timestamp-query'])
+      expect(s.features.includes(f), f).toBe(adapter.features.has(f));
+    expect(s.maxStorageBufferBindingSize).toBe(adapter.limits.maxStorageBufferBindingSize);
+    expect(s.maxBufferSize).toBe(adapter.limits.maxBufferSize);
+    expect(s.maxComputeWorkgroupStorageSize).toBe(ctx.device.limits.maxComputeWorkgroupStorageSize);
+    expect(s.packedDot4).toBe(
+      navigator.gpu.wgslLanguageFeatures.has('packed_4x8_integer_dot_product'),
+    );
+    expect(ctx.maxBindingBytes).toBe(Math.min(s.maxStorageBufferBindingSize, s.maxBufferSize));
   });
 
   // 256 is the workgroup size; 65537 passes 2^16.

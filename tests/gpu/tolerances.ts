@@ -55,7 +55,21 @@ export const QUANT_TOLERANCE = {
 export const DENSE_TOLERANCE = 1e-5;
 
 /**
- * Network forward and backward passes (net-gpu.ts against core/net.ts): float32 sums in another
+ * Network forward and backward passes (net-gpu.ts against core/nn): float32 sums in another
  * order, relative to the largest |value| of each compared array.
  */
 export const NET_TOLERANCE = 2e-4;
+
+/**
+ * Single network kernels (shaders/nn/*.wgsl, attention.wgsl) against their float64 CPU twins:
+ * float32 arithmetic and WGSL's tanh / exp / sqrt (a few ULP), relative to the largest |value| of
+ * each compared array. Gathers, transposes, max pooling (values and indices) and ReLU must match
+ * exactly.
+ */
+export const KERNEL_TOLERANCE = 1e-5;
+
+/**
+ * Adam against its float64 twin: the betas reach the shader as float32 uniforms, and 1 − 0.999 in
+ * float32 is 1.00005e-3, 5e-5 away from the twin's; v and the step inherit that, relative to max |v|.
+ */
+export const ADAM_TOLERANCE = 1e-4;

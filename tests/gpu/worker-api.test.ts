@@ -16,11 +16,15 @@ describe('engine worker through the bridge', () => {
     const status = await client.init(() => {});
     expect(status.kind).toBe('webgpu');
     const x = normal(300_000, 7);
-    const opened = await client.openFiles([new File([f32Safetensors({ w: x })], 'w.safetensors')]);
+    const opened = await client.run('open', {
+      files: [new File([f32Safetensors({ w: x })], 'w.safetensors')],
+    });
     expect(opened.problems).toEqual([]);
     const model = opened.models[0]!;
     const seen: number[] = [];
-    const r = await client.analyse(
+    const r = await client.run(
+      'analyse',
+
       { modelId: model.id, tensor: 'w', bins: 50 },
       { onProgress: (f) => seen.push(f) },
     );
@@ -33,12 +37,14 @@ describe('engine worker through the bridge', () => {
   test('an aborted analysis rejects within 250 ms', async () => {
     await client.useBackend('cpu');
     const x = new Float32Array(32 << 20).fill(1);
-    const { models } = await client.openFiles([
-      new File([f32Safetensors({ big: x })], 'big.safetensors'),
-    ]);
+    const { models } = await client.run('open', {
+      files: [new File([f32Safetensors({ big: x })], 'big.safetensors')],
+    });
     const ctrl = new AbortController();
     let abortedAt = 0;
-    const run = client.analyse(
+    const run = client.run(
+      'analyse',
+
       { modelId: models[0]!.id, tensor: 'big', bins: 16 },
       {
         signal: ctrl.signal,
@@ -57,13 +63,15 @@ describe('engine worker through the bridge', () => {
 
   test('an export streams into a file handle (origin-private file system)', async () => {
     const x = normal(64 * 32, 9);
-    const { models } = await client.openFiles([
-      new File([f32Safetensors({ w: { shape: [64, 32], data: x } })], 'e.safetensors'),
-    ]);
+    const { models } = await client.run('open', {
+      files: [new File([f32Safetensors({ w: { shape: [64, 32], data: x } })], 'e.safetensors')],
+    });
     const root = await navigator.storage.getDirectory();
     const handle = await root.getFileHandle('e.q8_0.gguf', { create: true });
     const seen: number[] = [];
-    const r = await client.exportModel(
+    const r = await client.run(
+      'export',
+
       { modelId: models[0]!.id, options: { format: 'gguf', type: 'Q8_0' }, target: handle },
       { onProgress: (f) => seen.push(f) },
     );
@@ -80,7 +88,9 @@ describe('engine worker through the bridge', () => {
   });
 
   test('bad files come back as problems, not exceptions', async () => {
-    const r = await client.openFiles([new File([new Uint8Array([1, 2, 3])], 'three.safetensors')]);
+    const r = await client.run('open', {
+      files: [new File([new Uint8Array([1, 2, 3])], 'three.safetensors')],
+    });
     expect(r.models).toEqual([]);
     expect(r.problems[0]!.message).toMatch(/^three\.safetensors: /);
   });
@@ -108,11 +118,13 @@ describe('a lost GPU device', () => {
     const api = createEngineApi(gpu);
     expect((await api.init((e) => events.push(e.status.kind))).kind).toBe('webgpu');
     const x = normal(1000, 1);
-    const { models } = await api.openFiles([new File([f32Safetensors({ w: x })], 'w.safetensors')]);
+    const { models } = await api.run('j0', 'open', {
+      files: [new File([f32Safetensors({ w: x })], 'w.safetensors')],
+    });
     device!.destroy();
     await expect.poll(() => api.status().kind).toBe('cpu');
     expect(api.status().reason).toMatch(/lost.*continuing on the CPU/);
-    const r = await api.analyse('j1', models[0]!.id, 'w', 8);
+    const r = await api.run('j1', 'analyse', { modelId: models[0]!.id, tensor: 'w', bins: 8 });
     expect(r.backend).toBe('cpu');
     expect([...r.counts]).toEqual([...summarizeCpu(x, 8).counts]);
     expect(events.at(-1)).toBe('cpu');

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeCpu } from '../../src/core/stats/summary.ts';
 import { cpuBackend } from '../../src/engine/backend.ts';
-import { DEFAULT_SPEC } from '../../src/core/quant/quant.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant/spec.ts';
 import { createSession } from '../../src/engine/session.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
 import { f32Safetensors, type F32Tensor } from '../helpers/safetensors.ts';
@@ -216,7 +216,8 @@ describe('sensitivity across the model', () => {
 
   test('the worst blocks are the top of a full sort, and a NaN weight does not sink the planner', async () => {
     const { worstBlocks } = await import('../../src/engine/quantize.ts');
-    const { quantize, blockErrors } = await import('../../src/core/quant/quant.ts');
+    const { quantize } = await import('../../src/core/quant/quant.ts');
+    const { blockErrors } = await import('../../src/core/quant/block-error.ts');
     const x = normal(512 * 16, 77, 1);
     const q = quantize(x, [512, 16], { ...DEFAULT_SPEC, bits: 3 }, { dequantized: false });
     const all = blockErrors(q.sums)

@@ -1,7 +1,9 @@
 // Per-channel integer quantization against the ONNX reference QuantizeLinear / DequantizeLinear.
 import { describe, expect, test } from 'vitest';
 import { packInt4, unpackInt4 } from '../../src/core/quant/intquant.ts';
-import { DEFAULT_SPEC, dequantizeBlocks, quantize } from '../../src/core/quant/quant.ts';
+import { DEFAULT_SPEC } from '../../src/core/quant/spec.ts';
+import { dequantizeBlocks } from '../../src/core/quant/blocks.ts';
+import { quantize } from '../../src/core/quant/quant.ts';
 import { manifest } from '../helpers/fixtures.ts';
 
 const { x, shape, axis, cases } = manifest().intquant;

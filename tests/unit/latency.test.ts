@@ -5,7 +5,7 @@ import { PROFILES, profileById } from '../../src/core/perf/hardware.ts';
 import { atBatch, estimateLatency, type LayerWork } from '../../src/core/perf/latency.ts';
 import { networkWork, FP32 } from '../../src/models/work.ts';
 import { cnn, mlp, vit } from '../../src/models/zoo.ts';
-import { parameterCount } from '../../src/core/nn/net.ts';
+import { parameterCount } from '../../src/core/nn/network.ts';
 
 const a10 = profileById('a10')!;
 const N = 4096;

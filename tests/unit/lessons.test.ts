@@ -2,7 +2,8 @@
 // whose settings are all ones the schema knows.
 import { describe, expect, test } from 'vitest';
 import { LESSONS, lessonQuery } from '../../src/presets/lessons.ts';
-import { decodePreset, defaultSettings } from '../../src/presets/schema.ts';
+import { defaultSettings } from '../../src/presets/fields.ts';
+import { decodePreset } from '../../src/presets/schema.ts';
 
 describe('lessons', () => {
   test('at least eight, with unique ids', () => {

@@ -3,25 +3,19 @@
 // differences on the full-size demo architectures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Conv2d } from '../../src/core/nn/conv2d.ts';
+import { Dense } from '../../src/core/nn/dense.ts';
+import type { Layer, Params } from '../../src/core/nn/layer.ts';
+import { backward, forward, netParams, type Net } from '../../src/core/nn/network.ts';
+import { Gelu, MaxPool2, Relu } from '../../src/core/nn/pointwise-layers.ts';
+import { Residual } from '../../src/core/nn/sequence.ts';
 import {
   AddPosition,
   Attention,
-  backward,
-  Conv2d,
-  Dense,
-  forward,
-  Gelu,
   LayerNorm,
-  MaxPool2,
   MeanTokens,
-  netParams,
   Patchify,
-  Relu,
-  Residual,
-  type Layer,
-  type Net,
-  type Params,
-} from '../../src/core/nn/net.ts';
+} from '../../src/core/nn/token-layers.ts';
 import { crossEntropy, distillationLoss } from '../../src/core/nn/nn.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 

@@ -2,17 +2,14 @@
 // migrate, and that a full state fits a link.
 import { describe, expect, test } from 'vitest';
 import { mulberry32 } from '../../src/core/base/rng.ts';
-import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/quant.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/spec.ts';
+import { defaultSettings, FIELDS, type Field, type Settings } from '../../src/presets/fields.ts';
 import {
   decodePreset,
-  defaultSettings,
   encodePreset,
-  FIELDS,
   isValidSetting,
   specOf,
   specSettings,
-  type Field,
-  type Settings,
 } from '../../src/presets/schema.ts';
 
 function randomSettings(seed: number): Settings {

@@ -2,16 +2,16 @@
 // exactly what the masked network computes), the study's accounting, the sweep, gradual pruning.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { logitsOf, parameterCount } from '../../src/core/nn/net.ts';
+import { logitsOf, parameterCount } from '../../src/core/nn/network.ts';
+import { gradualPrune } from '../../src/engine/labs/prune-gradual.ts';
 import {
   applyLabMasks,
   channelPlan,
-  gradualPrune,
   labMasks,
   shrinkNet,
-  sparsitySweep,
-  studyPruning,
-} from '../../src/engine/labs/prune-lab.ts';
+} from '../../src/engine/labs/prune-masks.ts';
+import { studyPruning } from '../../src/engine/labs/prune-study.ts';
+import { sparsitySweep } from '../../src/engine/labs/prune-sweep.ts';
 import { batchOf, splitDigits } from '../../src/models/mnist.ts';
 import { CNN_ARCH, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { openModel } from '../../src/formats/registry.ts';

@@ -4,16 +4,11 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { llmInt8 } from '../../src/core/quant/llm-int8.ts';
-import {
-  NF4_LEVELS,
-  blockErrors,
-  blockLevels,
-  bitsPerWeight,
-  blockLayout,
-  quantize,
-  DEFAULT_SPEC,
-  type QuantSpec,
-} from '../../src/core/quant/quant.ts';
+import { NF4_LEVELS } from '../../src/core/quant/codebooks.ts';
+import { blockErrors } from '../../src/core/quant/block-error.ts';
+import { blockLevels, quantize } from '../../src/core/quant/quant.ts';
+import { bitsPerWeight, DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/spec.ts';
+import { blockLayout } from '../../src/core/quant/blocks.ts';
 import { ORACLE_DIR } from '../helpers/fixtures.ts';
 
 interface Golden {

@@ -2,7 +2,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatError } from '../helpers/errors.ts';
 import type { FormatError } from '../../src/formats/errors.ts';
-import { type FormatErrorCode } from '../../src/formats/errors.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { safetensorsReader } from '../../src/formats/safetensors.ts';
 import { bytesSource } from '../../src/formats/source.ts';
@@ -12,7 +11,7 @@ const f32 = (n: number) => new Uint8Array(n * 4);
 
 const failure = (bytes: Uint8Array) => formatError(safetensorsReader, 'w.safetensors', bytes);
 
-function expectCode(e: FormatError, code: FormatErrorCode, text: RegExp) {
+function expectCode(e: FormatError, code: FormatError['code'], text: RegExp) {
   expect(e.code).toBe(code);
   expect(e.file).toBe('w.safetensors');
   expect(e.message).toMatch(/^w\.safetensors: /);

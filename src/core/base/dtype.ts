@@ -1,11 +1,9 @@
 // Tensor element types as stored in weight files, and their decoding to float32.
 // Names follow safetensors (the widest vocabulary of the formats we read); block-quantized types
 // are GGML's (llama.cpp), where `bytes` is the size of one block of `block` elements.
-import { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber } from './f16.ts';
+import { e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber } from './f16.ts';
 import { dequantizeGgml, GGML_BLOCKS, type GgmlBlockType } from '../quant/ggml-quants.ts';
 import { decodeVarintsToFloat32 } from './varint.ts';
-
-export { bf16BitsToNumber, e4m3BitsToNumber, e5m2BitsToNumber, f16BitsToNumber };
 
 export const DTYPES = {
   F64: { bytes: 8, kind: 'float' },

@@ -15,7 +15,7 @@
 //                   KL(P ‖ Q), at most max |x|. Defaults 2048:128 (TensorRT, onnxruntime 128:128, MXNet 8001:255).
 
 import { roundHalfEven } from '../quant/intquant.ts';
-import { linearQuantile } from '../quant/quant.ts';
+import { linearQuantile } from '../quant/codebooks.ts';
 
 export type CalibrationMethod =
   | { kind: 'minmax' }
@@ -67,12 +67,12 @@ export function absHistogram(x: ArrayLike<number>, bins: number, max?: number): 
   return { counts, width: m > 0 ? m / bins : 0, max: m, total };
 }
 
-export function levelsOf(bits: number, signed: boolean): number {
+function levelsOf(bits: number, signed: boolean): number {
   return signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
 }
 
 /** numpy.percentile (linear) of |x|, finite values. */
-export function absPercentile(x: ArrayLike<number>, p: number): number {
+function absPercentile(x: ArrayLike<number>, p: number): number {
   const a: number[] = [];
   for (let i = 0; i < x.length; i++) {
     const v = Math.abs(x[i]!);
@@ -82,7 +82,7 @@ export function absPercentile(x: ArrayLike<number>, p: number): number {
 }
 
 /** Squared error of quantizing each bin's centre at threshold t, weighted by the counts. */
-export function histogramMse(h: AbsHistogram, t: number, qmax: number): number {
+function histogramMse(h: AbsHistogram, t: number, qmax: number): number {
   if (!(t > 0)) {
     let e = 0;
     for (let b = 0; b < h.counts.length; b++) e += h.counts[b]! * ((b + 0.5) * h.width) ** 2;

@@ -158,6 +158,34 @@ export function crossEntropy(
   return { loss: loss / B, grad };
 }
 
+/**
+ * Each row's cross-entropy and the gradient (softmax − one-hot) / B, in float64: the CPU twin of
+ * shaders/nn/cross_entropy.wgsl, which leaves the mean to the host. A NaN or +∞ logit makes its
+ * row's loss and gradient NaN.
+ */
+export function crossEntropyRows(
+  logits: Float32Array,
+  B: number,
+  C: number,
+  labels: ArrayLike<number>,
+): { loss: Float32Array; grad: Float32Array } {
+  const loss = new Float32Array(B);
+  const grad = new Float32Array(B * C);
+  for (let i = 0; i < B; i++) {
+    const o = i * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) m = Math.max(m, logits[o + c]!);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(logits[o + c]! - m);
+    const lse = m + Math.log(s);
+    const y = labels[i]!;
+    loss[i] = lse - logits[o + y]!;
+    for (let c = 0; c < C; c++)
+      grad[o + c] = (Math.exp(logits[o + c]! - lse) - (c === y ? 1 : 0)) / B;
+  }
+  return { loss, grad };
+}
+
 export function argmaxRows(x: Float32Array, B: number, C: number): Uint8Array {
   const out = new Uint8Array(B);
   for (let i = 0; i < B; i++) {

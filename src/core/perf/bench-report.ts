@@ -73,7 +73,7 @@ export interface KernelReport {
   f16: { variant: string; f32Ms: number; f16Ms: number } | null;
 }
 
-export type Parsed = { ok: true; report: KernelReport } | { ok: false; error: string };
+type Parsed = { ok: true; report: KernelReport } | { ok: false; error: string };
 
 const isObj = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);

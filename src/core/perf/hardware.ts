@@ -4,7 +4,7 @@
 // "derived" numbers are computed from published unit counts and clocks with the formula given in
 // their source; treat them as order-of-magnitude anchors, not measurements.
 
-export interface Sourced {
+interface Sourced {
   value: number;
   source: string;
 }

@@ -2,7 +2,7 @@
 // pre-allocation (Kwon et al., vLLM, 2023): memory per token, the waste of each scheme on a set of
 // sequences, and how many sequences fit in a memory budget.
 
-export interface KvConfig {
+interface KvConfig {
   layers: number;
   /** Key/value heads (fewer than query heads with grouped-query attention). */
   kvHeads: number;
@@ -16,7 +16,7 @@ export function bytesPerToken(c: KvConfig): number {
   return 2 * c.layers * c.kvHeads * c.headDim * c.bytesPerValue;
 }
 
-export interface CacheUse {
+interface CacheUse {
   /** Bytes holding real tokens, and bytes reserved in all. */
   used: number;
   reserved: number;

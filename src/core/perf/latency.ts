@@ -27,7 +27,7 @@ export interface LayerWork {
   passes: number;
 }
 
-export interface LayerEstimate {
+interface LayerEstimate {
   name: string;
   seconds: number;
   computeSeconds: number;
@@ -39,7 +39,7 @@ export interface LayerEstimate {
   ridge: number;
 }
 
-export interface Estimate {
+interface Estimate {
   profile: string;
   mode: Mode;
   seconds: number;
@@ -52,18 +52,7 @@ export interface Estimate {
  * Measured 2:4 GEMM gains are 1.1–1.6× against the 2× of the datasheets (../shared KERNELS.md), so
  * the sparse peak is discounted to 0.65 of itself: 1.3× the dense rate.
  */
-export const SPARSE_EFFICIENCY = 0.65;
-
-/** The arithmetic rate (FLOP/s) a layer can reach, with the reasons. */
-export function reachablePeak(
-  p: HardwareProfile,
-  mode: Mode,
-  compute: Precision,
-  sparse24: boolean,
-  notes: Set<string>,
-): number {
-  return reach(p, mode, compute, sparse24, notes).flops;
-}
+const SPARSE_EFFICIENCY = 0.65;
 
 /** The reachable rate, and whether 2:4 weights run on sparse units (reading compressed bytes). */
 function reach(

@@ -43,9 +43,14 @@ export function nmMask(w: Float32Array, cols: number, n: number, m: number): Uin
 }
 
 export function sparsityOf(mask: Uint8Array): number {
+  return mask.length ? zeroCount(mask) / mask.length : 0;
+}
+
+/** How many entries of a mask are 0 (pruned). */
+export function zeroCount(mask: Uint8Array): number {
   let zeros = 0;
   for (const v of mask) if (!v) zeros++;
-  return mask.length ? zeros / mask.length : 0;
+  return zeros;
 }
 
 /**

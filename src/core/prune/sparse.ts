@@ -23,7 +23,7 @@ export interface Csr {
   values: Float32Array;
 }
 
-export function wordsPerRow24(k: number): number {
+function wordsPerRow24(k: number): number {
   return Math.ceil(k / 32);
 }
 

@@ -1,8 +1,7 @@
 // Quantization to GGML blocks as llama.cpp's reference quantizers (quantize_row_q8_0_ref,
 // quantize_row_q4_0_ref) and gguf-py's numpy ports compute them: float32 arithmetic, the block scale
 // stored as float16, and GGML's rounding (half away from zero; Q4_0 truncates x·id + 8.5).
-import { f16BitsToNumber, numberToF16Bits } from '../base/f16.ts';
-import type { GgmlBlockType } from './ggml-quants.ts';
+import { numberToF16Bits } from '../base/f16.ts';
 
 const f = Math.fround;
 /** C roundf: half away from zero. */
@@ -38,11 +37,7 @@ function q4_0(x: Float32Array, i: number, out: DataView, o: number) {
 }
 
 const QUANTIZERS = { Q8_0: { k: q8_0, bytes: 34 }, Q4_0: { k: q4_0, bytes: 18 } } as const;
-export type GgmlWritable = keyof typeof QUANTIZERS;
-
-export function isGgmlWritable(t: GgmlBlockType | string): t is GgmlWritable {
-  return t === 'Q8_0' || t === 'Q4_0';
-}
+type GgmlWritable = keyof typeof QUANTIZERS;
 
 /** Quantizes whole blocks of 32 values. */
 export function quantizeGgml(x: Float32Array, type: GgmlWritable): Uint8Array {
@@ -62,5 +57,3 @@ export function toF16Bytes(x: Float32Array): Uint8Array {
   for (let i = 0; i < x.length; i++) v.setUint16(i * 2, numberToF16Bits(x[i]!), true);
   return out;
 }
-
-export { f16BitsToNumber };

@@ -1,9 +1,13 @@
 // Integer helpers shared by the quantizers and the file layouts: round half to even (ONNX
-// QuantizeLinear's rounding) and the ONNX int4/uint4 packing, two codes per byte.
+// QuantizeLinear's rounding), clamping to a code range, and the ONNX int4/uint4 packing, two a byte.
 
 export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function clampInt(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
 }
 
 /** Packs 4-bit codes two per byte, the first element in the low nibble (ONNX int4/uint4 layout). */

@@ -2,7 +2,9 @@
 // [rows, columns] = [shape[0], rest]: the columns (features) in which any magnitude reaches the
 // threshold stay in float16; every other value goes to int8 per row (vector-wise absmax, codes in
 // [−127, 127], ONNX rounding). Compared with plain per-row int8 of the whole matrix.
-import { castValue, quantize, DEFAULT_SPEC, type QuantSpec } from './quant.ts';
+import { castValue } from './rounding.ts';
+import { quantize } from './quant.ts';
+import { DEFAULT_SPEC, type QuantSpec } from './spec.ts';
 import { quantError, type QuantError } from './quant-error.ts';
 
 export interface Int8Decomposition {

@@ -3,7 +3,7 @@
 // programming over the budget cut into `resolution` units; every option's size is rounded up to whole
 // units, so a plan found always fits the real budget (and is optimal up to that rounding).
 
-export interface PlanOption {
+interface PlanOption {
   label: string;
   bytes: number;
   /** Total squared error of the tensor under this option (Σ (x − x̂)², not the mean). */
@@ -15,7 +15,7 @@ export interface PlanTensor {
   options: PlanOption[];
 }
 
-export interface Plan {
+interface Plan {
   /** Index into each tensor's options. */
   choice: number[];
   bytes: number;

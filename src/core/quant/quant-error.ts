@@ -53,15 +53,44 @@ export function quantError(
     qq += q * q;
     maxAbs = Math.max(maxAbs, Math.abs(e));
   }
-  const err = clip + round;
+  return errorFromSums({
+    count: n,
+    sse: clip + round,
+    clippingSse: clip,
+    roundingSse: round,
+    clipped,
+    signal,
+    dot,
+    qq,
+    maxAbs,
+  });
+}
+
+/** The sums over the finite elements that a QuantError is computed from. */
+interface ErrorSums {
+  count: number;
+  /** Σ (x − x̂)², and its clipping and rounding parts. */
+  sse: number;
+  clippingSse: number;
+  roundingSse: number;
+  clipped: number;
+  /** Σ x², Σ x·x̂, Σ x̂². */
+  signal: number;
+  dot: number;
+  qq: number;
+  maxAbs: number;
+}
+
+export function errorFromSums(s: ErrorSums): QuantError {
+  const n = s.count;
   return {
     count: n,
-    mse: n ? err / n : NaN,
-    clippingMse: n ? clip / n : NaN,
-    roundingMse: n ? round / n : NaN,
-    clipped,
-    sqnrDb: signal === 0 ? NaN : err === 0 ? Infinity : 10 * Math.log10(signal / err),
-    cosine: signal > 0 && qq > 0 ? dot / Math.sqrt(signal * qq) : NaN,
-    maxAbsError: maxAbs,
+    mse: n ? s.sse / n : NaN,
+    clippingMse: n ? s.clippingSse / n : NaN,
+    roundingMse: n ? s.roundingSse / n : NaN,
+    clipped: s.clipped,
+    sqnrDb: s.signal === 0 ? NaN : s.sse === 0 ? Infinity : 10 * Math.log10(s.signal / s.sse),
+    cosine: s.signal > 0 && s.qq > 0 ? s.dot / Math.sqrt(s.signal * s.qq) : NaN,
+    maxAbsError: s.maxAbs,
   };
 }

@@ -18,7 +18,7 @@ export const INT_TYPES = {
   int2: [-2, 1],
   uint2: [0, 3],
 } as const;
-export type IntType = keyof typeof INT_TYPES;
+type IntType = keyof typeof INT_TYPES;
 export type FloatCodeType = 'fp8e4m3fn' | 'fp8e5m2' | 'fp4e2m1';
 export type QType = IntType | FloatCodeType;
 
@@ -26,7 +26,7 @@ export function isQType(s: string): s is QType {
   return s in INT_TYPES || s === 'fp8e4m3fn' || s === 'fp8e5m2' || s === 'fp4e2m1';
 }
 
-export interface QdqOptions {
+interface QdqOptions {
   /** ONNX default 1; negative counts from the end. */
   axis?: number;
   /** 0: per-tensor or per-axis; > 0: blocked along `axis`. */

@@ -5,7 +5,7 @@
 // QuantizeLinear: q = saturate(round_half_even(float32(x / scale))).
 import { roundHalfEven } from './intquant.ts';
 
-export interface WorkedCell {
+interface WorkedCell {
   x: number;
   /** x / scale in float32, before rounding. */
   scaled: number;
@@ -15,7 +15,7 @@ export interface WorkedCell {
   error: number;
 }
 
-export interface WorkedExample {
+interface WorkedExample {
   scale: number;
   /** The value that sets the scale. */
   extreme: number;

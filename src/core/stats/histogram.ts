@@ -6,7 +6,7 @@
 // As numpy.histogram, every bin is half-open except the last, which includes hi; a constant
 // tensor gets the range [v − 0.5, v + 0.5].
 
-export const MIN_BINS = 1;
+const MIN_BINS = 1;
 /** Bound of the GPU kernel's workgroup-local bin array (8 KiB of the 16 KiB default). */
 export const MAX_BINS = 2048;
 
@@ -67,11 +67,4 @@ export function histogramCpu(
     if (k >= 0) counts[k]!++;
   }
   return counts;
-}
-
-/** Bin edges (bins + 1 values), for axes and export. */
-export function binEdges(b: Binning): Float64Array {
-  const e = new Float64Array(b.bins + 1);
-  for (let i = 0; i <= b.bins; i++) e[i] = b.lo + ((b.hi - b.lo) * i) / b.bins;
-  return e;
 }

@@ -174,11 +174,3 @@ export function finishStats(
     negInf: r.negInf,
   };
 }
-
-/** Statistics of a whole tensor on the CPU (the reference the GPU path is checked against). */
-export function tensorStatsCpu(x: Float32Array): TensorStats {
-  const r = rangeCpu(x);
-  const { scale, invScale } = momentScale(r);
-  const m = momentsCpu(x, meanOf(r), invScale);
-  return finishStats(x.length, r, m, scale);
-}

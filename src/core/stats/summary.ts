@@ -20,7 +20,7 @@ export interface Summary {
 }
 
 /** Elements per slice between checks for cancellation in the async CPU path. */
-export const CPU_SLICE = 1 << 20;
+const CPU_SLICE = 1 << 20;
 
 /**
  * Summary in slices; `between` runs after every slice (to yield, check for abort, report progress).

@@ -10,23 +10,23 @@ import {
   mseSearch,
   type CalibrationMethod,
 } from '../../core/calib/calibrate.ts';
-import { castValue, DEFAULT_SPEC } from '../../core/quant/quant.ts';
-import { layerInputs, logitsOf, weightLayers, type Net, type Params } from '../../core/nn/net.ts';
+import { castValue } from '../../core/quant/rounding.ts';
+import { DEFAULT_SPEC } from '../../core/quant/spec.ts';
+import type { Params } from '../../core/nn/layer.ts';
+import { layerInputs, logitsOf, weightLayers, type Net } from '../../core/nn/network.ts';
 import { mulberry32, permutation } from '../../core/base/rng.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
-import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
 import { fakeQuantAct, withQuantizedWeights } from '../../models/qat.ts';
 
-export { layerInputs };
-
 /** What each quantized activation is: the input of a weight layer, in forward order. */
-export function layerNames(net: Net): string[] {
+function layerNames(net: Net): string[] {
   return weightLayers(net).map((l, i) =>
     i === 0 ? `${l.name} input (pixels)` : `${l.name} input`,
   );
 }
 
-export interface MethodPick {
+interface MethodPick {
   id: string;
   label: string;
   threshold: number;
@@ -107,7 +107,7 @@ function downsample(
 }
 
 /** Makes |x| histograms (the GPU kernel, or null to leave it to the CPU twin). */
-export type HistogramMaker = (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
+type HistogramMaker = (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
 
 export async function studyLayers(
   net: Net,
@@ -267,7 +267,7 @@ function ptqLogits(
   );
 }
 
-export interface PtqRow {
+interface PtqRow {
   label: string;
   evaluation: Evaluation;
 }
@@ -285,9 +285,7 @@ export async function comparePtq(
   o: StudyOptions,
   tick?: (fraction: number) => Promise<void>,
 ): Promise<PtqComparison> {
-  const { test } = splitDigits(d);
-  const { x, y } = batchOf(d, test);
-  const B = test.length;
+  const { x, y, n: B } = testBatch(d);
   const run = (
     weights: { bits: number; perChannel: boolean } | null,
     acts: ActMode,

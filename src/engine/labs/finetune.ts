@@ -1,17 +1,12 @@
 // Pruning a demo network and fine-tuning it with the masks held fixed; distilling a teacher into a
 // small student, next to the same student trained on labels alone with the same budget.
-import { magnitudeMask, nmMask, sparsityOf } from '../../core/prune/prune.ts';
+import { sparsityOf } from '../../core/prune/prune.ts';
 import { distillationLoss } from '../../core/nn/nn.ts';
-import {
-  logitsOf,
-  macsPerSample,
-  parameterCount,
-  weightLayers,
-  type Net,
-  type Params,
-} from '../../core/nn/net.ts';
+import type { Params } from '../../core/nn/layer.ts';
+import { logitsOf, macsPerSample, parameterCount, type Net } from '../../core/nn/network.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
-import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
+import { applyLabMasks, is24, labMasks, trainingMasks } from './prune-masks.ts';
 import { crossEntropyLoss, train } from '../../models/train.ts';
 import { initParams, netFor } from '../../models/zoo.ts';
 import { cpuRunner, runnerFor, storedBytes, type NetRunner } from '../../models/runner.ts';
@@ -21,7 +16,7 @@ import type { LayerWork } from '../../core/perf/latency.ts';
 export type PruneMethod =
   { kind: 'magnitude'; sparsity: number } | { kind: 'nm'; n: number; m: number };
 
-export interface PruneOptions {
+interface PruneOptions {
   method: PruneMethod;
   /** Where forward passes and training steps run (default: the CPU). */
   runner?: NetRunner | undefined;
@@ -50,21 +45,7 @@ export interface PruneResult {
 
 /** Masks for every weight-layer weight (biases and norms are kept). */
 export function pruneMasks(net: Net, p: Params, method: PruneMethod): Params {
-  const masks: Params = {};
-  for (const l of weightLayers(net)) {
-    const name = `${l.name}.weight`;
-    const m =
-      method.kind === 'magnitude'
-        ? magnitudeMask(p[name]!, method.sparsity)
-        : nmMask(p[name]!, l.cols, method.n, method.m);
-    masks[name] = Float32Array.from(m);
-  }
-  return masks;
-}
-
-function testSet(d: Digits) {
-  const { test } = splitDigits(d);
-  return { ...batchOf(d, test), n: test.length };
+  return trainingMasks(labMasks(net, p, method));
 }
 
 export async function pruneAndFineTune(
@@ -74,17 +55,13 @@ export async function pruneAndFineTune(
   o: PruneOptions,
 ): Promise<PruneResult> {
   const runner = runnerFor(o.runner ?? cpuRunner, net);
-  const t = testSet(d);
+  const t = testBatch(d);
   const reference = await runner.logits(net, p0, t.x, t.n);
   const evaluate = async (q: Params) =>
     evaluateLogits(await runner.logits(net, q, t.x, t.n), t.y, 10, reference);
-  const masks = pruneMasks(net, p0, o.method);
-  const p: Params = {};
-  for (const [k, v] of Object.entries(p0)) p[k] = Float32Array.from(v);
-  for (const [k, m] of Object.entries(masks)) {
-    const w = p[k]!;
-    for (let i = 0; i < w.length; i++) if (!m[i]) w[i] = 0;
-  }
+  const lab = labMasks(net, p0, o.method);
+  const masks = trainingMasks(lab);
+  const p = applyLabMasks(p0, lab);
   const pruned = await evaluate(p);
   const curve: number[] = [];
   const trainer = runner.trainer?.(net, p, masks);
@@ -119,9 +96,7 @@ export async function pruneAndFineTune(
     bytes: storedBytes(net, (l) => 32 * density.get(`${l.name}.weight`)! + 1),
     work: networkWork(
       net,
-      o.method.kind === 'nm' && o.method.n === 2 && o.method.m === 4
-        ? { ...FP32, sparse24: true }
-        : { ...FP32, density: 1 - r0 },
+      is24(o.method) ? { ...FP32, sparse24: true } : { ...FP32, density: 1 - r0 },
     ),
     layers,
     sparsity: layers.reduce((a, l) => a + l.sparsity * l.params, 0) / total,
@@ -134,7 +109,7 @@ export async function pruneAndFineTune(
   };
 }
 
-export interface DistillOptions {
+interface DistillOptions {
   /** Architecture id of the student (an entry of STUDENTS). */
   student: string;
   temperature: number;
@@ -190,7 +165,7 @@ export async function distill(
   const row = new Map<number, number>();
   trainIdx.forEach((v, i) => row.set(v, i));
   const net = netFor(o.student);
-  const t = testSet(d);
+  const t = testBatch(d);
   const teacherTest = logitsOf(teacherNet, teacherParams, t.x, t.n);
   const init = initParams(net, o.seed);
   const copy = () =>

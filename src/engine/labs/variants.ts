@@ -1,6 +1,6 @@
 // Variants of a demo model on the test digits: quantized (weights through a spec), PTQ against
 // QAT, and factorized by SVD (low rank), each with its size, per-layer work and evaluation.
-import { DEFAULT_SPEC, type QuantSpec } from '../../core/quant/quant.ts';
+import { DEFAULT_SPEC, type QuantSpec } from '../../core/quant/spec.ts';
 import {
   factors as svdFactors,
   lowRank,
@@ -8,16 +8,12 @@ import {
   truncationError,
   type Svd,
 } from '../../core/lowrank/svd.ts';
-import {
-  factorNet,
-  logitsOf as netLogits,
-  netParams,
-  weightLayers,
-  type Params,
-} from '../../core/nn/net.ts';
+import { factorNet } from '../../core/nn/factor-net.ts';
+import type { Params } from '../../core/nn/layer.ts';
+import { logitsOf as netLogits, netParams, weightLayers } from '../../core/nn/network.ts';
 import type { LayerWork } from '../../core/perf/latency.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
-import { batchOf, splitDigits, type Digits } from '../../models/mnist.ts';
+import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
 import {
   calibrate,
   calibrationBatch,
@@ -50,7 +46,7 @@ export interface VariantResult {
 }
 
 /** The parameters with every weight-layer weight quantized and dequantized under `spec`. */
-export function fakeQuantized(arch: string, p: Params, spec: QuantSpec): Params {
+function fakeQuantized(arch: string, p: Params, spec: QuantSpec): Params {
   return withQuantizedWeights(netFor(arch), p, spec);
 }
 
@@ -68,9 +64,8 @@ export async function evaluateVariants(
 ): Promise<VariantResult[]> {
   const runner = opts.runner ?? cpuRunner;
   const net = netFor(arch);
-  const { test } = splitDigits(digits);
-  const { x, y } = batchOf(digits, test);
-  const ref = await logitsOn(runner, net, p, x, test.length);
+  const { x, y, n } = testBatch(digits);
+  const ref = await logitsOn(runner, net, p, x, n);
   const reference = ref.logits;
   const out: VariantResult[] = [
     {
@@ -84,7 +79,7 @@ export async function evaluateVariants(
   ];
   for (const [i, v] of variants.entries()) {
     opts.signal?.throwIfAborted();
-    const r = await logitsOn(runner, net, fakeQuantized(arch, p, v.spec), x, test.length);
+    const r = await logitsOn(runner, net, fakeQuantized(arch, p, v.spec), x, n);
     out.push({
       label: v.label,
       spec: v.spec,
@@ -98,7 +93,7 @@ export async function evaluateVariants(
   return out;
 }
 
-export interface QatRow {
+interface QatRow {
   bits: number;
   /** Bytes with weights at `bits` (per-channel float32 scales). */
   bytes: number;
@@ -167,7 +162,7 @@ export async function compareQat(
   return { fp32: evaluateLogits(reference, y, 10), rows, epochs: opts.epochs };
 }
 
-export interface LowRankLayer {
+interface LowRankLayer {
   name: string;
   rank: number;
   fullRank: number;
@@ -246,10 +241,9 @@ export async function evaluateLowRank(
       spectrum: Array.from(d.s.subarray(0, 256)),
     });
   }
-  const { test } = splitDigits(digits);
-  const { x, y } = batchOf(digits, test);
-  const reference = await logitsOn(runner, net, p, x, test.length);
-  const factored = await logitsOn(runner, net, q, x, test.length);
+  const { x, y, n: count } = testBatch(digits);
+  const reference = await logitsOn(runner, net, p, x, count);
+  const factored = await logitsOn(runner, net, q, x, count);
   const factoredOf = new Map(layers.map((l) => [l.name, l.factoredParams]));
   let tuned: Evaluation | null = null;
   if (tune.epochs > 0) {
@@ -272,7 +266,7 @@ export async function evaluateLowRank(
     } finally {
       trainer?.destroy();
     }
-    tuned = evaluateLogits(await r.logits(fnet, fp, x, test.length), y, 10, reference.logits);
+    tuned = evaluateLogits(await r.logits(fnet, fp, x, count), y, 10, reference.logits);
   }
   return {
     energy,

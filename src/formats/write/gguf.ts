@@ -40,7 +40,7 @@ class Bytes {
   }
 }
 
-export type GgufValue = string | number;
+type GgufValue = string | number;
 
 export function writeGguf(
   tensors: readonly OutTensor[],

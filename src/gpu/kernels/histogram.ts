@@ -1,8 +1,9 @@
-// Wrapper of shaders/metrics/histogram.wgsl (twin: histogramCpu in src/core/histogram.ts).
+// Wrapper of shaders/metrics/histogram.wgsl (twin: histogramCpu in src/core/stats/histogram.ts).
 // Counts accumulate into a caller-owned buffer so chunks of one tensor add up on the GPU.
 import code from '../../../shaders/metrics/histogram.wgsl?raw';
 import { MAX_BINS, type Binning } from '../../core/stats/histogram.ts';
-import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
+import { gridFor, pipeline, storage } from '../buffers.ts';
+import { check, checkCounts, encodePass, type KernelRecord } from '../kernel.ts';
 
 const WG = 256;
 
@@ -19,17 +20,34 @@ export async function encodeHistogram(
   b: Binning,
   counts: GPUBuffer,
 ): Promise<GPUBuffer[]> {
+  checkCounts('histogram', { n, bins: b.bins });
+  check(b.bins <= MAX_BINS, 'histogram', `${b.bins} bins, over the kernel's ${MAX_BINS}`);
+  check(
+    counts.size >= b.bins * 4,
+    'histogram',
+    `counts holds ${counts.size / 4} bins, not ${b.bins}`,
+  );
   // Compiled first: a failure then leaves no buffers behind.
   const p = await pipeline(device, 'histogram', code, { WG, MAX_BINS });
   const groups = gridFor(n, WG);
-  const params = uniform(device, [
-    ['u32', n],
-    ['u32', groups * WG],
-    ['u32', b.bins],
-    ['f32', b.lo],
-    ['f32', b.hi],
-    ['f32', b.scale],
-  ]);
-  bindAndDispatch(device, encoder, p, [x, counts, params], groups);
-  return [params];
+  return encodePass(device, encoder, p, {
+    buffers: [x, counts],
+    params: [
+      ['u32', n],
+      ['u32', groups * WG],
+      ['u32', b.bins],
+      ['f32', b.lo],
+      ['f32', b.hi],
+      ['f32', b.scale],
+    ],
+    groups: [groups, 1],
+  });
 }
+
+export const kernel: KernelRecord = {
+  stem: 'histogram',
+  shader: 'shaders/metrics/histogram.wgsl',
+  code,
+  twin: { module: 'src/core/stats/histogram.ts', name: 'histogramCpu' },
+  encode: encodeHistogram,
+};

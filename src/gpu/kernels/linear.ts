@@ -1,41 +1,42 @@
-// Wrapper of shaders/matmul/linear.wgsl (twin: linearForward in src/core/nn.ts).
+// Wrapper of shaders/matmul/linear.wgsl: y = x · Wᵀ + b (then ReLU when asked) with 16 × 16 tiles
+// (twin: linearForward in src/core/nn/nn.ts).
 import code from '../../../shaders/matmul/linear.wgsl?raw';
-import { pipeline, uniform } from '../buffers.ts';
+import { pipeline } from '../buffers.ts';
+import { checkCounts, encodePass, scratch, type KernelRecord } from '../kernel.ts';
 
 const TILE = 16;
 
 /** Encodes y = x · Wᵀ + b (then ReLU when asked) for `rows` rows; returns temporaries to destroy. */
 export async function encodeLinear(
   device: GPUDevice,
-  encoder: GPUCommandEncoder,
+  enc: GPUCommandEncoder,
   b: { x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer },
   rows: number,
   k: number,
   n: number,
   relu: boolean,
 ): Promise<GPUBuffer[]> {
+  checkCounts('linear', { rows, k, n });
   const p = await pipeline(device, 'linear', code, {
     TILE,
     RELU: relu ? 1 : 0,
     BIAS: b.bias ? 1 : 0,
   });
-  const params = uniform(device, [
-    ['u32', rows],
-    ['u32', k],
-    ['u32', n],
-  ]);
-  // A bias binding is needed even without a bias: the weights stand in, unread.
-  const bind = device.createBindGroup({
-    layout: p.getBindGroupLayout(0),
-    entries: [b.x, b.w, b.bias ?? b.w, b.y, params].map((buffer, binding) => ({
-      binding,
-      resource: { buffer },
-    })),
+  return encodePass(device, enc, p, {
+    buffers: [b.x, b.w, b.bias ?? scratch(device).dummy, b.y],
+    params: [
+      ['u32', rows],
+      ['u32', k],
+      ['u32', n],
+    ],
+    groups: [Math.ceil(n / TILE), Math.ceil(rows / TILE)],
   });
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(p);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(n / TILE), Math.ceil(rows / TILE));
-  pass.end();
-  return [params];
 }
+
+export const kernel: KernelRecord = {
+  stem: 'linear',
+  shader: 'shaders/matmul/linear.wgsl',
+  code,
+  twin: { module: 'src/core/nn/nn.ts', name: 'linearForward' },
+  encode: encodeLinear,
+};

@@ -1,6 +1,7 @@
-// Wrapper of shaders/quant/quant_int.wgsl (twin: quantize() in src/core/quant.ts, format 'int').
+// Wrapper of shaders/quant/quant_int.wgsl (twin: quantize() in src/core/quant/quant.ts, format 'int').
 import code from '../../../shaders/quant/quant_int.wgsl?raw';
-import { bindAndDispatch, pipeline, storage, uniform } from '../buffers.ts';
+import { pipeline, storage } from '../buffers.ts';
+import { check, checkCounts, encodePass, scratch, type KernelRecord } from '../kernel.ts';
 
 const WG = 64;
 /** Values summed per segment, in this order. */
@@ -29,6 +30,8 @@ export async function encodeQuantInt(
   codes: GPUBuffer | null,
   p: QuantIntParams,
 ): Promise<{ sums: GPUBuffer; temps: GPUBuffer[] }> {
+  checkCounts('quant_int', { segments: p.segments });
+  check(p.qmin <= p.qmax, 'quant_int', `qmin ${p.qmin} > qmax ${p.qmax}`);
   const pipe = await pipeline(device, 'quant_int', code, {
     WG,
     CODES: codes ? 1 : 0,
@@ -36,21 +39,25 @@ export async function encodeQuantInt(
   });
   const groups = Math.max(1, Math.min(65535, Math.ceil(p.segments / WG)));
   const sums = storage(device, p.segments * SEGMENT_SUMS * 4);
-  const dummy = codes ? null : storage(device, 4);
-  const params = uniform(device, [
-    ['u32', p.segments],
-    ['u32', groups * WG],
-    ['f32', p.qmin],
-    ['f32', p.qmax],
-    ['u32', p.base],
-    ['u32', p.seedHash],
-  ]);
-  bindAndDispatch(
-    device,
-    encoder,
-    pipe,
-    [x, segments, blocks, codes ?? dummy!, sums, params],
-    groups,
-  );
-  return { sums, temps: [sums, params, ...(dummy ? [dummy] : [])] };
+  const temps = encodePass(device, encoder, pipe, {
+    buffers: [x, segments, blocks, codes ?? scratch(device).sink, sums],
+    params: [
+      ['u32', p.segments],
+      ['u32', groups * WG],
+      ['f32', p.qmin],
+      ['f32', p.qmax],
+      ['u32', p.base],
+      ['u32', p.seedHash],
+    ],
+    groups: [groups, 1],
+  });
+  return { sums, temps: [sums, ...temps] };
 }
+
+export const kernel: KernelRecord = {
+  stem: 'quant_int',
+  shader: 'shaders/quant/quant_int.wgsl',
+  code,
+  twin: { module: 'src/core/quant/quant.ts', name: 'quantize' },
+  encode: encodeQuantInt,
+};

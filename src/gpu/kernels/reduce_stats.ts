@@ -1,7 +1,8 @@
-// Wrapper of shaders/metrics/reduce_stats.wgsl (twin: rangeCpu in src/core/stats.ts).
+// Wrapper of shaders/metrics/reduce_stats.wgsl (twin: rangeCpu in src/core/stats/stats.ts).
 import code from '../../../shaders/metrics/reduce_stats.wgsl?raw';
 import { emptyRange, mergeRange, type RangePartial } from '../../core/stats/stats.ts';
-import { bindAndDispatch, gridFor, pipeline, storage, uniform } from '../buffers.ts';
+import { gridFor, pipeline, storage } from '../buffers.ts';
+import { checkCounts, encodePass, type KernelRecord } from '../kernel.ts';
 
 const WG = 256;
 const PARTIAL_BYTES = 36;
@@ -19,22 +20,34 @@ export async function encodeReduceStats(
   n: number,
   shift = 0,
 ): Promise<Encoded<RangePartial>> {
+  checkCounts('reduce_stats', { n });
   // Compiled first: a failure then leaves no buffers behind.
   const p = await pipeline(device, 'reduce_stats', code, { WG });
   const groups = gridFor(n, WG);
   const out = storage(device, groups * PARTIAL_BYTES);
-  const params = uniform(device, [
-    ['u32', n],
-    ['u32', groups * WG],
-    ['f32', shift],
-  ]);
-  bindAndDispatch(device, encoder, p, [x, out, params], groups);
+  const temps = encodePass(device, encoder, p, {
+    buffers: [x, out],
+    params: [
+      ['u32', n],
+      ['u32', groups * WG],
+      ['f32', shift],
+    ],
+    groups: [groups, 1],
+  });
   return {
     out,
-    temps: [out, params],
+    temps: [out, ...temps],
     parse: (b) => parseRangePartials(b, groups, Math.fround(shift)),
   };
 }
+
+export const kernel: KernelRecord = {
+  stem: 'reduce_stats',
+  shader: 'shaders/metrics/reduce_stats.wgsl',
+  code,
+  twin: { module: 'src/core/stats/stats.ts', name: 'rangeCpu' },
+  encode: encodeReduceStats,
+};
 
 export function parseRangePartials(bytes: ArrayBuffer, groups: number, shift = 0): RangePartial {
   const v = new DataView(bytes);

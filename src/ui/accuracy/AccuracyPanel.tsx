@@ -1,20 +1,20 @@
 // A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
-import { ChartExport, CsvExport } from '../export/ExportButtons.tsx';
+import { CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
-import { useSetting } from '../../state/settings.ts';
+import { compareQat, evaluateModel, factorize } from '../../state/accuracy/actions.ts';
+import { useQuantSpec, useSetting } from '../../state/settings/hooks.ts';
+import { useStore } from '../../state/store.ts';
+import type { Evaluation } from '../../engine/types.ts';
 import { scaleLinear } from 'd3-scale';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { compareQat, evaluateModel, factorize } from '../../state/actions.ts';
-import { useStore, type Evaluation } from '../../state/store.ts';
-import { formatCount, formatPercent, formatTick, formatValue } from '../common/format.ts';
+import { SpectrumChart } from '../charts/SpectrumChart.tsx';
+import { formatCount, formatPercent } from '../common/format.ts';
 import { VariantTable } from './VariantTable.tsx';
 
 export function AccuracyPanel() {
   const model = useStore((s) => s.model);
   const result = useStore((s) => s.evaluation);
-  const spec = useStore((s) => s.quantSpec);
+  const spec = useQuantSpec();
   const backend = useStore((s) => s.backend);
   if (!model?.architecture) return null;
   const rows = result && result.modelId === model.id ? result.results : null;
@@ -166,7 +166,6 @@ function QatSection() {
 }
 
 const ENERGIES = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
-const COLORS = ['#3b6fd8', '#c2410c', '#0f766e'];
 
 /** Low-rank factorization by SVD: the spectrum of each layer, the rank an energy keeps, the cost. */
 function LowRankSection() {
@@ -175,13 +174,6 @@ function LowRankSection() {
   const [energy, setEnergy] = useSetting('rankEnergy');
   const [epochs, setEpochs] = useSetting('rankEpochs');
   const r = lr && model && lr.modelId === model.id ? lr.result : null;
-  const points = r
-    ? Array.from({ length: Math.max(...r.layers.map((l) => l.spectrum.length)) }, (_, i) => {
-        const row: Record<string, number> = { i: i + 1 };
-        for (const l of r.layers) if (i < l.spectrum.length) row[l.name] = l.spectrum[i]!;
-        return row;
-      })
-    : [];
   const before = r?.layers.reduce((a, l) => a + l.params, 0) ?? 0;
   const after = r?.layers.reduce((a, l) => a + l.factoredParams, 0) ?? 0;
   return (
@@ -273,33 +265,7 @@ function LowRankSection() {
               </>
             )}
           </p>
-          <figure className="chart">
-            <ChartFrame height={200}>
-              <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="i" type="number" domain={[1, 'dataMax']} />
-                <YAxis
-                  scale="log"
-                  domain={['auto', 'auto']}
-                  width={56}
-                  tickFormatter={formatTick}
-                />
-                <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
-                <Legend />
-                {r.layers.map((l, k) => (
-                  <Line
-                    key={l.name}
-                    dataKey={l.name}
-                    dot={false}
-                    stroke={COLORS[k % COLORS.length]!}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </LineChart>
-            </ChartFrame>
-            <figcaption>Singular values of each weight (log scale), largest first</figcaption>
-            <ChartExport />
-          </figure>
+          <SpectrumChart layers={r.layers} />
         </>
       )}
     </div>

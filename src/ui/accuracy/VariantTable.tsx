@@ -1,6 +1,6 @@
 // Model variants side by side on the test digits: accuracy, agreement with the fp32 model, and
 // (optionally) the KL divergence of their outputs from its outputs.
-import type { Evaluation } from '../../state/store.ts';
+import type { Evaluation } from '../../engine/types.ts';
 import { formatPercent, formatValue } from '../common/format.ts';
 
 export function VariantTable({

@@ -8,7 +8,7 @@ import { memo, useEffect, useState } from 'react';
 import { CategoryChart, type Series } from '../charts/CategoryChart.tsx';
 import { formatSeconds } from '../common/format.ts';
 import { parseKernelReport, type KernelReport } from '../../core/perf/bench-report.ts';
-import { benchKernels } from '../../state/actions.ts';
+import { benchKernels } from '../../state/device/actions.ts';
 import { useStore } from '../../state/store.ts';
 
 type Source = { report: KernelReport; from: string };

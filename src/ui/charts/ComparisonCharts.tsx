@@ -2,11 +2,16 @@
 // tightens (the U-shaped curve: less clipping error, more rounding error, and back).
 import { ChartExport } from '../export/ExportButtons.tsx';
 import { useMemo } from 'react';
-import type { CompareRow } from '../../state/store.ts';
 import { formatTick, formatValue } from '../common/format.ts';
 import { CategoryChart } from './CategoryChart.tsx';
 
-export function BitsCurve({ rows }: { rows: CompareRow[] }) {
+/** One quantization compared: its label and its error against the original. */
+export interface ComparedRow {
+  label: string;
+  error: { sqnrDb: number; clippingMse: number; roundingMse: number };
+}
+
+export function BitsCurve({ rows }: { rows: readonly ComparedRow[] }) {
   const { categories, series } = useMemo(
     () => ({
       categories: rows.map((r) => r.label),
@@ -40,7 +45,7 @@ export function BitsCurve({ rows }: { rows: CompareRow[] }) {
   );
 }
 
-export function ClipRoundChart({ rows }: { rows: CompareRow[] }) {
+export function ClipRoundChart({ rows }: { rows: readonly ComparedRow[] }) {
   const { categories, series } = useMemo(
     () => ({
       categories: rows.map((r) => r.label),

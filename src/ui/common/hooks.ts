@@ -1,7 +1,7 @@
 // Selectors derived from the store.
 import { useMemo } from 'react';
 import { useStore } from '../../state/store.ts';
-import type { TensorRow } from '../../state/store.ts';
+import type { TensorRow } from '../../engine/types.ts';
 
 export function useVisibleTensors(): TensorRow[] {
   const tensors = useStore((s) => s.model?.tensors);

@@ -2,7 +2,7 @@
 // (the one beside the button) as CSV. Everything is made in the tab and saved by the browser; no
 // request goes out.
 import { toCsv } from './csv.ts';
-import { download } from '../../state/actions.ts';
+import { download } from '../../state/export/actions.ts';
 
 /** A file name from what the element shows: its test id, caption or section. */
 function nameOf(el: Element, fallback: string): string {

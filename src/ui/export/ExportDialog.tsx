@@ -1,9 +1,10 @@
 // Export the open model: format and compression choices, then a streamed write with progress.
 import { useRef, useState } from 'react';
 import { JobButton } from '../common/JobButton.tsx';
-import type { ExportOptions, QuantSpec } from '../../state/store.ts';
-import { exportFileName, exportModel } from '../../state/actions.ts';
+import { exportFileName, exportModel } from '../../state/export/actions.ts';
+import { useQuantSpec } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
+import type { ExportOptions, QuantSpec } from '../../engine/types.ts';
 
 type Choice =
   | 'safetensors'
@@ -46,7 +47,7 @@ export function ExportDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
   const [choice, setChoice] = useState<Choice>('safetensors');
   const [symmetric, setSymmetric] = useState(true);
-  const spec = useStore((s) => s.quantSpec);
+  const spec = useQuantSpec();
   if (!model) return null;
   // The stored layout holds integer codes with scales, or plain fp16 / bf16.
   const schemeStorable = ['int', 'fp16', 'bf16'].includes(spec.format);

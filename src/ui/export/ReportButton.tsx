@@ -1,7 +1,7 @@
 // Downloads the session report (Markdown): the link that reopens this view, and every result.
 import { buildReport } from '../../state/report.ts';
+import { download } from '../../state/export/actions.ts';
 import { useStore } from '../../state/store.ts';
-import { download } from '../../state/actions.ts';
 
 export function ReportButton() {
   return (

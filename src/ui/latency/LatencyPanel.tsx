@@ -2,15 +2,21 @@
 // the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
 import { ChartExport, CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
-import { useSetting } from '../../state/settings.ts';
+import { measureLatency, modelWork } from '../../state/device/actions.ts';
+import { useSetting } from '../../state/settings/hooks.ts';
+import { useStore } from '../../state/store.ts';
+import type { Deployment, LayerWork } from '../../engine/types.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { CategoryChart } from '../charts/CategoryChart.tsx';
 import { PROFILES, profileById } from '../../core/perf/hardware.ts';
-import { bytesPerToken, contiguousUse, pagedUse, sequencesThatFit } from '../../core/perf/kvcache.ts';
+import {
+  bytesPerToken,
+  contiguousUse,
+  pagedUse,
+  sequencesThatFit,
+} from '../../core/perf/kvcache.ts';
 import { atBatch, estimateLatency, type Mode } from '../../core/perf/latency.ts';
 import { mulberry32 } from '../../core/base/rng.ts';
-import { measureLatency, modelWork } from '../../state/actions.ts';
-import { useStore, type Deployment, type LayerWork } from '../../state/store.ts';
 import { formatBytes, formatPercent, formatSeconds } from '../common/format.ts';
 
 /** A time given in µs, for the chart (module-level: the memoized chart keeps its props). */

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { JobButton } from '../common/JobButton.tsx';
 import { LESSONS, lessonById, lessonQuery } from '../../presets/lessons.ts';
-import { applySettings } from '../../state/settings.ts';
+import { applySettings } from '../../state/settings/url.ts';
 import { useStore } from '../../state/store.ts';
 
 export function LessonPicker() {

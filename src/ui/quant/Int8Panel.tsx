@@ -2,14 +2,14 @@
 import { ChartExport } from '../export/ExportButtons.tsx';
 import { useMemo, useState } from 'react';
 import { CategoryChart } from '../charts/CategoryChart.tsx';
-import { decomposeSelected } from '../../state/actions.ts';
+import { decomposeSelected } from '../../state/quant/actions.ts';
 import { useStore } from '../../state/store.ts';
 import { formatCount, formatTick, formatValue } from '../common/format.ts';
 
 export function Int8Panel() {
   const selected = useStore((s) => s.selected);
   const r = useStore((s) => s.int8);
-  const threshold = useStore((s) => s.int8Threshold);
+  const threshold = useStore((s) => s.settings.int8Threshold);
   // What the person is typing, for the threshold it was typed against: when a lesson step or a
   // link changes the threshold, the field shows the new one.
   const [typed, setTyped] = useState({ at: threshold, text: String(threshold) });

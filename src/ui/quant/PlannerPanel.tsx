@@ -1,11 +1,11 @@
 // Mixed precision: a bit width per weight that fits a size budget with the least total error,
 // against the same bit width everywhere.
-import { useSetting } from '../../state/settings.ts';
+import { measurePlanOptions } from '../../state/quant/actions.ts';
+import { useSetting } from '../../state/settings/hooks.ts';
+import { useStore } from '../../state/store.ts';
 import { JobButton } from '../common/JobButton.tsx';
 import { useMemo } from 'react';
 import { planMixed, uniformPlan } from '../../core/quant/planner.ts';
-import { measurePlanOptions } from '../../state/actions.ts';
-import { useStore } from '../../state/store.ts';
 import { formatBytes, formatValue } from '../common/format.ts';
 
 export function PlannerPanel() {

@@ -1,8 +1,10 @@
 // What a quantization spec does to the selected tensor: the controls, the error split into the part
 // from clipping (values beyond the range) and the part from rounding (values inside it), its size,
 // and where in the tensor the error sits.
-import { setQuantSpec } from '../../state/actions.ts';
-import { useStore, type QuantSpec, type SlimState } from '../../state/store.ts';
+import { setQuantSpec } from '../../state/quant/actions.ts';
+import { useQuantSpec } from '../../state/settings/hooks.ts';
+import { useStore, type SlimState } from '../../state/store.ts';
+import type { QuantSpec } from '../../engine/types.ts';
 import { ErrorHeatmap } from '../charts/ErrorHeatmap.tsx';
 import { formatBytes, formatCount, formatValue } from '../common/format.ts';
 
@@ -49,7 +51,7 @@ function setGranularity(v: string, s: QuantSpec, rank: number): void {
 }
 
 export function QuantControls({ rank }: { rank: number }) {
-  const spec = useStore((s) => s.quantSpec);
+  const spec = useQuantSpec();
   const f = spec.format;
   const cast = CASTS.includes(f);
   return (

@@ -2,8 +2,11 @@
 import { CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
 import { useMemo, useState } from 'react';
-import { rankLayers, selectTensor } from '../../state/actions.ts';
-import { useStore, type SensitivityRow } from '../../state/store.ts';
+import { selectTensor } from '../../state/tensors/actions.ts';
+import { rankLayers } from '../../state/quant/actions.ts';
+import { useQuantSpec } from '../../state/settings/hooks.ts';
+import { useStore } from '../../state/store.ts';
+import type { SensitivityRow } from '../../engine/types.ts';
 import { formatBytes, formatCount, formatValue } from '../common/format.ts';
 import { onActivateKey, SortableHeader, type SortColumn } from '../common/SortableHeader.tsx';
 
@@ -20,7 +23,7 @@ const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
 
 export function SensitivityTable() {
   const model = useStore((s) => s.model);
-  const spec = useStore((s) => s.quantSpec);
+  const spec = useQuantSpec();
   const filter = useStore((s) => s.filter);
   const result = useStore((s) => s.sensitivity);
   const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'share', desc: true });

@@ -1,6 +1,6 @@
 // The whole page accepts dropped files; an overlay shows while something is dragged over it.
 import { useState, type ReactNode } from 'react';
-import { openFiles } from '../../state/actions.ts';
+import { openFiles } from '../../state/tensors/actions.ts';
 
 export function DropZone({ children }: { children: ReactNode }) {
   const [over, setOver] = useState(0);

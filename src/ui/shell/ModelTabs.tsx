@@ -1,5 +1,5 @@
 // The open models, one tab each: switch between them, or close one.
-import { closeModel, showModel } from '../../state/actions.ts';
+import { closeModel, showModel } from '../../state/tensors/actions.ts';
 import { useStore } from '../../state/store.ts';
 
 export function ModelTabs() {

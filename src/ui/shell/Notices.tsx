@@ -1,5 +1,5 @@
 // Dismissible messages: bad files, cancelled work, lost devices.
-import { dismissNotice } from '../../state/actions.ts';
+import { dismissNotice } from '../../state/jobs/actions.ts';
 import { useStore } from '../../state/store.ts';
 
 export function Notices() {

@@ -1,6 +1,6 @@
 // Opening weights: a file picker (keyboard accessible) and the built-in demo models.
 import { useRef } from 'react';
-import { openDemo, openFiles } from '../../state/actions.ts';
+import { openDemo, openFiles } from '../../state/tensors/actions.ts';
 import { useStore } from '../../state/store.ts';
 
 export interface DemoChoice {

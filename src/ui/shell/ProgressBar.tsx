@@ -1,6 +1,6 @@
 // Progress of the running job, with a cancel button (Escape cancels too) and, for training, pause.
 import { useEffect } from 'react';
-import { cancelJob, togglePause } from '../../state/actions.ts';
+import { cancelJob, togglePause } from '../../state/jobs/actions.ts';
 import { useStore } from '../../state/store.ts';
 
 export function ProgressBar() {

@@ -1,5 +1,5 @@
 // Which backend does the work: the adapter's name, whether it is a fallback, key limits and features.
-import { chooseBackend } from '../../state/actions.ts';
+import { chooseBackend } from '../../state/device/actions.ts';
 import { useStore } from '../../state/store.ts';
 import { formatBytes } from '../common/format.ts';
 

@@ -1,5 +1,5 @@
 // A tensor's statistics, each value tagged for tests with data-stat.
-import type { TensorStats } from '../../state/store.ts';
+import type { TensorStats } from '../../engine/types.ts';
 import { formatCount, formatValue } from '../common/format.ts';
 
 const ROWS: Array<{ key: keyof TensorStats; label: string; count?: boolean; hint?: string }> = [

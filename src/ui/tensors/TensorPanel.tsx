@@ -1,6 +1,7 @@
 // The selected tensor: histogram controls, the chart and the statistics.
-import { setBins, setLogScale } from '../../state/actions.ts';
-import { BIN_CHOICES, useStore } from '../../state/store.ts';
+import { setBins, setLogScale } from '../../state/tensors/actions.ts';
+import { BIN_CHOICES } from '../../state/tensors/slice.ts';
+import { useStore } from '../../state/store.ts';
 import { HistogramChart } from '../charts/HistogramChart.tsx';
 import { formatShape } from '../common/format.ts';
 import { ComparisonPanel } from '../quant/ComparisonPanel.tsx';
@@ -12,8 +13,8 @@ import { memo, useMemo } from 'react';
 export function TensorPanel() {
   const selected = useStore((s) => s.selected);
   const analysis = useStore((s) => s.analysis);
-  const bins = useStore((s) => s.bins);
-  const logScale = useStore((s) => s.logScale);
+  const bins = useStore((s) => s.settings.bins);
+  const logScale = useStore((s) => s.settings.logScale);
   const quant = useStore((s) => s.quant);
   const model = useStore((s) => s.model);
   const q = quant && quant.tensor === selected ? quant : null;

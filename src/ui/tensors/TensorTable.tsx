@@ -1,7 +1,8 @@
 // Every tensor of the open model: sortable by any column, filterable by name or dtype.
 import { CsvExport } from '../export/ExportButtons.tsx';
-import { selectTensor, setFilter, toggleSort } from '../../state/actions.ts';
-import { useStore, type SortKey } from '../../state/store.ts';
+import { selectTensor, setFilter, toggleSort } from '../../state/tensors/actions.ts';
+import type { SortKey } from '../../state/tensors/slice.ts';
+import { useStore } from '../../state/store.ts';
 import { formatBytes, formatCount, formatShape } from '../common/format.ts';
 import { useVisibleTensors } from '../common/hooks.ts';
 import { ExportDialog } from '../export/ExportDialog.tsx';

@@ -1,0 +1,35 @@
+// Wrapper of shaders/matmul/int8_matmul.wgsl, the unpacking variant for adapters without packed_4x8_integer_dot_product: C[m, n] = A[m, K] · B[n, K]ᵀ in int8 with int32
+// sums, rows packed four int8 a u32 (twin: int8Matmul in src/core/nn/int8-matmul.ts).
+import code from '../../../shaders/matmul/int8_matmul.wgsl?raw';
+import { pipeline } from '../buffers.ts';
+import { checkCounts, checkSize, encodePass, type KernelRecord } from '../kernel.ts';
+
+export async function encodeInt8Matmul(
+  device: GPUDevice,
+  enc: GPUCommandEncoder,
+  b: { a: GPUBuffer; b: GPUBuffer; c: GPUBuffer },
+  m: number,
+  n: number,
+  words: number,
+): Promise<GPUBuffer[]> {
+  checkCounts('int8_matmul', { m, n, words }, 0);
+  checkSize('int8_matmul', 'c', b.c, m * n);
+  const p = await pipeline(device, 'int8_matmul', code);
+  return encodePass(device, enc, p, {
+    buffers: [b.a, b.b, b.c],
+    params: [
+      ['u32', m],
+      ['u32', n],
+      ['u32', words],
+    ],
+    groups: [Math.ceil(n / 8), Math.ceil(m / 8)],
+  });
+}
+
+export const kernel: KernelRecord = {
+  stem: 'int8_matmul',
+  shader: 'shaders/matmul/int8_matmul.wgsl',
+  code,
+  twin: { module: 'src/core/nn/int8-matmul.ts', name: 'int8Matmul' },
+  encode: encodeInt8Matmul,
+};

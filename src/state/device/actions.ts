@@ -1,0 +1,54 @@
+// The engine's device: connecting to it, choosing WebGPU or the CPU, and what runs on it as a
+// measurement (the kernel benchmark, the model's timing and per-layer work for the latency model).
+import type { EngineClient } from '../../bridge/client.ts';
+import type { Deployment, KernelReport, LayerWork } from '../../engine/types.ts';
+import { client, notify, setEngine, startJob } from '../jobs/actions.ts';
+import { analyseSelected } from '../tensors/actions.ts';
+import { useStore } from '../store.ts';
+
+export async function connectEngine(c: EngineClient): Promise<void> {
+  setEngine(c);
+  const status = await c.init((e) => {
+    if (e.type === 'backend') useStore.setState({ backend: e.status });
+  });
+  useStore.setState({ backend: status });
+}
+
+export async function chooseBackend(kind: 'webgpu' | 'cpu'): Promise<void> {
+  useStore.setState({ backend: await client().useBackend(kind) });
+  await analyseSelected();
+}
+
+/** Per-digit work of each layer of the open demo model under a deployment (for the latency model). */
+export async function modelWork(d: Deployment): Promise<LayerWork[] | null> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return null;
+  try {
+    return await client().run('modelWork', { modelId: model.id, deployment: d });
+  } catch (e) {
+    notify('error', `Latency model failed: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** The short kernel benchmark on this device's GPU (matmul, attention, sparse, int8, f16). */
+export async function benchKernels(): Promise<KernelReport | undefined> {
+  return startJob(
+    'Benchmarking the kernels on this device',
+    { cancelled: 'Benchmark cancelled', failed: (m) => `Benchmark failed: ${m}` },
+    (opts) => client().run('kernelBench', {}, opts),
+  );
+}
+
+/** Times the open demo model's forward pass on this device. */
+export async function measureLatency(
+  batch: number,
+): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number } | undefined> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return undefined;
+  return startJob(
+    `Timing ${model.file} on this device (batch ${batch})`,
+    { cancelled: 'Timing cancelled', failed: (m) => `Timing failed: ${m}` },
+    (opts) => client().run('measureLatency', { modelId: model.id, batch }, opts),
+  );
+}

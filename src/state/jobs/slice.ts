@@ -1,0 +1,23 @@
+// The one running job and the notices: what the progress bar and the notice list show.
+
+export interface Job {
+  id: number;
+  label: string;
+  progress: number;
+  /** Training jobs can be paused; `paused` says whether this one is. */
+  pausable: boolean;
+  paused: boolean;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface JobsSlice {
+  job: Job | null;
+  notices: Notice[];
+}
+
+export const jobsSlice = (): JobsSlice => ({ job: null, notices: [] });

@@ -1,0 +1,66 @@
+// The pruning lab: one method and what it leaves, accuracy against sparsity for every method, and
+// gradual pruning with fine-tuning against one-shot pruning.
+import type { GradualResult, LabMethod, PruneStudy, SweepPoint } from '../../engine/types.ts';
+import { recordVariants } from '../accuracy/actions.ts';
+import { client, startJob } from '../jobs/actions.ts';
+import { useStore } from '../store.ts';
+
+/** The sparsities the sweep measures. */
+const SWEEP = [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98];
+
+function setPruneLab(
+  modelId: string,
+  part: Partial<{ study: PruneStudy; sweep: SweepPoint[]; gradual: GradualResult }>,
+): void {
+  useStore.setState((s) => {
+    const base =
+      s.pruneLab?.modelId === modelId
+        ? s.pruneLab
+        : { modelId, study: null, sweep: null, gradual: null };
+    return { pruneLab: { ...base, ...part } };
+  });
+}
+
+/** Prunes the open demo model with one method and shows what it leaves. */
+export async function studyPruning(method: LabMethod): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const study = await startJob(
+    `Pruning ${model.file}`,
+    { cancelled: 'Pruning cancelled', failed: (m) => `Pruning failed: ${m}` },
+    (opts) => client().run('pruneStudy', { modelId: model.id, method }, opts),
+  );
+  if (!study) return;
+  setPruneLab(model.id, { study });
+  // Stored in the smallest fp32 layout that holds it.
+  const bytes = Math.min(...study.storage.filter((r) => r.bits === 32).map((r) => r.bytes));
+  recordVariants(model, 'pruning', [
+    { label: `${study.label}, no fine-tuning`, bytes, work: study.work, evaluation: study.pruned },
+  ]);
+}
+
+/** Accuracy against sparsity for every method. */
+export async function sweepPruning(fineTune: boolean): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const sweep = await startJob(
+    `Accuracy against sparsity for ${model.file}${fineTune ? ', fine-tuning each' : ''}`,
+    { cancelled: 'Sweep cancelled', failed: (m) => `Sweep failed: ${m}` },
+    (opts) => client().run('pruneSweep', { modelId: model.id, sparsities: SWEEP, fineTune }, opts),
+    fineTune ? 'training' : 'analysis',
+  );
+  if (sweep) setPruneLab(model.id, { sweep });
+}
+
+/** Gradual pruning with fine-tuning against one-shot pruning. */
+export async function pruneGradually(final: number, epochs: number): Promise<void> {
+  const { model } = useStore.getState();
+  if (!model?.architecture) return;
+  const gradual = await startJob(
+    `Pruning ${model.file} gradually to ${Math.round(final * 100)}% over ${epochs} epochs`,
+    { cancelled: 'Gradual pruning cancelled', failed: (m) => `Gradual pruning failed: ${m}` },
+    (opts) => client().run('gradualPrune', { modelId: model.id, final, epochs }, opts),
+    'training',
+  );
+  if (gradual) setPruneLab(model.id, { gradual });
+}
