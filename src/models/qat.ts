@@ -11,8 +11,9 @@ import { roundHalfEven } from '../core/quant/intquant.ts';
 import { DEFAULT_SPEC, type QuantSpec } from '../core/quant/spec.ts';
 import { quantize } from '../core/quant/quant.ts';
 import type { Hooks, Params } from '../core/nn/layer.ts';
-import { layerInputs, logitsOf, weightLayers, type Net } from '../core/nn/network.ts';
+import { layerInputs, weightLayers, type Net } from '../core/nn/network.ts';
 import { batchOf, type Digits } from './mnist.ts';
+import { logitsUntil } from './runner.ts';
 import { train } from './train.ts';
 
 const f = Math.fround;
@@ -138,7 +139,7 @@ export async function trainQat(
   return { params: p, ranges };
 }
 
-/** Logits of the deployed quantized model: weights and activations at `bits`. */
+/** Logits of the deployed quantized model: weights and activations at `bits` (stops at `signal`). */
 export function quantizedLogits(
   net: Net,
   p: Params,
@@ -146,8 +147,16 @@ export function quantizedLogits(
   bits: number,
   x: Float32Array,
   B: number,
-): Float32Array {
-  return logitsOf(net, quantizedWeights(net, p, bits), x, B, actQuantHooks(ranges, bits));
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  return logitsUntil(
+    signal,
+    net,
+    quantizedWeights(net, p, bits),
+    x,
+    B,
+    actQuantHooks(ranges, bits),
+  );
 }
 
 /** Calibration images: the first `n` training digits. */

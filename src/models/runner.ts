@@ -2,7 +2,7 @@
 // to store. The labs that evaluate variants live in engine/labs.
 import { bitsPerWeight, type QuantSpec } from '../core/quant/spec.ts';
 import { blockLayout } from '../core/quant/blocks.ts';
-import type { Params, WeightLayer } from '../core/nn/layer.ts';
+import type { Hooks, Params, WeightLayer } from '../core/nn/layer.ts';
 import { logitsOf as netLogits, netParams, weightLayers, type Net } from '../core/nn/network.ts';
 /**
  * Bytes to store a network: each weight-layer weight at `bits(layer)` bits per weight (scale and
@@ -43,6 +43,8 @@ export interface NetRunner {
   trainer?: ((net: Net, p: Params, masks?: Params) => NetTrainer) | undefined;
   /** Whether this runner should take a network (absent: every one); others go to the CPU. */
   accepts?: (net: Net) => boolean;
+  /** Where the networks it declines run (absent: the plain CPU reference). */
+  fallback?: NetRunner;
 }
 
 export const cpuRunner: NetRunner = {
@@ -63,5 +65,47 @@ export async function logitsOn(
 
 /** The runner itself, or the CPU where it declines the network. */
 export function runnerFor(runner: NetRunner, net: Net): NetRunner {
-  return runner.accepts && !runner.accepts(net) ? cpuRunner : runner;
+  return runner.accepts && !runner.accepts(net) ? (runner.fallback ?? cpuRunner) : runner;
+}
+
+/**
+ * `logitsOf` with a cancel check between its chunks of inputs (the same chunks, so the same
+ * numbers, hooks included): a job that runs it stops within a chunk of an abort.
+ */
+export async function logitsUntil(
+  signal: AbortSignal | undefined,
+  net: Net,
+  p: Params,
+  x: Float32Array,
+  B: number,
+  hooks: Hooks = {},
+  chunk = 256,
+): Promise<Float32Array> {
+  const out = new Float32Array(B * net.classes);
+  for (let s = 0; s < B; s += chunk) {
+    if (signal) {
+      await new Promise((r) => setTimeout(r, 0));
+      signal.throwIfAborted();
+    }
+    const n = Math.min(chunk, B - s);
+    out.set(
+      netLogits(net, p, x.subarray(s * net.inSize, (s + n) * net.inSize), n, hooks),
+      s * net.classes,
+    );
+  }
+  return out;
+}
+
+/** The CPU side of a runner: itself on the CPU, else where it sends the networks it declines. */
+export function cpuSide(runner: NetRunner): NetRunner {
+  return runner.on === 'cpu' ? runner : (runner.fallback ?? cpuRunner);
+}
+
+/** The runner with its CPU work (its own, or the networks it declines) stopping at an abort. */
+export function untilAborted(runner: NetRunner, signal: AbortSignal): NetRunner {
+  const cpu: NetRunner = {
+    on: 'cpu',
+    logits: (net, p, x, B) => logitsUntil(signal, net, p, x, B),
+  };
+  return runner.on === 'cpu' ? cpu : { ...runner, fallback: cpu };
 }

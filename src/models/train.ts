@@ -79,6 +79,9 @@ export function applyMasks(p: Params, masks: Params | undefined): void {
   }
 }
 
+/** Longest stretch of training steps between two ticks (progress, and a chance to cancel). */
+const TICK_MS = 20;
+
 /** Trains `p` in place on the digits `train` (indices into d). */
 export async function train(
   net: Net,
@@ -100,6 +103,7 @@ export async function train(
   const steps = o.epochs * perEpoch;
   applyMasks(p, o.masks);
   let step = 0;
+  let ticked = performance.now();
   for (let e = 0; e < o.epochs; e++) {
     const order = permutation(trainIdx.length, rand);
     let total = 0;
@@ -117,7 +121,10 @@ export async function train(
           lr,
           ...(o.weightDecay ? { weightDecay: o.weightDecay } : {}),
         });
-        if (o.tick && step % 4 === 0) await o.tick(step / steps);
+        if (o.tick && performance.now() - ticked >= TICK_MS) {
+          ticked = performance.now();
+          await o.tick(step / steps);
+        }
         continue;
       }
       const pe = o.effective ? o.effective(p) : p;
@@ -138,7 +145,10 @@ export async function train(
       applyMasks(p, o.masks);
       total += l.loss;
       for (const [k, v] of Object.entries(l.parts ?? {})) parts[k] = (parts[k] ?? 0) + v;
-      if (o.tick && step % 4 === 0) await o.tick(step / steps);
+      if (o.tick && performance.now() - ticked >= TICK_MS) {
+        ticked = performance.now();
+        await o.tick(step / steps);
+      }
     }
     for (const k of Object.keys(parts)) parts[k]! /= perEpoch;
     if (o.trainer) Object.assign(p, await o.trainer.download());

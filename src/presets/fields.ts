@@ -98,6 +98,16 @@ export const FIELDS = {
   calBits: i('cb', 2, 8, 8, 'activation bits', [4, 8]),
   calLayer: i('cl', 0, 64, 1, 'layer shown'),
   calSeed: i('cz', 0, 2 ** 31 - 1, 1, 'calibration sample seed'),
+  // The demo labs: how many of the 10,000 shipped digits they train and test on (fewer: a quick
+  // run). Not `ld`: that key is the latency model's deployment.
+  labDigits: i(
+    'lz',
+    1000,
+    10000,
+    10000,
+    'digits the demo labs train and test on',
+    [1000, 2500, 10000],
+  ),
   // Pruning lab.
   pruneMethod: e(
     'pm',
@@ -107,6 +117,7 @@ export const FIELDS = {
   ),
   pruneSparsity: n('ps', 0, 0.99, 0.8, 'sparsity'),
   pruneFineTune: b('pf', false, 'fine-tune in the sweep'),
+  pruneSweepPoints: i('pn', 2, 7, 7, 'sparsity sweep: sparsities per magnitude method', [2, 4, 7]),
   pruneFinal: n('pg', 0.1, 0.99, 0.95, 'gradual pruning: final sparsity'),
   pruneEpochs: i('pe', 1, 10, 2, 'gradual pruning: epochs'),
   // Retraining: prune + fine-tune, distillation, low rank.

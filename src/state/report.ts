@@ -1,8 +1,17 @@
 // The session as one Markdown file: the link that reopens it, then every result the page holds
 // (the tensor, its quantization and the format comparison, the model's evaluations, the variants,
 // the pruning, calibration, distillation and low-rank results), as tables.
+import type { Evaluation } from '../engine/types.ts';
 import { bytes, evalRow, md, num, pct, table } from './report-markdown.ts';
 import type { SlimState } from './store.ts';
+
+/** Test digits of a lab on all 10,000 shipped digits (split 8,000 / 2,000); fewer: a quick run. */
+const ALL_TEST = 2000;
+
+/** How many test digits an accuracy was measured on, said only when it is a quick run. */
+const quick = (n: number | undefined) =>
+  n !== undefined && n < ALL_TEST ? ` (a quick run: ${n.toLocaleString('en')} test digits)` : '';
+const on = (e: Evaluation | undefined) => quick(e?.count);
 
 export function buildReport(s: SlimState, link: string, when = new Date()): string {
   const out: string[] = [
@@ -96,9 +105,10 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   }
   const head = ['variant', 'accuracy', 'agreement with fp32', 'KL(fp32 ‖ variant)'];
   const ev = s.evaluation;
+  const tested = ev?.results[0]?.evaluation.count ?? ALL_TEST;
   if (ev && ev.modelId === m.id)
     push(
-      'Accuracy on the 2,000 test digits',
+      `Accuracy on the ${tested.toLocaleString('en')} test digits${tested < ALL_TEST ? ' (a quick run)' : ''}`,
       table(
         head,
         ev.results.map((r) => evalRow(r.label, r.evaluation)),
@@ -106,7 +116,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
     );
   if (s.qat && s.qat.modelId === m.id)
     push(
-      `PTQ against QAT (${s.qat.result.epochs} epoch${s.qat.result.epochs === 1 ? '' : 's'})`,
+      `PTQ against QAT (${s.qat.result.epochs} epoch${s.qat.result.epochs === 1 ? '' : 's'})${on(s.qat.result.fp32)}`,
       table(
         ['bits (W and A)', 'PTQ accuracy', 'QAT accuracy'],
         [
@@ -117,7 +127,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
     );
   if (s.ptq && s.ptq.modelId === m.id)
     push(
-      'Static PTQ by calibration method',
+      `Static PTQ by calibration method${on(s.ptq.result.rows[0]?.evaluation)}`,
       table(
         head,
         s.ptq.result.rows.map((r) => evalRow(r.label, r.evaluation)),
@@ -126,7 +136,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   if (s.lowRank && s.lowRank.modelId === m.id) {
     const r = s.lowRank.result;
     push(
-      `Low rank (${pct(r.energy)} of the energy kept)`,
+      `Low rank (${pct(r.energy)} of the energy kept)${on(r.fp32)}`,
       table(head, [
         evalRow('fp32', r.fp32),
         evalRow('factorized', r.evaluation),
@@ -138,7 +148,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   if (lab && lab.modelId === m.id) {
     if (lab.study)
       push(
-        `Pruning: ${md(lab.study.label)}`,
+        `Pruning: ${md(lab.study.label)}${on(lab.study.fp32)}`,
         table(head, [
           evalRow('fp32', lab.study.fp32),
           evalRow(`pruned to ${pct(lab.study.sparsity)}`, lab.study.pruned),
@@ -161,7 +171,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   const d = s.distillation;
   if (d && d.modelId === m.id && d.result)
     push(
-      `Distillation into ${md(d.result.student)} (T = ${d.request.temperature}, α = ${d.request.alpha})`,
+      `Distillation into ${md(d.result.student)} (T = ${d.request.temperature}, α = ${d.request.alpha})${on(d.result.teacher)}`,
       table(head, [
         evalRow('teacher', d.result.teacher),
         evalRow('student, distilled', d.result.distilled),
@@ -175,7 +185,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
         s.variants.map((v) => [
           v.model,
           v.technique,
-          v.label,
+          `${v.label}${quick(v.testDigits)}`,
           bytes(v.bytes),
           pct(v.accuracy),
           v.agreement === null ? '—' : pct(v.agreement),

@@ -97,7 +97,8 @@ function requests(ids: { w: string; mlp: string }): { [N in JobName]: () => JobR
       modelId: ids.mlp,
       o: { student: 'mlp-784-32-10', temperature: 4, alpha: 0.7, epochs: 2 },
     }),
-    measureLatency: () => ({ modelId: ids.mlp, batch: 2000 }),
+    // A timed forward pass is not cut into slices (the pauses would count): one batch is the unit.
+    measureLatency: () => ({ modelId: ids.mlp, batch: 64 }),
     modelWork: () => ({ modelId: ids.mlp, deployment: { weightBits: 32, actBits: 32 } }),
     pruneStudy: () => ({
       modelId: ids.mlp,

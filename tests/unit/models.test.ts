@@ -206,7 +206,7 @@ describe('quantization-aware training', () => {
     const cal = calibrationBatch(digits, train, 256);
     const net = netFor(MLP_ARCH);
     const ranges = calibrate(net, p, cal.x, 256);
-    const ptq = evaluateLogits(quantizedLogits(net, p, ranges, 2, x, 500), y, 10).accuracy;
+    const ptq = evaluateLogits(await quantizedLogits(net, p, ranges, 2, x, 500), y, 10).accuracy;
     const tuned = await trainQat(net, p, digits, train.subarray(0, 2048), ranges, {
       bits: 2,
       epochs: 1,
@@ -216,7 +216,7 @@ describe('quantization-aware training', () => {
       momentum: 0.99,
     });
     const qat = evaluateLogits(
-      quantizedLogits(net, tuned.params, tuned.ranges, 2, x, 500),
+      await quantizedLogits(net, tuned.params, tuned.ranges, 2, x, 500),
       y,
       10,
     ).accuracy;

@@ -15,11 +15,46 @@ export interface Svd {
 
 /** The SVD of a row-major m × n matrix. */
 export function svd(a: ArrayLike<number>, m: number, n: number, maxSweeps = 60): Svd {
+  const steps = jacobi(a, m, n, maxSweeps);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same SVD, computed in steps of a few million operations with `between()` awaited after each:
+ * a caller can let other work (a cancel) in while a large matrix is decomposed.
+ */
+export async function svdInSteps(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  between: () => Promise<void>,
+  maxSweeps = 60,
+): Promise<Svd> {
+  const steps = jacobi(a, m, n, maxSweeps);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await between();
+  }
+}
+
+/** Rotations of one sweep between two yields (each pair costs about 6·m operations). */
+const PAIRS_PER_STEP = 4096;
+
+function* jacobi(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  maxSweeps: number,
+): Generator<void, Svd> {
   if (m < n) {
     // Work on the transpose (tall), then swap the roles of U and V.
     const t = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j]!;
-    const r = svd(t, n, m, maxSweeps);
+    const r = yield* jacobi(t, n, m, maxSweeps);
     return { u: r.v, s: r.s, v: r.u, m, n, r: r.r };
   }
   // Columns of A (m ≥ n) stored contiguously: col[j] = A[:, j].
@@ -28,9 +63,15 @@ export function svd(a: ArrayLike<number>, m: number, n: number, maxSweeps = 60):
   const v = new Float64Array(n * n);
   for (let j = 0; j < n; j++) v[j * n + j] = 1;
   const eps = 1e-15;
+  let pairs = 0;
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let rotated = false;
-    for (let p = 0; p < n - 1; p++)
+    for (let p = 0; p < n - 1; p++) {
+      if (pairs >= PAIRS_PER_STEP) {
+        pairs = 0;
+        yield;
+      }
+      pairs += n - 1 - p;
       for (let q = p + 1; q < n; q++) {
         let alpha = 0;
         let beta = 0;
@@ -63,6 +104,7 @@ export function svd(a: ArrayLike<number>, m: number, n: number, maxSweeps = 60):
           v[i * n + q] = s * x + c * y;
         }
       }
+    }
     if (!rotated) break;
   }
   const s = new Float64Array(n);

@@ -13,7 +13,8 @@ import {
 import { castValue } from '../../core/quant/rounding.ts';
 import { DEFAULT_SPEC } from '../../core/quant/spec.ts';
 import type { Params } from '../../core/nn/layer.ts';
-import { layerInputs, logitsOf, weightLayers, type Net } from '../../core/nn/network.ts';
+import { layerInputs, weightLayers, type Net } from '../../core/nn/network.ts';
+import { logitsUntil } from '../../models/runner.ts';
 import { mulberry32, permutation } from '../../core/base/rng.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
 import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
@@ -221,6 +222,7 @@ type ActMode =
   | { kind: 'dynamic'; bits: number };
 
 function ptqLogits(
+  signal: AbortSignal | undefined,
   net: Net,
   p: Params,
   x: Float32Array,
@@ -228,7 +230,7 @@ function ptqLogits(
   weights: { bits: number; perChannel: boolean } | null,
   acts: ActMode,
   onlyLayer: number | null = null,
-): Float32Array {
+): Promise<Float32Array> {
   const w = weights
     ? withQuantizedWeights(net, p, {
         ...DEFAULT_SPEC,
@@ -236,7 +238,8 @@ function ptqLogits(
         granularity: weights.perChannel ? { kind: 'channel', axis: 0 } : { kind: 'tensor' },
       })
     : p;
-  return logitsOf(
+  return logitsUntil(
+    signal,
     net,
     w,
     x,
@@ -284,14 +287,15 @@ export async function comparePtq(
   d: Digits,
   o: StudyOptions,
   tick?: (fraction: number) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<PtqComparison> {
   const { x, y, n: B } = testBatch(d);
   const run = (
     weights: { bits: number; perChannel: boolean } | null,
     acts: ActMode,
     onlyLayer: number | null = null,
-  ) => ptqLogits(net, p, x, B, weights, acts, onlyLayer);
-  const reference = run(null, { kind: 'float' });
+  ) => ptqLogits(signal, net, p, x, B, weights, acts, onlyLayer);
+  const reference = await run(null, { kind: 'float' });
   const cal = calibrationSet(d, o.size, o.seed);
   const Bc = cal.x.length / net.inSize;
   const inputs = layerInputs(net, p, cal.x, Bc);
@@ -310,8 +314,8 @@ export async function comparePtq(
     }),
   });
   const ev = (logits: Float32Array) => evaluateLogits(logits, y, 10, reference);
-  const variants: Array<[string, () => Float32Array]> = [
-    ['fp32', () => reference],
+  const variants: Array<[string, () => Promise<Float32Array>]> = [
+    ['fp32', async () => reference],
     [
       'W8A32 (weights only, per channel)',
       () => run({ bits: 8, perChannel: true }, { kind: 'float' }),
@@ -334,13 +338,13 @@ export async function comparePtq(
   const steps = variants.length + names.length;
   const rows: PtqRow[] = [];
   for (const [i, [label, go]] of variants.entries()) {
-    rows.push({ label, evaluation: ev(go()) });
+    rows.push({ label, evaluation: ev(await go()) });
     await tick?.((i + 1) / steps);
   }
   const kl = staticMode({ kind: 'kl', bins: 2048, levels: 128 });
   const perLayer = [];
   for (const [l, layer] of names.entries()) {
-    const logits = run({ bits: o.bits, perChannel: true }, kl, l);
+    const logits = await run({ bits: o.bits, perChannel: true }, kl, l);
     perLayer.push({ layer, accuracy: evaluateLogits(logits, y, 10).accuracy });
     await tick?.((variants.length + l + 1) / steps);
   }

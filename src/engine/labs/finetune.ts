@@ -3,13 +3,19 @@
 import { sparsityOf } from '../../core/prune/prune.ts';
 import { distillationLoss } from '../../core/nn/nn.ts';
 import type { Params } from '../../core/nn/layer.ts';
-import { logitsOf, macsPerSample, parameterCount, type Net } from '../../core/nn/network.ts';
+import { macsPerSample, parameterCount, type Net } from '../../core/nn/network.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
 import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
 import { applyLabMasks, is24, labMasks, trainingMasks } from './prune-masks.ts';
 import { crossEntropyLoss, train } from '../../models/train.ts';
 import { initParams, netFor } from '../../models/zoo.ts';
-import { cpuRunner, runnerFor, storedBytes, type NetRunner } from '../../models/runner.ts';
+import {
+  cpuRunner,
+  logitsUntil,
+  runnerFor,
+  storedBytes,
+  type NetRunner,
+} from '../../models/runner.ts';
 import { FP32, networkWork } from '../../models/work.ts';
 import type { LayerWork } from '../../core/perf/latency.ts';
 
@@ -118,6 +124,8 @@ interface DistillOptions {
   lr: number;
   seed: number;
   tick?: ((fraction: number) => Promise<void>) | undefined;
+  /** Stops the forward passes over the digits between chunks (training stops at its ticks). */
+  signal?: AbortSignal | undefined;
   /** Each epoch of either run, as it ends. */
   onPoint?: ((point: DistillPoint) => void) | undefined;
 }
@@ -160,31 +168,32 @@ export async function distill(
   const { train: trainIdx } = splitDigits(d);
   const all = batchOf(d, trainIdx);
   const C = teacherNet.classes;
-  const tLogits = logitsOf(teacherNet, teacherParams, all.x, trainIdx.length);
+  const tLogits = await logitsUntil(o.signal, teacherNet, teacherParams, all.x, trainIdx.length);
   // Dataset index → row of tLogits.
   const row = new Map<number, number>();
   trainIdx.forEach((v, i) => row.set(v, i));
   const net = netFor(o.student);
   const t = testBatch(d);
-  const teacherTest = logitsOf(teacherNet, teacherParams, t.x, t.n);
+  const teacherTest = await logitsUntil(o.signal, teacherNet, teacherParams, t.x, t.n);
   const init = initParams(net, o.seed);
   const copy = () =>
     Object.fromEntries(Object.entries(init).map(([k, v]) => [k, Float32Array.from(v)]));
   const pd = copy();
   const pl = copy();
   const points: DistillPoint[] = [];
-  const point = (
+  const point = async (
     run: DistillPoint['run'],
     p: Params,
     epoch: number,
     parts: Record<string, number>,
   ) => {
+    const logits = await logitsUntil(o.signal, net, p, t.x, t.n);
     const pt: DistillPoint = {
       run,
       epoch,
       soft: parts.soft ?? NaN,
       hard: parts.hard ?? NaN,
-      accuracy: evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, C).accuracy,
+      accuracy: evaluateLogits(logits, t.y, C).accuracy,
     };
     points.push(pt);
     o.onPoint?.(pt);
@@ -230,8 +239,8 @@ export async function distill(
     studentMacs: macsPerSample(net),
     teacherMacs: macsPerSample(teacherNet),
     teacher: evaluateLogits(teacherTest, t.y, C),
-    distilled: evaluateLogits(logitsOf(net, pd, t.x, t.n), t.y, C, teacherTest),
-    labelsOnly: evaluateLogits(logitsOf(net, pl, t.x, t.n), t.y, C, teacherTest),
+    distilled: evaluateLogits(await logitsUntil(o.signal, net, pd, t.x, t.n), t.y, C, teacherTest),
+    labelsOnly: evaluateLogits(await logitsUntil(o.signal, net, pl, t.x, t.n), t.y, C, teacherTest),
     points,
   };
 }

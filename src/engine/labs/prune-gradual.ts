@@ -2,7 +2,8 @@
 // pruning to the same sparsity.
 import { cubicSparsity, magnitudeMask } from '../../core/prune/prune.ts';
 import type { Params } from '../../core/nn/layer.ts';
-import { logitsOf, weightLayers, type Net } from '../../core/nn/network.ts';
+import { weightLayers, type Net } from '../../core/nn/network.ts';
+import { logitsUntil } from '../../models/runner.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
 import { splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
 import { train } from '../../models/train.ts';
@@ -29,12 +30,15 @@ export async function gradualPrune(
     epochs: number;
     every: number;
     tick?: ((fraction: number) => Promise<void>) | undefined;
+    signal?: AbortSignal | undefined;
   },
 ): Promise<GradualResult> {
   const t = testBatch(d);
-  const reference = logitsOf(net, p0, t.x, t.n);
+  const logitsOf = (net: Net, p: Params, x: Float32Array, B: number) =>
+    logitsUntil(o.signal, net, p, x, B);
+  const reference = await logitsOf(net, p0, t.x, t.n);
   const oneShot = evaluateLogits(
-    logitsOf(
+    await logitsOf(
       net,
       applyLabMasks(p0, labMasks(net, p0, { kind: 'magnitude', sparsity: o.final })),
       t.x,
@@ -74,13 +78,15 @@ export async function gradualPrune(
       }
     },
     tick: o.tick,
-    onEpoch: ({ epoch }) => {
+    onEpoch: async ({ epoch }) => {
+      const logits = await logitsOf(net, p, t.x, t.n);
       curve.push({
         epoch: epoch + 1,
         sparsity: current,
-        accuracy: evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, 10).accuracy,
+        accuracy: evaluateLogits(logits, t.y, 10).accuracy,
       });
     },
   });
-  return { curve, final: evaluateLogits(logitsOf(net, p, t.x, t.n), t.y, 10, reference), oneShot };
+  const final = evaluateLogits(await logitsOf(net, p, t.x, t.n), t.y, 10, reference);
+  return { curve, final, oneShot };
 }

@@ -3,11 +3,11 @@
 // accuracy of the pruned (or channel-shrunk) model.
 import { type SparseLayout, sparseBytes, zeroCount } from '../../core/prune/prune.ts';
 import type { Params } from '../../core/nn/layer.ts';
-import { logitsOf, parameterCount, weightLayers, type Net } from '../../core/nn/network.ts';
+import { parameterCount, weightLayers, type Net } from '../../core/nn/network.ts';
 import type { LayerWork } from '../../core/perf/latency.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
 import { testBatch, type Digits } from '../../models/mnist.ts';
-import { cpuRunner, runnerFor, type NetRunner } from '../../models/runner.ts';
+import { cpuRunner, cpuSide, runnerFor, type NetRunner } from '../../models/runner.ts';
 import { FP32, networkWork } from '../../models/work.ts';
 import {
   applyLabMasks,
@@ -145,7 +145,7 @@ export async function studyPruning(
     const s = shrinkNet(net, p, channelPlan(net, p, method.sparsity));
     shrunkParams = parameterCount(s.net);
     work = networkWork(s.net, FP32);
-    prunedLogits = logitsOf(s.net, s.params, t.x, t.n);
+    prunedLogits = await cpuSide(runner0).logits(s.net, s.params, t.x, t.n);
     on = 'cpu';
   } else prunedLogits = await runner.logits(net, q, t.x, t.n);
   return {

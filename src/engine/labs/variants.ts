@@ -10,7 +10,7 @@ import {
 } from '../../core/lowrank/svd.ts';
 import { factorNet } from '../../core/nn/factor-net.ts';
 import type { Params } from '../../core/nn/layer.ts';
-import { logitsOf as netLogits, netParams, weightLayers } from '../../core/nn/network.ts';
+import { netParams, weightLayers } from '../../core/nn/network.ts';
 import type { LayerWork } from '../../core/perf/latency.ts';
 import { evaluateLogits, type Evaluation } from '../../models/evaluate.ts';
 import { batchOf, splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
@@ -24,6 +24,7 @@ import {
 import {
   cpuRunner,
   logitsOn,
+  logitsUntil,
   runnerFor,
   specBytes,
   storedBytes,
@@ -120,18 +121,22 @@ export async function compareQat(
   p: Params,
   digits: Digits,
   bitsList: readonly number[],
-  opts: { epochs: number; tick?: (fraction: number) => Promise<void> },
+  opts: {
+    epochs: number;
+    tick?: (fraction: number) => Promise<void>;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<QatComparison> {
   const net = netFor(arch);
   const { train, test } = splitDigits(digits);
   const { x, y } = batchOf(digits, test);
-  const reference = netLogits(net, p, x, test.length);
+  const reference = await logitsUntil(opts.signal, net, p, x, test.length);
   const cal = calibrationBatch(digits, train, 512);
   const ranges = calibrate(net, p, cal.x, 512);
   const rows: QatRow[] = [];
   for (const [i, bits] of bitsList.entries()) {
     const ptq = evaluateLogits(
-      quantizedLogits(net, p, ranges, bits, x, test.length),
+      await quantizedLogits(net, p, ranges, bits, x, test.length, opts.signal),
       y,
       10,
       reference,
@@ -146,7 +151,7 @@ export async function compareQat(
       tick: (f) => opts.tick?.((i + f) / bitsList.length) ?? Promise.resolve(),
     });
     const qat = evaluateLogits(
-      quantizedLogits(net, tuned.params, tuned.ranges, bits, x, test.length),
+      await quantizedLogits(net, tuned.params, tuned.ranges, bits, x, test.length, opts.signal),
       y,
       10,
       reference,
@@ -199,7 +204,7 @@ export async function evaluateLowRank(
   p: Params,
   digits: Digits,
   energy: number,
-  svds: (name: string, w: Float32Array, shape: number[]) => Svd,
+  svds: (name: string, w: Float32Array, shape: number[]) => Svd | Promise<Svd>,
   runner: NetRunner = cpuRunner,
   tune: {
     epochs: number;
@@ -216,7 +221,7 @@ export async function evaluateLowRank(
     const name = `${l.name}.weight`;
     // A convolution's weight as the matrix [out, in·k·k] (factors: a k×k conv to r channels, then 1×1).
     const [out, inp] = [l.rows, l.cols];
-    const d = svds(name, p[name]!, [out, inp]);
+    const d = await svds(name, p[name]!, [out, inp]);
     const k = rankForEnergy(d.s, energy);
     const total = Math.sqrt(d.s.reduce((a, v) => a + v * v, 0));
     const factored = k * (out + inp);

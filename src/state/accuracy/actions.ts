@@ -2,7 +2,7 @@
 // and the variants table every technique adds its results to.
 import type { Evaluation, LayerWork, ModelSummary } from '../../engine/types.ts';
 import { client, startJob } from '../jobs/actions.ts';
-import { quantSpecOf } from '../settings/slice.ts';
+import { labSize, quantSpecOf } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
 import type { VariantRow } from './slice.ts';
 
@@ -21,6 +21,7 @@ export function recordVariants(
     bytes: r.bytes,
     work: r.work,
     accuracy: r.evaluation.accuracy,
+    testDigits: r.evaluation.count,
     agreement: r.evaluation.agreement,
     kl: r.evaluation.kl,
   }));
@@ -39,10 +40,11 @@ export async function evaluateModel(): Promise<void> {
   const { model, settings } = useStore.getState();
   const spec = quantSpecOf(settings);
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const results = await startJob(
     `Evaluating ${model.file} on the test digits`,
     { cancelled: 'Evaluation cancelled', failed: (m) => `Evaluation failed: ${m}` },
-    (opts) => client().run('evaluate', { modelId: model.id, spec }, opts),
+    (opts) => client().run('evaluate', { modelId: model.id, spec, ...size }, opts),
   );
   if (results) {
     useStore.setState({ evaluation: { modelId: model.id, spec, results } });
@@ -52,12 +54,13 @@ export async function evaluateModel(): Promise<void> {
 
 /** Quantization-aware fine-tuning against plain PTQ, at 8, 4 and 2 bits (weights and activations). */
 export async function compareQat(epochs = 1): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const result = await startJob(
     `Fine-tuning ${model.file} with fake quantization at 8, 4 and 2 bits`,
     { cancelled: 'Quantization-aware training cancelled', failed: (m) => `QAT failed: ${m}` },
-    (opts) => client().run('compareQat', { modelId: model.id, epochs }, opts),
+    (opts) => client().run('compareQat', { modelId: model.id, epochs, ...size }, opts),
     'training',
   );
   if (!result) return;
@@ -74,12 +77,13 @@ export async function compareQat(epochs = 1): Promise<void> {
 
 /** The open demo model with its weights at the ranks keeping `energy` of their spectra. */
 export async function factorize(energy: number, epochs = 0): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const result = await startJob(
     `Factorizing ${model.file} (SVD) and evaluating it`,
     { cancelled: 'Low-rank factorization cancelled', failed: (m) => `Low-rank failed: ${m}` },
-    (opts) => client().run('lowRank', { modelId: model.id, energy, epochs }, opts),
+    (opts) => client().run('lowRank', { modelId: model.id, energy, epochs, ...size }, opts),
     epochs > 0 ? 'training' : 'analysis',
   );
   if (!result) return;

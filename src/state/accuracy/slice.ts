@@ -20,6 +20,8 @@ export interface VariantRow {
   /** Per-digit work of each layer, for the latency model. */
   work: LayerWork[];
   accuracy: number;
+  /** How many test digits the accuracy was measured on (fewer than 2,000: a quick run). */
+  testDigits: number;
   agreement: number | null;
   kl: number | null;
 }

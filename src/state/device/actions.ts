@@ -4,6 +4,7 @@ import type { EngineClient } from '../../bridge/client.ts';
 import type { Deployment, KernelReport, LayerWork } from '../../engine/types.ts';
 import { client, notify, setEngine, startJob } from '../jobs/actions.ts';
 import { analyseSelected } from '../tensors/actions.ts';
+import { labSize } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
 
 export async function connectEngine(c: EngineClient): Promise<void> {
@@ -44,11 +45,12 @@ export async function benchKernels(): Promise<KernelReport | undefined> {
 export async function measureLatency(
   batch: number,
 ): Promise<{ ms: number; on: 'webgpu' | 'cpu'; batch: number } | undefined> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return undefined;
   return startJob(
     `Timing ${model.file} on this device (batch ${batch})`,
     { cancelled: 'Timing cancelled', failed: (m) => `Timing failed: ${m}` },
-    (opts) => client().run('measureLatency', { modelId: model.id, batch }, opts),
+    (opts) =>
+      client().run('measureLatency', { modelId: model.id, batch, ...labSize(settings) }, opts),
   );
 }

@@ -3,10 +3,21 @@
 import type { GradualResult, LabMethod, PruneStudy, SweepPoint } from '../../engine/types.ts';
 import { recordVariants } from '../accuracy/actions.ts';
 import { client, startJob } from '../jobs/actions.ts';
+import { labSize } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
 
-/** The sparsities the sweep measures. */
+/** The sparsities a full sweep measures. */
 const SWEEP = [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98];
+
+/**
+ * `points` of the sweep's sparsities (2 to 7), evenly spread by index: always the lightest and the
+ * heaviest. Fewer points: a quicker sweep.
+ */
+export function sweepSparsities(points: number): number[] {
+  const last = SWEEP.length - 1;
+  const n = Math.max(2, Math.min(SWEEP.length, Math.round(points)));
+  return Array.from({ length: n }, (_, k) => SWEEP[Math.round((k * last) / (n - 1))]!);
+}
 
 function setPruneLab(
   modelId: string,
@@ -23,12 +34,12 @@ function setPruneLab(
 
 /** Prunes the open demo model with one method and shows what it leaves. */
 export async function studyPruning(method: LabMethod): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
   const study = await startJob(
     `Pruning ${model.file}`,
     { cancelled: 'Pruning cancelled', failed: (m) => `Pruning failed: ${m}` },
-    (opts) => client().run('pruneStudy', { modelId: model.id, method }, opts),
+    (opts) => client().run('pruneStudy', { modelId: model.id, method, ...labSize(settings) }, opts),
   );
   if (!study) return;
   setPruneLab(model.id, { study });
@@ -39,14 +50,20 @@ export async function studyPruning(method: LabMethod): Promise<void> {
   ]);
 }
 
-/** Accuracy against sparsity for every method. */
-export async function sweepPruning(fineTune: boolean): Promise<void> {
-  const { model } = useStore.getState();
+/** Accuracy against sparsity for every method, at `points` of the sweep's sparsities. */
+export async function sweepPruning(fineTune: boolean, points = SWEEP.length): Promise<void> {
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const request = {
+    modelId: model.id,
+    sparsities: sweepSparsities(points),
+    fineTune,
+    ...labSize(settings),
+  };
   const sweep = await startJob(
     `Accuracy against sparsity for ${model.file}${fineTune ? ', fine-tuning each' : ''}`,
     { cancelled: 'Sweep cancelled', failed: (m) => `Sweep failed: ${m}` },
-    (opts) => client().run('pruneSweep', { modelId: model.id, sparsities: SWEEP, fineTune }, opts),
+    (opts) => client().run('pruneSweep', request, opts),
     fineTune ? 'training' : 'analysis',
   );
   if (sweep) setPruneLab(model.id, { sweep });
@@ -54,12 +71,13 @@ export async function sweepPruning(fineTune: boolean): Promise<void> {
 
 /** Gradual pruning with fine-tuning against one-shot pruning. */
 export async function pruneGradually(final: number, epochs: number): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const gradual = await startJob(
     `Pruning ${model.file} gradually to ${Math.round(final * 100)}% over ${epochs} epochs`,
     { cancelled: 'Gradual pruning cancelled', failed: (m) => `Gradual pruning failed: ${m}` },
-    (opts) => client().run('gradualPrune', { modelId: model.id, final, epochs }, opts),
+    (opts) => client().run('gradualPrune', { modelId: model.id, final, epochs, ...size }, opts),
     'training',
   );
   if (gradual) setPruneLab(model.id, { gradual });

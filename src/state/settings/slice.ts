@@ -30,3 +30,20 @@ export function quantSpecOf(settings: Settings): QuantSpec {
   last = { settings, spec: same ? last!.spec : spec };
   return last.spec;
 }
+
+/** All the digits Slimlab ships: the demo labs' default size. */
+export const ALL_DIGITS = 10_000;
+
+/**
+ * What a demo-lab request carries for the chosen size: `digits` only below all of them, so that a
+ * request at the default is the same as before the setting existed.
+ */
+export function labSize(settings: Settings): { digits?: number } {
+  return settings.labDigits < ALL_DIGITS ? { digits: settings.labDigits } : {};
+}
+
+/** The engine's four-to-one split of a lab's digits (models/mnist.ts, splitDigits). */
+export function labSplit(digits: number): { train: number; test: number } {
+  const train = Math.round(digits * 0.8);
+  return { train, test: digits - train };
+}

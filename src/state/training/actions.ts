@@ -2,6 +2,7 @@
 import type { DistillRequest, PruneMethod } from '../../engine/types.ts';
 import { recordVariants } from '../accuracy/actions.ts';
 import { client, startJob } from '../jobs/actions.ts';
+import { labSize } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
 
 const epochsText = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
@@ -14,12 +15,13 @@ export function pruneLabel(m: PruneMethod): string {
 
 /** Prunes the open demo model and fine-tunes it with the masks held fixed. */
 export async function pruneFineTune(method: PruneMethod, epochs: number): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const result = await startJob(
     `Pruning ${model.file} (${pruneLabel(method)}) and fine-tuning ${epochsText(epochs)}`,
     { cancelled: 'Fine-tuning cancelled', failed: (m) => `Pruning failed: ${m}` },
-    (opts) => client().run('pruneFineTune', { modelId: model.id, method, epochs }, opts),
+    (opts) => client().run('pruneFineTune', { modelId: model.id, method, epochs, ...size }, opts),
     'training',
   );
   if (!result) return;
@@ -38,8 +40,9 @@ export async function pruneFineTune(method: PruneMethod, epochs: number): Promis
 
 /** Distils the open demo model into a small student; curves fill in epoch by epoch. */
 export async function distillModel(request: DistillRequest): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   if (!model?.architecture) return;
+  const size = labSize(settings);
   const modelId = model.id;
   useStore.setState({ distillation: { modelId, request, points: [], result: null } });
   const result = await startJob(
@@ -48,7 +51,7 @@ export async function distillModel(request: DistillRequest): Promise<void> {
     (opts) =>
       client().run(
         'distill',
-        { modelId, o: request },
+        { modelId, o: request, ...size },
         {
           ...opts,
           onUpdate: (p) =>

@@ -1,4 +1,4 @@
-// A demo model that Slimlab can run: its accuracy on the 2,000 test digits, as it is and with its
+// A demo model that Slimlab can run: its accuracy on the test digits, as it is and with its
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
 import { CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
@@ -9,6 +9,8 @@ import type { Evaluation } from '../../engine/types.ts';
 import { scaleLinear } from 'd3-scale';
 import { SpectrumChart } from '../charts/SpectrumChart.tsx';
 import { formatCount, formatPercent } from '../common/format.ts';
+import { labSplit } from '../../state/settings/slice.ts';
+import { LabDigitsSelect } from './LabDigitsSelect.tsx';
 import { VariantTable } from './VariantTable.tsx';
 
 export function AccuracyPanel() {
@@ -16,6 +18,7 @@ export function AccuracyPanel() {
   const result = useStore((s) => s.evaluation);
   const spec = useQuantSpec();
   const backend = useStore((s) => s.backend);
+  const [digits] = useSetting('labDigits');
   if (!model?.architecture) return null;
   const rows = result && result.modelId === model.id ? result.results : null;
   const stale = rows && JSON.stringify(result!.spec) !== JSON.stringify(spec);
@@ -25,9 +28,11 @@ export function AccuracyPanel() {
       <header>
         <h2>Accuracy on the test digits</h2>
         <p>
-          {model.file} is a {model.architecture} Slimlab can run: it classifies the 2,000 held-out
-          MNIST digits, as it is and with its weights quantized (biases stay fp32).
+          {model.file} is a {model.architecture} Slimlab can run: it classifies the{' '}
+          {formatCount(labSplit(digits).test)} held-out MNIST digits, as it is and with its weights
+          quantized (biases stay fp32).
         </p>
+        <LabDigitsSelect />
         <JobButton onClick={() => void evaluateModel()}>
           {rows ? 'Evaluate again' : 'Evaluate'}
         </JobButton>

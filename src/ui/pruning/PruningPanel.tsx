@@ -3,6 +3,7 @@
 // (the latency model), accuracy against sparsity for every method, and gradual pruning.
 import { JobButton } from '../common/JobButton.tsx';
 import { studyPruning, sweepPruning } from '../../state/pruning/actions.ts';
+import { FIELDS } from '../../presets/fields.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
 import { SweepChart } from '../charts/PruningCharts.tsx';
@@ -17,6 +18,7 @@ export function PruningPanel() {
   const [methodId, setMethodId] = useSetting('pruneMethod');
   const [sparsity, setSparsity] = useSetting('pruneSparsity');
   const [fineTune, setFineTune] = useSetting('pruneFineTune');
+  const [points, setPoints] = useSetting('pruneSweepPoints');
   if (!model?.architecture) return null;
   const mine = lab && lab.modelId === model.id ? lab : null;
   const method = METHODS.find((m) => m.id === methodId)!;
@@ -73,7 +75,23 @@ export function PruningPanel() {
           />{' '}
           fine-tune one epoch at each point (masks fixed)
         </label>
-        <JobButton onClick={() => void sweepPruning(fineTune)}>Sweep every method</JobButton>
+        <label>
+          at{' '}
+          <select
+            aria-label="Sweep sparsities"
+            value={points}
+            onChange={(e) => setPoints(Number(e.target.value))}
+          >
+            {(FIELDS.pruneSweepPoints.choices ?? []).map((v) => (
+              <option key={v} value={v}>
+                {v} sparsities
+              </option>
+            ))}
+          </select>
+        </label>
+        <JobButton onClick={() => void sweepPruning(fineTune, points)}>
+          Sweep every method
+        </JobButton>
       </div>
       {mine?.sweep && <SweepChart sweep={mine.sweep} />}
       <GradualSection gradual={mine?.gradual} />
