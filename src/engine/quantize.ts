@@ -3,7 +3,8 @@
 import { llmInt8, type Int8Decomposition } from '../core/quant/llm-int8.ts';
 import { blockLevels, quantize, type QuantOutcome } from '../core/quant/quant.ts';
 import { errorOf } from '../core/quant/block-error.ts';
-import type { Granularity, QuantSpec } from '../core/quant/spec.ts';
+import type { Granularity } from '../core/quant/blocks.ts';
+import type { QuantSpec } from '../core/quant/spec.ts';
 import type { QuantError } from '../core/quant/quant-error.ts';
 import type { AnalysisBackend, RunOptions } from './backend.ts';
 

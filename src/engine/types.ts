@@ -8,7 +8,7 @@ export type { BackendStatus } from './backend.ts';
 export type { AdapterSummary } from '../gpu/device.ts';
 export type { KernelReport } from '../core/perf/bench-report.ts';
 export type { ExportOptions } from './export.ts';
-export type { ExportResult, ExportTarget } from './jobs/tensor-jobs.ts';
+export type { ExportResult, ExportTarget } from './write-out.ts';
 export type {
   ModelSummary,
   SensitivityRow,

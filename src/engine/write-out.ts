@@ -4,7 +4,21 @@
 import type { OutFile } from '../formats/write/types.ts';
 import { checkpoint } from './quantize.ts';
 import type { JobContext } from './jobs/context.ts';
-import type { ExportResult, ExportTarget } from './jobs/tensor-jobs.ts';
+
+/** Where an export streams: a file handle of the File System Access API, or anything alike. */
+export interface ExportTarget {
+  createWritable(): Promise<{
+    write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
+    close(): Promise<void>;
+    abort(): Promise<void>;
+  }>;
+}
+
+export interface ExportResult {
+  bytes: number;
+  /** The file, when no target was given to stream into. */
+  blob: Blob | null;
+}
 
 export async function writeOut(
   file: OutFile,

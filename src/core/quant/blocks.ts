@@ -4,9 +4,15 @@
 //   group(size,axis) runs of `size` consecutive indices along `axis`, as ONNX blocked quantization
 //                    lays out its scales: block = (o · ⌈dim/size⌉ + ⌊c/size⌋) · inner + i; without an
 //                    axis, runs along the rows of the [shape[0], rest] view
-import type { Granularity } from './spec.ts';
 
 const f = Math.fround;
+
+/** One scale per tensor, per channel along an axis, or per group of values. */
+export type Granularity =
+  | { kind: 'tensor' }
+  | { kind: 'channel'; axis: number }
+  /** Without `axis`: along the rows of the tensor viewed as [shape[0], rest]. */
+  | { kind: 'group'; size: number; axis?: number };
 
 /** The longest run handed to one call: many short calls optimise better than one loop over a tensor. */
 export const MAX_RUN = 1 << 14;

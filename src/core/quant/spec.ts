@@ -20,7 +20,7 @@
 //   quantile                 2^b levels from the data: qᵢ = ½(Q(i/(2^b+1)) + Q((i+1)/(2^b+1))) of the
 //                            block-normalised values x / absmax (Dettmers' quantile quantization),
 //                            Q the linear-interpolation quantile (numpy's default)
-import type { BlockLayout } from './blocks.ts';
+import type { BlockLayout, Granularity } from './blocks.ts';
 import type { FloatCodeType } from './quantize-linear.ts';
 
 export const QUANT_FORMATS = [
@@ -39,12 +39,6 @@ export const QUANT_FORMATS = [
   'quantile',
 ] as const;
 type QuantFormat = (typeof QUANT_FORMATS)[number];
-
-export type Granularity =
-  | { kind: 'tensor' }
-  | { kind: 'channel'; axis: number }
-  /** Without `axis`: along the rows of the tensor viewed as [shape[0], rest]. */
-  | { kind: 'group'; size: number; axis?: number };
 
 export interface QuantSpec {
   format: QuantFormat;

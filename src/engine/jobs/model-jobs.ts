@@ -12,7 +12,7 @@ import type { QuantSpec } from '../quantize.ts';
 import { quantizeWeights, type TensorQuantRow } from '../weights.ts';
 import { writeOut } from '../write-out.ts';
 import { job } from './context.ts';
-import type { ExportResult, ExportTarget } from './tensor-jobs.ts';
+import type { ExportResult, ExportTarget } from '../write-out.ts';
 
 export const modelJobs = {
   /** Every weight (or those whose name contains `filter`) through one spec: error and size. */

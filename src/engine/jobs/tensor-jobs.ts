@@ -5,27 +5,12 @@ import type { ByteSource } from '../../formats/source.ts';
 import { blobSource } from '../blob-source.ts';
 import type { ExportOptions } from '../export.ts';
 import type { QuantSpec } from '../quantize.ts';
-import { writeOut } from '../write-out.ts';
+import { writeOut, type ExportResult, type ExportTarget } from '../write-out.ts';
 import type { OpenOutcome } from '../session.ts';
 import { job } from './context.ts';
 
 /** A dropped file (a File in the tab: a Blob with a name). */
 export type NamedBlob = Blob & { readonly name: string };
-
-/** Where an export streams: a file handle of the File System Access API, or anything alike. */
-export interface ExportTarget {
-  createWritable(): Promise<{
-    write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
-    close(): Promise<void>;
-    abort(): Promise<void>;
-  }>;
-}
-
-export interface ExportResult {
-  bytes: number;
-  /** The file, when no target was given to stream into. */
-  blob: Blob | null;
-}
 
 const isBlob = (f: NamedBlob | ByteSource): f is NamedBlob =>
   typeof Blob !== 'undefined' && f instanceof Blob;
