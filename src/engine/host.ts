@@ -1,9 +1,9 @@
 // The engine as one object: a session of open models, the backend it computes on (WebGPU while
 // usable, else the CPU), and the jobs table run against them. The worker exposes it to the tab;
 // the CLI makes one in Node.
-import { acquireGpu, type GpuContext } from '../gpu/device.ts';
+import type { GpuContext } from '../gpu/device.ts';
 import { decodeDigits, type Digits } from '../models/mnist.ts';
-import { cpuBackend, gpuBackend, type AnalysisBackend, type BackendStatus } from './backend.ts';
+import { cpuBackend, type AnalysisBackend, type BackendStatus } from './backend.ts';
 import type { EngineEnv, JobContext } from './jobs/context.ts';
 import {
   runJob,
@@ -59,6 +59,11 @@ export function createEngine(o: { digits: () => Promise<Digits> }) {
     /** Acquires WebGPU (or settles on the CPU) and subscribes to engine events. */
     async init(gpu: GPU | undefined, listener?: (e: EngineEvent) => void): Promise<BackendStatus> {
       onEvent = listener;
+      // The GPU side loads only here: the CLI never calls init, so it never loads a kernel.
+      const [{ acquireGpu }, { gpuBackend }] = await Promise.all([
+        import('../gpu/device.ts'),
+        import('./gpu-backend.ts'),
+      ]);
       const got = await acquireGpu(gpu);
       if (!got.ok) {
         setStatus({ kind: 'cpu', label: backend.label, reason: got.reason });

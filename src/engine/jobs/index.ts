@@ -4,7 +4,6 @@
 import { demoJobs } from './demo-jobs.ts';
 import { tensorJobs } from './tensor-jobs.ts';
 import { modelJobs } from './model-jobs.ts';
-import { QUICK_PLAN, runKernelBench } from '../kernel-bench.ts';
 import { job, type EngineEnv, type JobContext, type JobFn } from './context.ts';
 
 const deviceJobs = {
@@ -13,6 +12,7 @@ const deviceJobs = {
     const gpu = env.gpu();
     const why = env.status().reason;
     if (!gpu) throw new Error(`the kernel benchmark needs WebGPU${why ? ` (${why})` : ''}`);
+    const { QUICK_PLAN, runKernelBench } = await import('../kernel-bench.ts');
     return runKernelBench(gpu, QUICK_PLAN, ctx);
   }),
 };
