@@ -1,12 +1,15 @@
+// The calibration lab on the MNIST demo model. The labs run here on 1,000 of the digits (a quick
+// run) and the test checks the shape of what comes back; the full-size numbers live in the unit
+// tests (tests/unit/calibrate.test.ts).
 import { expect, test } from '@playwright/test';
 import { Slimlab } from './fixtures/slimlab.ts';
 
 test('calibrate the MNIST model: every method on the histogram, and PTQ variants compared', async ({
   page,
 }, info) => {
-  test.setTimeout(240_000);
+  test.setTimeout(120_000);
   const app = new Slimlab(page);
-  await app.open({ demo: false });
+  await app.open({ demo: false, query: 'lz=1000' });
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
   const panel = page.getByTestId('calibration');
@@ -33,9 +36,18 @@ test('calibrate the MNIST model: every method on the histogram, and PTQ variants
 
   await panel.getByRole('button', { name: 'Compare PTQ variants' }).click();
   const table = panel.getByTestId('ptq-table');
-  await expect(table.locator('tbody tr')).toHaveCount(22, { timeout: 200_000 });
+  await expect(table.locator('tbody tr')).toHaveCount(22, { timeout: 60_000 });
   const acc = async (label: string) =>
     Number(await table.locator(`tr[data-variant="${label}"]`).getAttribute('data-accuracy'));
+  const all = await table
+    .locator('tr[data-variant]')
+    .evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-accuracy'))));
+  expect(all).toHaveLength(22);
+  for (const a of all) {
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(a).toBeLessThanOrEqual(1);
+  }
+  // 8-bit weights and activations keep the accuracy, even on the quick run's 200 test digits.
   expect(await acc('W8A32 (weights only, per channel)')).toBeGreaterThan(0.96);
   expect(await acc('static W8A8, KL (TensorRT 2048/128), weights per channel')).toBeGreaterThan(
     0.95,

@@ -1,14 +1,14 @@
 // The pruning lab as a person uses it. The long labs (the sweep, gradual pruning) run here at their
-// smallest sizes and the test checks the shape of what comes back; the full-size numbers (which
+// smallest sizes, on 1,000 of the digits, and the test checks the shape of what comes back; the full-size numbers (which
 // method keeps more accuracy, gradual beating one-shot) live in tests/unit/prune-lab.test.ts.
 import { expect, test, type Page } from '@playwright/test';
 import { Slimlab } from './fixtures/slimlab.ts';
 
-/** Opens the app on the CPU backend: on a software adapter the app itself says it may be faster,
- * and the labs' GPU path is covered by the kernel tests. */
+/** Opens the app on the CPU backend, the labs on 1,000 digits (a quick run): on a software adapter
+ * the app itself says the CPU may be faster, and the labs' GPU path is covered by the kernel tests. */
 async function openMlp(page: Page) {
   const app = new Slimlab(page);
-  await app.open({ demo: false });
+  await app.open({ demo: false, query: 'lz=1000' });
   await page.getByLabel('Compute backend').selectOption('cpu');
   return app;
 }
@@ -89,12 +89,15 @@ test('the sweep and gradual pruning, at their smallest sizes: the shape of the r
   const nm = Object.fromEntries(sweep.slice(4).map((p) => [p.method, p.sparsity]));
   expect(nm).toEqual({ '2:4': 0.5, '1:4': 0.75, '4:8': 0.5 });
 
-  // Gradual pruning over one epoch: one row per epoch, ending at the final sparsity.
+  // Gradual pruning over one epoch: one row per epoch, ending at the final sparsity. On 2,500
+  // digits: its schedule prunes every 25 steps of 64 digits, more than one epoch of 1,000 digits'
+  // 800 training digits holds.
+  await page.getByLabel('Digits per lab run').selectOption('2500');
   await lab.getByLabel('Final sparsity').selectOption('0.9');
   await lab.getByLabel('Gradual pruning epochs').selectOption('1');
   await lab.getByRole('button', { name: 'Prune gradually' }).click();
   const gradual = page.getByTestId('gradual-summary');
-  await expect(gradual).toBeVisible({ timeout: 90_000 });
+  await expect(gradual).toBeVisible({ timeout: 60_000 });
   const g = (await pruneLab())!.gradual!;
   expect(g.curve.map((c) => c.epoch)).toEqual([1]);
   expect(g.curve[0]!.sparsity).toBeCloseTo(0.9, 2);

@@ -36,6 +36,11 @@ describe('presets', () => {
     expect(d.notices).toEqual([]);
   });
 
+  test('every setting has a URL key of its own', () => {
+    const keys = Object.values(FIELDS).map((f: Field) => f.key);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
   test.each([1, 2, 3, 4, 5])('any valid state round-trips exactly (seed %i)', (seed) => {
     const s = randomSettings(seed);
     const q = encodePreset(s);

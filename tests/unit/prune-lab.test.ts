@@ -12,7 +12,7 @@ import {
 } from '../../src/engine/labs/prune-masks.ts';
 import { studyPruning } from '../../src/engine/labs/prune-study.ts';
 import { sparsitySweep } from '../../src/engine/labs/prune-sweep.ts';
-import { batchOf, splitDigits } from '../../src/models/mnist.ts';
+import { batchOf, splitDigits, subsetDigits } from '../../src/models/mnist.ts';
 import { CNN_ARCH, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
@@ -112,4 +112,15 @@ describe('the study and the sweep', () => {
     expect(r.curve[0]!.sparsity).toBeLessThan(0.95);
     expect(r.final.accuracy).toBeGreaterThan(r.oneShot.accuracy + 0.2);
   }, 120_000);
+
+  test('a short run (a quick lab on 1,000 digits: 12 steps) still reaches the final sparsity', async () => {
+    const net = netFor(MLP_ARCH);
+    const p = await committed(MLP_ARCH);
+    const r = await gradualPrune(net, p, subsetDigits(digits, 1000), {
+      final: 0.9,
+      epochs: 1,
+      every: 25,
+    });
+    expect(r.curve.at(-1)!.sparsity).toBeCloseTo(0.9, 6);
+  }, 60_000);
 });

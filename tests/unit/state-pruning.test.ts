@@ -1,6 +1,11 @@
 // The pruning lab: each part of it is kept per model; a study adds a variant at its fp32 size.
 import { beforeEach, expect, test } from 'vitest';
-import { pruneGradually, studyPruning, sweepPruning } from '../../src/state/pruning/actions.ts';
+import {
+  pruneGradually,
+  studyPruning,
+  sweepPruning,
+  sweepSparsities,
+} from '../../src/state/pruning/actions.ts';
 import { useStore } from '../../src/state/store.ts';
 import { freshStore, model, type FakeEngine } from './state-fake-engine.ts';
 
@@ -47,4 +52,20 @@ test('study, sweep and gradual results gather in one lab for the model', async (
   useStore.setState({ model: model('n') });
   await pruneGradually(0.9, 2);
   expect(useStore.getState().pruneLab).toMatchObject({ modelId: 'n', study: null, sweep: null });
+});
+
+test('a shorter sweep takes evenly spaced sparsities, always the lightest and the heaviest', async () => {
+  expect(sweepSparsities(7)).toEqual([0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98]);
+  // Indices round(k·6/(n−1)): 0, 2, 4, 6 for four points; 0 and 6 for two.
+  expect(sweepSparsities(4)).toEqual([0.3, 0.7, 0.9, 0.98]);
+  expect(sweepSparsities(2)).toEqual([0.3, 0.98]);
+  // Out of range clamps to the ends of 2..7.
+  expect(sweepSparsities(1)).toEqual([0.3, 0.98]);
+  expect(sweepSparsities(12)).toHaveLength(7);
+  await sweepPruning(false, 2);
+  expect(engine.of('pruneSweep')[0]!.request).toEqual({
+    modelId: 'm',
+    sparsities: [0.3, 0.98],
+    fineTune: false,
+  });
 });
