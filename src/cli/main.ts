@@ -5,6 +5,7 @@ import { calibrate } from './calibrate.ts';
 import { convert } from './convert.ts';
 import { cliEngine } from './engine.ts';
 import { inspect } from './inspect.ts';
+import { evaluate, generate } from './lm.ts';
 import { prune } from './prune.ts';
 import { dequantizeLinear, quantizeLinear } from './qdq.ts';
 import { quantize } from './quantize.ts';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   stats,
   run,
   convert,
+  evaluate,
+  generate,
 ];
 
 const USAGE = usage(COMMANDS);

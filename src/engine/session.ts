@@ -366,6 +366,13 @@ export function createSession() {
       return { arch, net, params };
     },
 
+    /** The summary of an open model: its format, tensors and metadata. */
+    summary(modelId: string): ModelSummary {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      return summarizeModel(modelId, m.info);
+    },
+
     /** The SVD of each weight of a demo model, kept while the model is open. */
     svdCache(modelId: string): Map<string, Svd> {
       let cache = svdCache.get(modelId);

@@ -30,6 +30,8 @@ export type { LabMethod } from './labs/prune-masks.ts';
 export type { LayerReport, PruneStudy } from './labs/prune-study.ts';
 export type { SweepPoint } from './labs/prune-sweep.ts';
 export type { DistillRequest } from './jobs/demo-jobs.ts';
+export type { Summary as LmSummary } from '../core/lm/metrics.ts';
+export type { LmEvaluation, LmGeneration } from './lm.ts';
 
 /** A file that did not open, and why. */
 export type FileProblem = OpenOutcome['problems'][number];

@@ -160,7 +160,7 @@ export async function openGroup(files: readonly ByteSource[]): Promise<GroupResu
           src.name,
           'unknown-format',
           '',
-          'is not a recognised weights file (supported: .safetensors, .safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)',
+          'is not a recognised weights file (supported: .safetensors, .safetensors.index.json with its shards, .npy, .npz, .gguf, .onnx with its external data, a llama2.c checkpoint .bin)',
         ),
       );
     }

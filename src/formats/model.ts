@@ -40,7 +40,7 @@ export interface TensorInfo {
   };
 }
 
-type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx';
+type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx' | 'llama2c';
 
 export interface ModelInfo {
   format: FormatName;
@@ -55,6 +55,12 @@ export interface FormatReader {
   extensions: readonly string[];
   /** Cheap check of the first bytes (up to 64); never throws. */
   match(head: Uint8Array): boolean;
+  /**
+   * For formats without a magic number (llama2.c checkpoints): asked only when no reader matched by
+   * bytes; null claims the file (its header and its size agree exactly), a string says why not.
+   * Never throws.
+   */
+  fits?(head: Uint8Array, size: number): string | null;
   parse(source: ByteSource): Promise<ModelInfo>;
 }
 

@@ -2,6 +2,7 @@
 import { FormatError } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
 import { ggufReader } from './gguf.ts';
+import { llama2cReader } from './llama2c.ts';
 import { npyReader } from './npy.ts';
 import { npzReader } from './npz.ts';
 import { onnxReader } from './onnx.ts';
@@ -14,6 +15,7 @@ const READERS: readonly FormatReader[] = [
   ggufReader,
   safetensorsReader,
   onnxReader,
+  llama2cReader,
 ];
 
 const ACCEPTED_EXTENSIONS = READERS.flatMap((r) => r.extensions);
@@ -22,8 +24,20 @@ export async function sniff(src: ByteSource): Promise<FormatReader | null> {
   const head = src.size ? await src.read(0, Math.min(64, src.size)) : new Uint8Array(0);
   const byBytes = READERS.find((r) => r.match(head));
   if (byBytes) return byBytes;
+  // Formats without a magic number claim a file only when its header and its size agree exactly.
+  const bySize = READERS.find((r) => r.fits?.(head, src.size) === null);
+  if (bySize) return bySize;
   const lower = src.name.toLowerCase();
-  return READERS.find((r) => r.extensions.some((e) => lower.endsWith(e))) ?? null;
+  return READERS.find((r) => !r.fits && r.extensions.some((e) => lower.endsWith(e))) ?? null;
+}
+
+/** Why the readers without a magic number whose extension the file has declined it ('' if none). */
+async function declined(src: ByteSource): Promise<string> {
+  const lower = src.name.toLowerCase();
+  const head = src.size ? await src.read(0, Math.min(64, src.size)) : new Uint8Array(0);
+  return READERS.filter((r) => r.fits && r.extensions.some((e) => lower.endsWith(e)))
+    .map((r) => `; ${r.fits!(head, src.size) ?? ''}`)
+    .join('');
 }
 
 /** Reads a file's tensor table. Throws FormatError for anything wrong with the file. */
@@ -40,11 +54,12 @@ export async function openModel(src: ByteSource): Promise<ModelInfo> {
     );
   }
   if (!reader) {
+    const why = await declined(src).catch(() => '');
     throw new FormatError(
       src.name,
       'unknown-format',
       '',
-      `is not a recognised weights file (supported: ${ACCEPTED_EXTENSIONS.join(', ')})`,
+      `is not a recognised weights file (supported: ${ACCEPTED_EXTENSIONS.join(', ')})${why}`,
     );
   }
   return reader.parse(src);

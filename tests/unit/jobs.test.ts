@@ -44,11 +44,20 @@ async function setUp() {
       ),
     ],
   });
-  return { engine, w: weights.models[0]!.id, mlp: mlp.models[0]!.id };
+  const lm = await run('open', {
+    files: [bytesSource('stories260K.bin', new Uint8Array(readFileSync(STORIES)))],
+  });
+  return { engine, w: weights.models[0]!.id, mlp: mlp.models[0]!.id, lm: lm.models[0]!.id };
 }
 
+const STORIES = 'public/models/stories260K.bin';
+const tokenizer = () =>
+  bytesSource('tok512.bin', new Uint8Array(readFileSync('public/models/stories260K.tok512.bin')));
+
 /** A request for each job that keeps it busy for longer than the abort delay (where it can be). */
-function requests(ids: { w: string; mlp: string }): { [N in JobName]: () => JobRequest<N> } {
+function requests(ids: { w: string; mlp: string; lm: string }): {
+  [N in JobName]: () => JobRequest<N>;
+} {
   const spec = { ...DEFAULT_SPEC, bits: 4 };
   const study = { size: 512, seed: 1, momentum: 0.9, bits: 8 };
   return {
@@ -107,6 +116,21 @@ function requests(ids: { w: string; mlp: string }): { [N in JobName]: () => JobR
     pruneSweep: () => ({ modelId: ids.mlp, sparsities: [0.5, 0.9], fineTune: true }),
     gradualPrune: () => ({ modelId: ids.mlp, final: 0.9, epochs: 1 }),
     kernelBench: () => ({}),
+    lmEval: () => ({
+      modelId: ids.lm,
+      tokenizer: tokenizer(),
+      text: readFileSync('public/data/stories-eval.txt', 'utf8'),
+      ctx: 256,
+      spec,
+    }),
+    lmGenerate: () => ({
+      modelId: ids.lm,
+      tokenizer: tokenizer(),
+      prompt: 'Once upon a time',
+      tokens: 400,
+      temperature: 0.8,
+      seed: 1,
+    }),
   } as { [N in JobName]: () => JobRequest<N> };
 }
 

@@ -2,6 +2,7 @@
 // gathers: `(env, request, context) → result`. The worker exposes the table generically (run,
 // cancel, pause), the bridge derives its types from it, and the CLI runs the same jobs in Node.
 import { demoJobs } from './demo-jobs.ts';
+import { lmJobs } from './lm-jobs.ts';
 import { tensorJobs } from './tensor-jobs.ts';
 import { modelJobs } from './model-jobs.ts';
 import { job, type EngineEnv, type JobContext, type JobFn } from './context.ts';
@@ -17,7 +18,7 @@ const deviceJobs = {
   }),
 };
 
-export const jobs = { ...tensorJobs, ...modelJobs, ...demoJobs, ...deviceJobs };
+export const jobs = { ...tensorJobs, ...modelJobs, ...demoJobs, ...lmJobs, ...deviceJobs };
 
 export type Jobs = typeof jobs;
 export type JobName = keyof Jobs;
