@@ -27,6 +27,7 @@ const latency = () => import('../ui/latency/LatencyPanel.tsx');
 const bench = () => import('../ui/bench/BenchPanel.tsx');
 const planner = () => import('../ui/quant/PlannerPanel.tsx');
 const sensitivity = () => import('../ui/quant/SensitivityTable.tsx');
+const languageModel = () => import('../ui/lm/LanguageModelPanel.tsx');
 
 export function App() {
   const model = useStore((s) => s.model);
@@ -35,6 +36,8 @@ export function App() {
   const show = (panel: string) => !hidden.includes(panel);
   // Panels that only a runnable demo model fills are not even loaded until one is open.
   const runnable = Boolean(model?.architecture);
+  // The demo open, if it is one: its licence line, and a language model's tokenizer.
+  const demo = model ? DEMOS.find((d) => d.name === model.file) : undefined;
   return (
     <DropZone>
       <header className="app-header">
@@ -48,6 +51,11 @@ export function App() {
       <Notices />
       <ProgressBar />
       <ModelTabs />
+      {demo?.credit && (
+        <p className="hint model-credit" data-testid="model-credit" style={{ margin: '0 1rem' }}>
+          {demo.credit}
+        </p>
+      )}
       <LessonCard />
       <main>
         {!model && (
@@ -66,6 +74,12 @@ export function App() {
           </ErrorBoundary>
         )}
         <ErrorBoundary>
+          {model?.format === 'llama2c' && (
+            <Later
+              load={languageModel}
+              render={(m) => <m.LanguageModelPanel tokenizer={demo?.tokenizer} />}
+            />
+          )}
           {runnable && show('accuracy') && (
             <Later load={accuracy} render={(m) => <m.AccuracyPanel />} />
           )}

@@ -16,6 +16,7 @@ import { quantize } from '../core/quant/quant.ts';
 import type { QuantSpec } from '../core/quant/spec.ts';
 import { llamaConfigOf } from '../formats/llama2c.ts';
 import {
+  BOS,
   decode,
   decodePiece,
   encode,
@@ -187,10 +188,13 @@ export async function evaluateLm(
   };
 }
 
-/** The text of each token as the tokenizer decodes it after the token before (BOS: empty). */
+/** The text of each token as the tokenizer decodes it after the token before (BOS, EOS: empty). */
 export function piecesOf(tok: Llama2cTokenizer, ids: ArrayLike<number>): string[] {
   const utf8 = new TextDecoder();
-  return Array.from(ids, (id, i) => utf8.decode(decodePiece(tok, i ? ids[i - 1]! : 1, id)));
+  // The start and end of text are markers, not text.
+  return Array.from(ids, (id, i) =>
+    id === BOS || id === EOS ? '' : utf8.decode(decodePiece(tok, i ? ids[i - 1]! : BOS, id)),
+  );
 }
 
 export interface LmGeneration {

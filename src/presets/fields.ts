@@ -64,7 +64,7 @@ export const FIELDS = {
   // What is open and what is shown.
   demo: e(
     'demo',
-    ['none', 'ppocr-cls', 'mnist-mlp', 'mnist-cnn', 'mnist-vit'],
+    ['none', 'ppocr-cls', 'mnist-mlp', 'mnist-cnn', 'mnist-vit', 'stories260K'],
     'ppocr-cls',
     'demo model',
   ),
@@ -165,6 +165,10 @@ export const FIELDS = {
   ),
   varMode: e('vm', ['native', 'webgpu'], 'native', 'variants table: run natively or in WebGPU'),
   varBatch: i('vn', 1, 1024, 1, 'variants table: batch', [1, 8, 64, 1024]),
+  // Language model: the evaluation's window (tokens; stories260K's own context is 512), and whether
+  // the quantized model (the tensor panel's scheme) is measured against the base.
+  lmCtx: i('lc', 64, 512, 256, 'language model: context (tokens)', [64, 128, 256, 512]),
+  lmCompare: b('lq', true, 'language model: compare with the quantized model'),
 } satisfies Record<string, Field>;
 
 export type SettingName = keyof typeof FIELDS;

@@ -5,6 +5,7 @@ import { accuracySlice, type AccuracySlice } from './accuracy/slice.ts';
 import { calibrationSlice, type CalibrationSlice } from './calibration/slice.ts';
 import { deviceSlice, type DeviceSlice } from './device/slice.ts';
 import { jobsSlice, type JobsSlice } from './jobs/slice.ts';
+import { lmSlice, type LmSlice } from './lm/slice.ts';
 import { pruningSlice, type PruningSlice } from './pruning/slice.ts';
 import { quantSlice, type QuantSlice } from './quant/slice.ts';
 import { settingsSlice, type SettingsSlice } from './settings/slice.ts';
@@ -18,6 +19,7 @@ export type SlimState = DeviceSlice &
   CalibrationSlice &
   TrainingSlice &
   PruningSlice &
+  LmSlice &
   JobsSlice &
   SettingsSlice;
 
@@ -31,6 +33,7 @@ export function initialState(): SlimState {
     ...calibrationSlice(),
     ...trainingSlice(),
     ...pruningSlice(),
+    ...lmSlice(),
     ...jobsSlice(),
     ...settingsSlice(),
   };
