@@ -14,7 +14,7 @@ import {
 } from '../core/lm/metrics.ts';
 import { quantize } from '../core/quant/quant.ts';
 import type { QuantSpec } from '../core/quant/spec.ts';
-import { llamaConfigOf } from '../formats/llama2c.ts';
+import { lmConfigOf } from '../formats/hf-config.ts';
 import {
   BOS,
   decode,
@@ -36,7 +36,7 @@ export interface LanguageModel {
 /** The configuration of an open model, or a message saying why it is not a language model we run. */
 export function lmConfig(session: Session, modelId: string): LlamaConfig {
   const m = session.summary(modelId);
-  const cfg = llamaConfigOf(m.metadata);
+  const cfg = lmConfigOf(m.metadata);
   if (!cfg)
     throw new Error(
       `${m.file}: not a language model Slimlab can run (a ${m.format} file without a Llama configuration); the weight labs still work on it`,

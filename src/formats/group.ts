@@ -1,7 +1,16 @@
 // Opening several dropped files at once: a sharded safetensors index takes its shards, an ONNX model
-// takes its external-data files, and every other file opens on its own. Each bad file or incomplete
-// group becomes a problem with a reason; the good ones still open.
+// takes its external-data files, a Hugging Face folder's config.json (and its other JSON files) goes
+// with the safetensors model beside it, and every other file opens on its own. Each bad file or
+// incomplete group becomes a problem with a reason; the good ones still open.
 import { FormatError, isFormatError } from './errors.ts';
+import {
+  COMPANIONS_KEY,
+  hfArchitecture,
+  hfArchitectureProblem,
+  isHfCompanion,
+  isHfConfig,
+  readHfConfig,
+} from './hf-config.ts';
 import type { ModelInfo } from './model.ts';
 import { openModel } from './registry.ts';
 import { isShardIndex, parseShardIndex } from './safetensors-index.ts';
@@ -117,12 +126,70 @@ function attachCompanions(
 
 /** Files refer to each other by base name (an index names its shards, ONNX its data files). */
 const baseName = (name: string) => name.replace(/^.*[\\/]/, '');
+/** The folder part of a dropped file's name ('' for a file dropped on its own). */
+const folderOf = (name: string) => name.slice(0, name.length - baseName(name).length);
+
+/**
+ * A Hugging Face folder's config.json and companion files, attached to the one safetensors model of
+ * their folder: the configuration's fields go into its metadata (`hf.*`), the companions' names
+ * under `companion files`. A configuration without weights, or for an architecture Slimlab does not
+ * run, is a problem that says what it found; the tensors open all the same.
+ */
+async function attachHfFiles(hf: readonly ByteSource[], out: GroupResult): Promise<void> {
+  const fail = (file: string, msg: string) => out.problems.push({ file, message: msg });
+  const modelsIn = (f: ByteSource) =>
+    out.models.filter(
+      (m) => m.info.format === 'safetensors' && folderOf(m.info.file) === folderOf(f.name),
+    );
+  for (const f of hf.filter((x) => isHfConfig(x.name))) {
+    let fields: Record<string, string>;
+    try {
+      fields = await readHfConfig(f);
+    } catch (e) {
+      fail(f.name, message(e, f.name));
+      continue;
+    }
+    const models = modelsIn(f);
+    if (models.length !== 1) {
+      const arch = hfArchitecture(fields);
+      const what = arch ? `a configuration for ${arch}` : 'a configuration';
+      fail(
+        f.name,
+        models.length
+          ? `${f.name}: ${what}, dropped with ${models.length} safetensors models in its folder: Slimlab cannot tell which one it describes`
+          : `${f.name}: ${what} without its weights: drop it together with the model's .safetensors files (and their index)`,
+      );
+      continue;
+    }
+    const m = models[0]!;
+    m.info = { ...m.info, metadata: { ...m.info.metadata, ...fields } };
+    const why = hfArchitectureProblem(fields);
+    if (why) fail(f.name, why.replace(/^config\.json/, f.name));
+  }
+  for (const f of hf.filter((x) => isHfCompanion(x.name))) {
+    const models = modelsIn(f);
+    if (models.length === 1) {
+      const m = models[0]!;
+      const had = m.info.metadata[COMPANIONS_KEY];
+      const list = had ? `${had}, ${baseName(f.name)}` : baseName(f.name);
+      m.info = { ...m.info, metadata: { ...m.info.metadata, [COMPANIONS_KEY]: list } };
+    } else if (!hf.some((c) => isHfConfig(c.name) && folderOf(c.name) === folderOf(f.name))) {
+      // With a config.json beside it, that file's message already says what is missing.
+      fail(
+        f.name,
+        `${f.name}: a Hugging Face companion file, not weights: it travels with a model's .safetensors files`,
+      );
+    }
+  }
+}
 
 export async function openGroup(files: readonly ByteSource[]): Promise<GroupResult> {
   const out: GroupResult = { models: [], problems: [] };
   const byName = new Map(files.map((f) => [baseName(f.name), f]));
   const used = new Set<string>();
   const fail = (file: string, e: unknown) => out.problems.push({ file, message: message(e, file) });
+  const hf = files.filter((x) => isHfConfig(x.name) || isHfCompanion(x.name));
+  for (const f of hf) used.add(baseName(f.name));
 
   for (const f of files.filter((x) => isShardIndex(x.name))) {
     used.add(baseName(f.name));
@@ -165,5 +232,6 @@ export async function openGroup(files: readonly ByteSource[]): Promise<GroupResu
       );
     }
   }
+  await attachHfFiles(hf, out);
   return out;
 }
