@@ -47,3 +47,10 @@ export function blobSource(blob: Blob, name: string): ByteSource {
     },
   };
 }
+
+/** A dropped file (a Blob with a name) as a ByteSource; a ByteSource as it is. */
+export function sourceOf(f: (Blob & { readonly name: string }) | ByteSource): ByteSource {
+  return typeof Blob !== 'undefined' && f instanceof Blob
+    ? blobSource(f, f.name)
+    : (f as ByteSource);
+}

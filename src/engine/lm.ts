@@ -56,12 +56,19 @@ export function lmConfig(session: Session, modelId: string): LlamaConfig {
   return cfg;
 }
 
-/** Every weight of the model read as float32 (a small model: all of it in memory). */
-export async function openLanguageModel(session: Session, modelId: string): Promise<LanguageModel> {
-  const cfg = lmConfig(session, modelId);
-  const weights = new Map<string, Float32Array>();
-  for (const t of llamaTensors(cfg)) weights.set(t.name, await session.readTensor(modelId, t.name));
-  return { cfg, weights };
+/**
+ * Every weight of the model read as float32 (a small model: all of it in memory), once while the
+ * model is open: evaluations and generations after the first reuse them.
+ */
+export function openLanguageModel(session: Session, modelId: string): Promise<LanguageModel> {
+  const load = async (): Promise<LanguageModel> => {
+    const cfg = lmConfig(session, modelId);
+    const weights = new Map<string, Float32Array>();
+    for (const t of llamaTensors(cfg))
+      weights.set(t.name, await session.readTensor(modelId, t.name));
+    return { cfg, weights };
+  };
+  return session.memo(modelId, 'lm', load);
 }
 
 /** The tokenizer, checked against the model's vocabulary. */

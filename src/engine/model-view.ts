@@ -1,6 +1,13 @@
-// What a view of an open model starts from, shared by the tab and the CLI: the tensor shown first
-// (the largest), the histogram's bin limit, and the byte source a file is read through.
-import type { TensorRow } from '../formats/model.ts';
+// What a view of an open model starts from, shared by the tab and the CLI: its summary, the tensor
+// shown first (the largest), the histogram's bin limit, and the byte source a file is read through.
+import {
+  type ModelInfo,
+  type TensorRow,
+  tensorRow,
+  totalBytes,
+  totalParams,
+} from '../formats/model.ts';
+import { detectArchitecture } from '../models/zoo.ts';
 
 export { MAX_BINS } from '../core/stats/histogram.ts';
 export type { ByteSource } from '../formats/source.ts';
@@ -12,4 +19,37 @@ export function largestTensor<T extends Pick<TensorRow, 'params'>>(
   let best: T | undefined;
   for (const t of tensors) if (!best || t.params > best.params) best = t;
   return best;
+}
+
+export interface ModelSummary {
+  id: string;
+  /** A demo architecture Slimlab can run (and evaluate), when the tensors implement one. */
+  architecture: string | null;
+  format: string;
+  file: string;
+  fileBytes: number;
+  params: number;
+  bytes: number;
+  metadata: Record<string, string>;
+  tensors: TensorRow[];
+  /** The tensor a view of the model opens on (the largest), if it has any. */
+  first: string | null;
+}
+
+export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
+  return {
+    id,
+    architecture: detectArchitecture(
+      info.metadata,
+      new Map(info.tensors.map((t) => [t.name, t.shape])),
+    ),
+    format: info.format,
+    file: info.file,
+    fileBytes: info.fileBytes,
+    params: totalParams(info),
+    bytes: totalBytes(info),
+    metadata: info.metadata,
+    tensors: info.tensors.map(tensorRow),
+    first: largestTensor(info.tensors)?.name ?? null,
+  };
 }

@@ -1,19 +1,9 @@
 // The open models and the analysis of their tensors. Holds file handles, never whole files:
 // a tensor's bytes are read when it is analysed, decoded to float32, summarised and dropped.
 import type { TensorStats } from '../core/stats/stats.ts';
-import {
-  type ModelInfo,
-  type TensorInfo,
-  type TensorRow,
-  isFloatTensor,
-  tensorRow,
-  totalBytes,
-  totalParams,
-} from '../formats/model.ts';
-
-export type { TensorRow };
+import { type ModelInfo, type TensorInfo, isFloatTensor } from '../formats/model.ts';
 import { openGroup } from '../formats/group.ts';
-import { largestTensor } from './model-view.ts';
+import { summarizeModel, type ModelSummary } from './model-view.ts';
 import type { ByteSource } from '../formats/source.ts';
 import { readTensorF32, type Scratch } from '../formats/tensor-data.ts';
 import { cpuBackend, type AnalysisBackend, type RunOptions } from './backend.ts';
@@ -34,26 +24,10 @@ import {
   type QuantSpec,
 } from './quantize.ts';
 import { quantize } from '../core/quant/quant.ts';
-import type { Svd } from '../core/lowrank/svd.ts';
 import type { PlanTensor } from '../core/quant/planner.ts';
-import { detectArchitecture, netFor } from '../models/zoo.ts';
+import { netFor } from '../models/zoo.ts';
 import { netParams } from '../core/nn/network.ts';
 import type { OutFile } from '../formats/write/types.ts';
-
-export interface ModelSummary {
-  id: string;
-  /** A demo architecture Slimlab can run (and evaluate), when the tensors implement one. */
-  architecture: string | null;
-  format: string;
-  file: string;
-  fileBytes: number;
-  params: number;
-  bytes: number;
-  metadata: Record<string, string>;
-  tensors: TensorRow[];
-  /** The tensor a view of the model opens on (the largest), if it has any. */
-  first: string | null;
-}
 
 export interface TensorAnalysis {
   modelId: string;
@@ -93,24 +67,6 @@ export interface OpenOutcome {
   problems: Array<{ file: string; message: string }>;
 }
 
-export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
-  return {
-    id,
-    architecture: detectArchitecture(
-      info.metadata,
-      new Map(info.tensors.map((t) => [t.name, t.shape])),
-    ),
-    format: info.format,
-    file: info.file,
-    fileBytes: info.fileBytes,
-    params: totalParams(info),
-    bytes: totalBytes(info),
-    metadata: info.metadata,
-    tensors: info.tensors.map(tensorRow),
-    first: largestTensor(info.tensors)?.name ?? null,
-  };
-}
-
 /** Below this many values a whole-model pass quantizes a tensor on the CPU even when WebGPU is on. */
 export const GPU_MIN_PARAMS = 1 << 18;
 
@@ -124,8 +80,8 @@ export function createSession() {
   // tensor would leave the previous one to the garbage collector and double the peak. A second
   // analysis while one runs (a cancelled one still draining) gets fresh memory instead.
   const scratch: Scratch = { buffer: new ArrayBuffer(0) };
-  // The SVD of each demo-model weight, computed once per open model.
-  const svdCache = new Map<string, Map<string, Svd>>();
+  // What is worth keeping while a model is open (its SVDs, its weights as a language model).
+  const memos = new Map<string, Map<string, unknown>>();
   let scratchBusy = false;
   // The sample of the last tensor compared or previewed (at most COMPARE_SAMPLE values; previews
   // use every fourth of its rows or so, PREVIEW_SAMPLE values, to answer within a frame or two).
@@ -160,7 +116,7 @@ export function createSession() {
 
     close(id: string): void {
       openModels.delete(id);
-      svdCache.delete(id);
+      memos.delete(id);
       if (sample?.key.startsWith(`${id}/`)) sample = null;
       // With nothing open, the read buffer (as big as the largest tensor seen) goes too.
       if (openModels.size === 0 && !scratchBusy) scratch.buffer = new ArrayBuffer(0);
@@ -373,11 +329,17 @@ export function createSession() {
       return summarizeModel(modelId, m.info);
     },
 
-    /** The SVD of each weight of a demo model, kept while the model is open. */
-    svdCache(modelId: string): Map<string, Svd> {
-      let cache = svdCache.get(modelId);
-      if (!cache) svdCache.set(modelId, (cache = new Map()));
-      return cache;
+    /** A value made once per open model and `key`, kept until the model is closed. */
+    memo<T>(modelId: string, key: string, make: () => T): T {
+      let m = memos.get(modelId);
+      if (!m) memos.set(modelId, (m = new Map()));
+      if (!m.has(key)) {
+        const v = make();
+        m.set(key, v);
+        // A load that fails is not kept: the next call tries again.
+        if (v instanceof Promise) v.catch(() => m.get(key) === v && m.delete(key));
+      }
+      return m.get(key) as T;
     },
 
     /** LLM.int8() decomposition of one tensor. */

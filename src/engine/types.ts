@@ -9,13 +9,9 @@ export type { AdapterSummary } from '../gpu/device.ts';
 export type { KernelReport } from '../core/perf/bench-report.ts';
 export type { ExportOptions } from './export.ts';
 export type { ExportResult, ExportTarget } from './write-out.ts';
-export type {
-  ModelSummary,
-  SensitivityRow,
-  TensorAnalysis,
-  TensorRow,
-  OpenOutcome,
-} from './session.ts';
+export type { SensitivityRow, TensorAnalysis, OpenOutcome } from './session.ts';
+export type { ModelSummary } from './model-view.ts';
+export type { TensorRow } from '../formats/model.ts';
 export type { CompareRow, Comparison, Int8Report, QuantReport, QuantSpec } from './quantize.ts';
 export type { PlanTensor } from '../core/quant/planner.ts';
 export type { TensorStats } from '../core/stats/stats.ts';

@@ -13,7 +13,7 @@ import { gradualPrune } from '../labs/prune-gradual.ts';
 import type { LabMethod } from '../labs/prune-masks.ts';
 import { studyPruning } from '../labs/prune-study.ts';
 import { sparsitySweep } from '../labs/prune-sweep.ts';
-import { svdInSteps } from '../../core/lowrank/svd.ts';
+import { svdInSteps, type Svd } from '../../core/lowrank/svd.ts';
 import { batchOf, splitDigits, subsetDigits, type Digits } from '../../models/mnist.ts';
 import { runnerFor, untilAborted } from '../../models/runner.ts';
 import { networkWork, type Deployment } from '../../models/work.ts';
@@ -78,7 +78,7 @@ export const demoJobs = {
   lowRank: job(
     async (env, r: LabSize & { modelId: string; energy: number; epochs: number }, ctx) => {
       const { arch, params } = await env.session.runnable(r.modelId);
-      const memo = env.session.svdCache(r.modelId);
+      const memo = env.session.memo(r.modelId, 'svd', () => new Map<string, Svd>());
       return evaluateLowRank(
         arch,
         params,

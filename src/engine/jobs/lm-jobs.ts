@@ -2,14 +2,11 @@
 // model's next-token distributions move from the base model's (llama.cpp's measures); and text
 // generated from a prompt. The tokenizer travels with the request (a dropped file, or a file in Node).
 import type { ByteSource } from '../../formats/source.ts';
-import { blobSource } from '../blob-source.ts';
+import { sourceOf } from '../blob-source.ts';
 import { evaluateLm, generateLm, openLanguageModel, openTokenizer } from '../lm.ts';
 import type { QuantSpec } from '../quantize.ts';
 import { job } from './context.ts';
 import type { NamedBlob } from './tensor-jobs.ts';
-
-const sourceOf = (f: NamedBlob | ByteSource): ByteSource =>
-  typeof Blob !== 'undefined' && f instanceof Blob ? blobSource(f, f.name) : (f as ByteSource);
 
 export const lmJobs = {
   /** Perplexity over windows of `ctx` tokens; with a spec, KL, same top token and Δp to the base. */

@@ -2,7 +2,7 @@
 // LLM.int8(), the whole-model sensitivity and planner passes, and export.
 import { isFormatError } from '../../formats/errors.ts';
 import type { ByteSource } from '../../formats/source.ts';
-import { blobSource } from '../blob-source.ts';
+import { blobSource, sourceOf } from '../blob-source.ts';
 import type { ExportOptions } from '../export.ts';
 import type { QuantSpec } from '../quantize.ts';
 import { writeOut, type ExportResult, type ExportTarget } from '../write-out.ts';
@@ -12,17 +12,12 @@ import { job } from './context.ts';
 /** A dropped file (a File in the tab: a Blob with a name). */
 export type NamedBlob = Blob & { readonly name: string };
 
-const isBlob = (f: NamedBlob | ByteSource): f is NamedBlob =>
-  typeof Blob !== 'undefined' && f instanceof Blob;
-
 export const tensorJobs = {
   /** Opens dropped files: shards and external-data companions are grouped with their model. */
   open: job(
     async (env, r: { files: ReadonlyArray<NamedBlob | ByteSource> }): Promise<OpenOutcome> => {
       try {
-        return await env.session.openFiles(
-          r.files.map((f) => (isBlob(f) ? blobSource(f, f.name) : f)),
-        );
+        return await env.session.openFiles(r.files.map(sourceOf));
       } catch (e) {
         // Readers turn every file problem into a FormatError; anything else is a failure to read.
         const message = isFormatError(e)
