@@ -12,7 +12,6 @@ import {
   windows,
   type Summary,
 } from '../core/lm/metrics.ts';
-import { quantize } from '../core/quant/quant.ts';
 import type { QuantSpec } from '../core/quant/spec.ts';
 import { lmConfigOf } from '../formats/hf-config.ts';
 import {
@@ -25,7 +24,8 @@ import {
   type Llama2cTokenizer,
 } from '../formats/llama2c-tokenizer.ts';
 import type { ByteSource } from '../formats/source.ts';
-import { fitSpec, checkpoint } from './quantize.ts';
+import { checkpoint } from './quantize.ts';
+import { compressedWeights } from './lm-weights.ts';
 import type { Session } from './session.ts';
 
 export interface LanguageModel {
@@ -74,22 +74,6 @@ export function openLanguageModel(session: Session, modelId: string): Promise<La
 /** The tokenizer, checked against the model's vocabulary. */
 export function openTokenizer(source: ByteSource, cfg: LlamaConfig): Promise<Llama2cTokenizer> {
   return openLlama2cTokenizer(source, cfg.vocab);
-}
-
-/** Every matrix (projections, embedding, classifier) through `spec` and back; norms kept. */
-export async function compressedWeights(
-  lm: LanguageModel,
-  spec: QuantSpec,
-  signal?: AbortSignal,
-): Promise<Map<string, Float32Array>> {
-  const out = new Map(lm.weights);
-  for (const t of llamaTensors(lm.cfg)) {
-    if (t.shape.length < 2) continue;
-    await checkpoint(signal);
-    const x = lm.weights.get(t.name)!;
-    out.set(t.name, quantize(x, t.shape, fitSpec(spec, t.shape).spec).xq!);
-  }
-  return out;
 }
 
 export interface LmEvaluation {
