@@ -74,7 +74,7 @@ export function App() {
           </ErrorBoundary>
         )}
         <ErrorBoundary>
-          {model?.format === 'llama2c' && (
+          {model?.languageModel && (
             <Later
               load={languageModel}
               render={(m) => <m.LanguageModelPanel tokenizer={demo?.tokenizer} />}

@@ -6,6 +6,7 @@ import { quantize, type QuantOptions, type QuantOutcome } from '../core/quant/qu
 import type { QuantSpec } from '../core/quant/spec.ts';
 import type { AbsHistogram } from '../core/calib/calibrate.ts';
 import { cpuRunner, type NetRunner } from '../models/runner.ts';
+import type { LmDevice } from './lm.ts';
 
 export interface RunOptions {
   signal?: AbortSignal | undefined;
@@ -43,6 +44,8 @@ export interface AnalysisBackend {
   net: NetRunner;
   /** |x| histograms for the calibrators (absent: the CPU twin makes them). */
   absHistogram?: (x: Float32Array, bins: number) => Promise<AbsHistogram | null>;
+  /** A language model's forward pass (absent: the CPU runs it). */
+  lm?: LmDevice | undefined;
 }
 
 /** What the status area shows: the backend in use and, on the CPU, why. */

@@ -6,9 +6,11 @@ import { quantizeIntGpu } from '../gpu/ops/quantize.ts';
 import { denseStackGpu } from '../gpu/ops/dense.ts';
 import { absHistogramGpu } from '../gpu/ops/abs-histogram.ts';
 import { GpuNet } from '../gpu/ops/net-gpu.ts';
+import { LlamaGpu } from '../gpu/ops/llama.ts';
 import { quantize } from '../core/quant/quant.ts';
 import { denseStack, isDenseStack } from '../models/zoo.ts';
 import type { AnalysisBackend } from './backend.ts';
+import type { LmDevice } from './lm.ts';
 
 export function gpuBackend(ctx: GpuContext): AnalysisBackend {
   return {
@@ -42,5 +44,19 @@ export function gpuBackend(ctx: GpuContext): AnalysisBackend {
         : (net, p, masks) => new GpuNet(ctx, net, p, masks),
     },
     absHistogram: (x, bins) => absHistogramGpu(ctx, x, bins),
+    // A software adapter runs a language model's window about 2× slower than the CPU pass
+    // (SwiftShader, 256 tokens of stories260K): there the CPU runs it.
+    lm: ctx.summary.isFallback ? undefined : llamaDevice(ctx),
+  };
+}
+
+/** The language model's forward pass on this GPU (weights uploaded once per model opened). */
+export function llamaDevice(ctx: GpuContext): LmDevice {
+  return {
+    label: adapterLabel(ctx.summary),
+    open: (cfg, weights) => {
+      const g = new LlamaGpu(ctx, cfg, weights);
+      return { logits: (tokens, between) => g.logits(tokens, between), destroy: () => g.destroy() };
+    },
   };
 }

@@ -8,6 +8,7 @@ import {
   totalParams,
 } from '../formats/model.ts';
 import { detectArchitecture } from '../models/zoo.ts';
+import { hfArchitecture, lmConfigOf } from '../formats/hf-config.ts';
 
 export { MAX_BINS } from '../core/stats/histogram.ts';
 export type { ByteSource } from '../formats/source.ts';
@@ -25,6 +26,12 @@ export interface ModelSummary {
   id: string;
   /** A demo architecture Slimlab can run (and evaluate), when the tensors implement one. */
   architecture: string | null;
+  /**
+   * The architecture of the language model the engine runs it as ('llama' for a llama2.c
+   * checkpoint, config.json's for a Hugging Face folder, general.architecture for a GGUF), or null
+   * when it is not one (or describes one Slimlab cannot run: the language model jobs say why).
+   */
+  languageModel: string | null;
   format: string;
   file: string;
   fileBytes: number;
@@ -43,6 +50,7 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
       info.metadata,
       new Map(info.tensors.map((t) => [t.name, t.shape])),
     ),
+    languageModel: languageModelOf(info),
     format: info.format,
     file: info.file,
     fileBytes: info.fileBytes,
@@ -52,4 +60,13 @@ export function summarizeModel(id: string, info: ModelInfo): ModelSummary {
     tensors: info.tensors.map(tensorRow),
     first: largestTensor(info.tensors)?.name ?? null,
   };
+}
+
+function languageModelOf(info: ModelInfo): string | null {
+  try {
+    if (!lmConfigOf(info.metadata, info.tensors)) return null;
+  } catch {
+    return null;
+  }
+  return info.metadata['general.architecture'] ?? (hfArchitecture(info.metadata) || 'llama');
 }

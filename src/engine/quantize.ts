@@ -1,6 +1,6 @@
 // What a quantization spec does to one tensor, summarised for display: the error with its clipping /
 // rounding split, the levels of one block for the histogram, an error map, the size it takes.
-import { llmInt8, type Int8Decomposition } from '../core/quant/llm-int8.ts';
+import { llmInt8InSteps, type Int8Decomposition } from '../core/quant/llm-int8.ts';
 import { blockLevels, quantize, type QuantOutcome } from '../core/quant/quant.ts';
 import { errorOf } from '../core/quant/block-error.ts';
 import type { Granularity } from '../core/quant/blocks.ts';
@@ -206,8 +206,13 @@ export type Int8Report = Omit<Int8Decomposition, 'columnAbsMax'> & {
   columnStep: number;
 };
 
-export function llmInt8Report(x: Float32Array, shape: number[], threshold: number): Int8Report {
-  const d = llmInt8(x, shape, threshold);
+export async function llmInt8Report(
+  x: Float32Array,
+  shape: number[],
+  threshold: number,
+  signal?: AbortSignal,
+): Promise<Int8Report> {
+  const d = await llmInt8InSteps(x, shape, threshold, () => checkpoint(signal));
   const cols = d.columnAbsMax.length;
   const step = Math.max(1, Math.ceil(cols / 512));
   const colMax: number[] = [];

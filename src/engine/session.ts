@@ -46,6 +46,8 @@ interface OpenModel {
   info: ModelInfo;
   /** The model's files by name: its own, and shards or external-data companions. */
   sources: Map<string, ByteSource>;
+  /** A Hugging Face folder's other files (tokenizer.json …), by base name in lower case. */
+  companions?: Map<string, ByteSource> | undefined;
 }
 
 export interface SensitivityRow {
@@ -91,9 +93,9 @@ export function createSession() {
     /** Opens dropped files as models (shards and companions grouped); bad files become problems. */
     async openFiles(files: readonly ByteSource[]): Promise<OpenOutcome> {
       const r = await openGroup(files);
-      const models = r.models.map(({ info, sources }) => {
+      const models = r.models.map(({ info, sources, companions }) => {
         const id = `m${next++}`;
-        openModels.set(id, { info, sources });
+        openModels.set(id, { info, sources, companions });
         return summarizeModel(id, info);
       });
       return { models, problems: r.problems };
@@ -120,6 +122,18 @@ export function createSession() {
       if (sample?.key.startsWith(`${id}/`)) sample = null;
       // With nothing open, the read buffer (as big as the largest tensor seen) goes too.
       if (openModels.size === 0 && !scratchBusy) scratch.buffer = new ArrayBuffer(0);
+    },
+
+    /**
+     * One of a model's files: its own (no name), or a companion that came with it by base name
+     * (a Hugging Face folder's tokenizer.json); undefined when it has no such file.
+     */
+    modelFile(modelId: string, name?: string): ByteSource | undefined {
+      const m = openModels.get(modelId);
+      if (!m) throw new Error(`model ${modelId} is not open`);
+      return name === undefined
+        ? m.sources.get(m.info.file)
+        : m.companions?.get(name.toLowerCase());
     },
 
     /** Reads one tensor and decodes it to float32 (memory: that tensor only). */
@@ -351,7 +365,7 @@ export function createSession() {
     ): Promise<Int8Report> {
       return this.withTensor(modelId, name, async (x, t) => {
         opts.signal?.throwIfAborted();
-        return llmInt8Report(x, t.shape, threshold);
+        return llmInt8Report(x, t.shape, threshold, opts.signal);
       });
     },
   };

@@ -31,3 +31,11 @@ export type { LmEvaluation, LmGeneration } from './lm.ts';
 
 /** A file that did not open, and why. */
 export type FileProblem = OpenOutcome['problems'][number];
+export type { LmCompression } from './lm-compression.ts';
+export type { CalibrationMethod } from '../core/calib/calibrate.ts';
+export type {
+  LmPlanCheck,
+  LmPlanOptions,
+  LmSensitivity,
+  LmSensitivityRow,
+} from './lm-sensitivity.ts';

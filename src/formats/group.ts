@@ -20,6 +20,8 @@ export interface OpenedModel {
   info: ModelInfo;
   /** Every file the model reads from, by name (its own file first). */
   sources: Map<string, ByteSource>;
+  /** A Hugging Face folder's companion files (its tokenizer.json …), by base name, lower case. */
+  companions?: Map<string, ByteSource>;
 }
 
 interface GroupResult {
@@ -132,7 +134,7 @@ const folderOf = (name: string) => name.slice(0, name.length - baseName(name).le
 /**
  * A Hugging Face folder's config.json and companion files, attached to the one safetensors model of
  * their folder: the configuration's fields go into its metadata (`hf.*`), the companions' names
- * under `companion files`. A configuration without weights, or for an architecture Slimlab does not
+ * under `companion files` and their sources in `companions`. A configuration without weights, or for an architecture Slimlab does not
  * run, is a problem that says what it found; the tensors open all the same.
  */
 async function attachHfFiles(hf: readonly ByteSource[], out: GroupResult): Promise<void> {
@@ -173,6 +175,8 @@ async function attachHfFiles(hf: readonly ByteSource[], out: GroupResult): Promi
       const had = m.info.metadata[COMPANIONS_KEY];
       const list = had ? `${had}, ${baseName(f.name)}` : baseName(f.name);
       m.info = { ...m.info, metadata: { ...m.info.metadata, [COMPANIONS_KEY]: list } };
+      // Kept with the model: the engine opens its tokenizer without the person choosing a file.
+      (m.companions ??= new Map()).set(baseName(f.name).toLowerCase(), f);
     } else if (!hf.some((c) => isHfConfig(c.name) && folderOf(c.name) === folderOf(f.name))) {
       // With a config.json beside it, that file's message already says what is missing.
       fail(

@@ -1,8 +1,10 @@
 // A Hugging Face model folder's config.json (and the other JSON files such a folder holds): read as
 // JSON (never evaluated), carried in the model's metadata under `hf.*` keys, and turned into a
-// `LlamaConfig` for the Llama family (LlamaForCausalLM; MistralForCausalLM without a sliding window).
+// `LlamaConfig` for the Llama family (LlamaForCausalLM, with or without attention biases;
+// MistralForCausalLM without a sliding window; Qwen2ForCausalLM, Llama with q/k/v biases, without one).
 import { checkLlamaConfig, type LlamaConfig } from '../core/lm/config.ts';
 import { FormatError } from './errors.ts';
+import { ggufLlamaConfigOf } from './gguf-llama.ts';
 import { llamaConfigOf } from './llama2c.ts';
 import type { ByteSource } from './source.ts';
 
@@ -22,7 +24,7 @@ const COMPANIONS = [
   'special_tokens_map.json',
   'tokenizer.model',
 ];
-const RUNS = ['LlamaForCausalLM', 'MistralForCausalLM'];
+const RUNS = ['LlamaForCausalLM', 'MistralForCausalLM', 'Qwen2ForCausalLM'];
 
 const baseName = (name: string) => name.replace(/^.*[\\/]/, '');
 export const isHfConfig = (name: string): boolean => baseName(name).toLowerCase() === CONFIG;
@@ -91,6 +93,9 @@ export function hfArchitectureProblem(metadata: Record<string, string>): string 
     if (w !== null && w !== undefined && !(typeof ctx === 'number' && Number(w) >= ctx))
       return `${CONFIG}: MistralForCausalLM with a sliding window of ${String(w)} tokens (shorter than its ${String(ctx)}-token context): Slimlab's attention has no window; the weight labs still work on its tensors`;
   }
+  // Qwen2 carries a `sliding_window` size even when `use_sliding_window` leaves it off.
+  if (arch === 'Qwen2ForCausalLM' && field(metadata, 'use_sliding_window') === true)
+    return `${CONFIG}: Qwen2ForCausalLM with use_sliding_window: Slimlab's attention has no window; the weight labs still work on its tensors`;
   return null;
 }
 
@@ -132,16 +137,18 @@ function ropeThetaOf(metadata: Record<string, string>): number {
 /**
  * The Llama configuration config.json describes, or null when the metadata has no config.json.
  * Throws an Error saying why when it describes a model the forward pass cannot run (another
- * architecture, rotary scaling, biases, another activation, a head size other than hidden/heads).
- * Defaults are those of transformers' LlamaConfig.
+ * architecture, rotary scaling, MLP biases, another activation, a head size other than hidden/heads).
+ * Defaults are those of transformers' LlamaConfig (Qwen2Config's differ only where config.json
+ * files always say them). Qwen2 has q/k/v biases; Llama with `attention_bias` has q/k/v/o biases.
  */
 export function hfLlamaConfigOf(metadata: Record<string, string>): LlamaConfig | null {
   if (!hasHfConfig(metadata)) return null;
   const arch = hfArchitectureProblem(metadata);
   if (arch) throw new Error(arch);
-  for (const bias of ['attention_bias', 'mlp_bias'])
-    if (field(metadata, bias) === true)
-      throw new Error(`${CONFIG}: ${bias} is true; Slimlab's forward pass has no biases`);
+  if (field(metadata, 'mlp_bias') === true)
+    throw new Error(`${CONFIG}: mlp_bias is true; Slimlab's MLP has no biases`);
+  const qwen2 = hfArchitecture(metadata) === 'Qwen2ForCausalLM';
+  const attentionBias = !qwen2 && field(metadata, 'attention_bias') === true;
   const act = field(metadata, 'hidden_act') ?? 'silu';
   if (act !== 'silu')
     throw new Error(`${CONFIG}: hidden_act ${JSON.stringify(act)}; Slimlab's MLP is SwiGLU (silu)`);
@@ -156,9 +163,11 @@ export function hfLlamaConfigOf(metadata: Record<string, string>): LlamaConfig |
     seqLen: int(metadata, 'max_position_embeddings', 2048),
     normEps: positive('rms_norm_eps', field(metadata, 'rms_norm_eps') ?? 1e-6),
     ropeTheta: ropeThetaOf(metadata),
-    // transformers' Llama and Mistral rotate the two halves of each head.
+    // transformers' Llama, Mistral and Qwen2 rotate the two halves of each head.
     rope: 'half',
     tiedEmbedding: field(metadata, 'tie_word_embeddings') === true,
+    ...(qwen2 || attentionBias ? { qkvBias: true } : {}),
+    ...(attentionBias ? { oBias: true } : {}),
   };
   const bad = checkLlamaConfig(c);
   if (bad) throw new Error(`${CONFIG}: ${bad}`);
@@ -172,9 +181,15 @@ export function hfLlamaConfigOf(metadata: Record<string, string>): LlamaConfig |
 
 /**
  * A language model's configuration from its metadata, whichever source it came from (a llama2.c
- * header, a Hugging Face config.json), or null when it has none. Throws when config.json describes
- * a model Slimlab cannot run, saying why.
+ * header, a Hugging Face config.json, a GGUF's `<arch>.*` keys), or null when it has none. Throws
+ * when config.json or the GGUF describes a model Slimlab cannot run, saying why. A GGUF's tensors
+ * (llama.cpp's names) say whether its classifier is the embedding and which biases it has.
  */
-export function lmConfigOf(metadata: Record<string, string>): LlamaConfig | null {
-  return llamaConfigOf(metadata) ?? hfLlamaConfigOf(metadata);
+export function lmConfigOf(
+  metadata: Record<string, string>,
+  tensors?: readonly { name: string; shape: number[] }[],
+): LlamaConfig | null {
+  return (
+    llamaConfigOf(metadata) ?? hfLlamaConfigOf(metadata) ?? ggufLlamaConfigOf(metadata, tensors)
+  );
 }

@@ -169,6 +169,34 @@ export const FIELDS = {
   // the quantized model (the tensor panel's scheme) is measured against the base.
   lmCtx: i('lc', 64, 512, 256, 'language model: context (tokens)', [64, 128, 256, 512]),
   lmCompare: b('lq', true, 'language model: compare with the quantized model'),
+  // The language model's compression beyond the weight scheme: each part off by default, so that
+  // `lq` alone keeps meaning "the weights through the tensor panel's scheme".
+  lmKvCache: e('lk', ['off', 'int8', 'int4'], 'off', 'language model: KV cache'),
+  lmActivations: e('la', ['off', 'w8a8', 'llm.int8'], 'off', 'language model: activations'),
+  // The calibration lab's methods that fit one range per projection (the KL and MSE searches at
+  // their usual bins: TensorRT's 2048 → 128 levels, 2048 for MSE).
+  lmCalibration: e(
+    'ly',
+    ['minmax', 'p99.9', 'p99.99', 'mse', 'kl'],
+    'minmax',
+    'language model: W8A8 calibration method',
+  ),
+  lmCalibrationTokens: i(
+    'lt',
+    16,
+    512,
+    128,
+    'language model: W8A8 calibration tokens',
+    [32, 64, 128, 256, 512],
+  ),
+  // LLM.int8()'s own threshold (Dettmers et al. 2022: 6.0), apart from `ot`, the tensor panel's.
+  lmInt8Threshold: n('lo', 0.5, 100, 6, 'language model: LLM.int8() outlier threshold'),
+  lmPrune: e('lu', ['off', 'magnitude', 'nm24'], 'off', 'language model: pruning'),
+  lmSparsity: n('ls', 0.05, 0.95, 0.5, 'language model: pruned fraction'),
+  lmLowRank: b('lr', false, 'language model: low rank'),
+  lmRankFraction: n('lf', 0.05, 1, 0.5, 'language model: rank kept, fraction of the full'),
+  // What the planner minimises: each weight's squared error, or the language model's KL on the text.
+  plannerMeasure: e('pt', ['mse', 'kl'], 'mse', 'planner: measure'),
 } satisfies Record<string, Field>;
 
 export type SettingName = keyof typeof FIELDS;

@@ -17,6 +17,9 @@ export interface Lesson {
 }
 
 const HIDE_TRAINING = 'hide=training,pruning,planner,benchmarks';
+// The language-model lessons keep the tensor panel (its scheme is the one measured) and the panel.
+const HIDE_LM = 'hide=training,pruning,planner,benchmarks,calibration,accuracy,latency';
+const HIDE_LM_KV = 'hide=training,pruning,planner,benchmarks,calibration,accuracy';
 
 export const LESSONS: readonly Lesson[] = [
   {
@@ -185,6 +188,60 @@ export const LESSONS: readonly Lesson[] = [
       {
         text: 'The KV-cache explorer in the latency panel shows the other memory of long sequences: the cache. With room for 8,192 tokens pre-allocated per request, most of it sits empty; paged blocks of 16 tokens waste almost nothing.',
         set: 'km=8192',
+      },
+    ],
+  },
+  {
+    id: 'lm-int8-int4-int2',
+    title: 'int8, int4 and int2 on a language model',
+    preset: `demo=stories260K&lc=64&qb=8&qg=channel&lq=1&${HIDE_LM}`,
+    steps: [
+      {
+        text: 'A language model’s weights are quantized like any others, but what matters is what the model then says. Press Evaluate in the Language model panel: with int8 per channel the KL divergence from the base model is tiny (about 0.0006 nats on the default text) and the same top token is picked at 98% of the tokens.',
+      },
+      {
+        text: 'int4 per channel: 15 levels per row instead of 255 (the symmetric range without −8). Evaluate again: the KL mean grows some 300 times (about 0.2 nats) and the same top token falls to about 73%: the model starts to choose other words. Shade the tokens by KL, and read the most-disagreeing ones.',
+        set: 'qb=4',
+      },
+      {
+        text: 'int2: three levels per row (−1, 0 and +1 times the row’s scale). The KL jumps to about 9 nats, the perplexity from about 6 to tens of thousands, and the same top token to under 1%: the model no longer writes English. Generate a story and read the two columns side by side.',
+        set: 'qb=2',
+      },
+    ],
+  },
+  {
+    id: 'lm-groups-of-32',
+    title: 'Why groups of 32 help',
+    preset: `demo=stories260K&lc=64&qb=4&qg=channel&lq=1&${HIDE_LM}`,
+    steps: [
+      {
+        text: 'int4 with one scale per output row: the largest weight of each row sets the step for the whole row. Evaluate the text and note the KL mean and the same top token.',
+      },
+      {
+        text: 'One scale per group of 32 weights along each row (what llama.cpp’s Q4_0 and GPTQ-style formats do): an outlier now spoils only its own 32 neighbours. Evaluate again: the KL mean falls by a fifth (about 0.21 to 0.17 nats on the default text) and its p99 by a third, for one more scale per 32 weights (a 32-bit scale here is one bit more per weight; llama.cpp stores it in 16 bits).',
+        set: 'qg=group&qz=32',
+      },
+      {
+        text: 'Groups of 128: longer than most rows of this tiny model (64 weights; 172 in the down projections), so nearly one scale per row again, and the KL goes back to where per channel left it. Groups pay when they are shorter than the rows, as 128 is in a 4,096-wide Llama.',
+        set: 'qz=128',
+      },
+    ],
+  },
+  {
+    id: 'lm-kv-cache',
+    title: 'A quantized KV cache',
+    preset: `demo=stories260K&lc=256&lq=0&lk=int8&${HIDE_LM_KV}`,
+    steps: [
+      {
+        text: 'While a model writes, it keeps every past token’s keys and values: the KV cache, which grows with the sequence and soon outweighs the weights of a large model. Here the weights stay in float and only the cache is int8 (a scale per token and head). Evaluate: the KL mean is about 0.002 nats on the default text, the same top token 98%.',
+      },
+      {
+        text: 'An int4 cache holds a quarter of the float16 bytes. Evaluate again: the attention now reads far coarser keys and values, the KL mean rises some 500 times (about 0.9 nats) and the same top token falls to about 54%. Generate to see how soon the story parts from the base model’s.',
+        set: 'lk=int4',
+      },
+      {
+        text: 'The KV-cache explorer in the latency panel sizes the cache of a large model: at 1 byte per value (int8) the same memory budget holds twice the requests of float16’s 2 bytes; an int4 cache, half a byte, would hold four times as many.',
+        set: 'kb=1',
       },
     ],
   },

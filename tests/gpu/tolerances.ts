@@ -73,3 +73,27 @@ export const KERNEL_TOLERANCE = 1e-5;
  * float32 is 1.00005e-3, 5e-5 away from the twin's; v and the step inherit that, relative to max |v|.
  */
 export const ADAM_TOLERANCE = 1e-4;
+
+/**
+ * Rotary embedding (rope.wgsl) against its float64 twin, relative to max |x|: the shader reduces
+ * the angle in turns from exact float32 pieces and evaluates sin/cos by series (see its header),
+ * leaving under 1e-6 rad of angle error at any position below 2^24; measured on SwiftShader up to
+ * position 10^6: 7e-7. A plain float32 pos · freq would be off by 3e-2 rad at position 10^6, and
+ * WGSL's sin/cos may be off by 2^−11 (SwiftShader's by 1e-4): either fails this.
+ */
+export const ROPE_TOLERANCE = 2e-6;
+
+/**
+ * Grouped-query attention (gqa_attention.wgsl) against its twin, relative to max |out|: float32
+ * dot products and an online softmax (the twin sums the dot products in float64).
+ */
+export const GQA_TOLERANCE = 1e-5;
+
+/**
+ * The Llama forward pass on the GPU (ops/llama.ts) against the CPU pass, max |Δlogit| (logits of
+ * stories260K reach about 10): float32 sums in other orders through 5 blocks.
+ */
+export const LLAMA_LOGITS_TOLERANCE = 5e-4;
+
+/** The same against transformers' logits for stories260K (the CPU pass is within 1e-4 of them). */
+export const LLAMA_ORACLE_TOLERANCE = 5e-4;

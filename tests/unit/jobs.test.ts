@@ -6,6 +6,7 @@ import { createEngine } from '../../src/engine/host.ts';
 import { jobContext } from '../../src/engine/jobs/context.ts';
 import { jobs, type JobName, type JobRequest } from '../../src/engine/jobs/index.ts';
 import { DEFAULT_SPEC } from '../../src/core/quant/spec.ts';
+import { NO_COMPRESSION } from '../../src/engine/lm-compression.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { loadPackageDigits } from '../../scripts/mnist-package.ts';
 import { f32Safetensors } from '../helpers/safetensors.ts';
@@ -53,6 +54,15 @@ async function setUp() {
 const STORIES = 'public/models/stories260K.bin';
 const tokenizer = () =>
   bytesSource('tok512.bin', new Uint8Array(readFileSync('public/models/stories260K.tok512.bin')));
+
+/** The first 512 tokens of the evaluation text, in windows of 64, for the studies by KL. */
+const lmStudy = (modelId: string) => ({
+  modelId,
+  tokenizer: tokenizer(),
+  text: readFileSync('public/data/stories-eval.txt', 'utf8'),
+  ctx: 64,
+  maxTokens: 512,
+});
 
 /** A request for each job that keeps it busy for longer than the abort delay (where it can be). */
 function requests(ids: { w: string; mlp: string; lm: string }): {
@@ -121,7 +131,7 @@ function requests(ids: { w: string; mlp: string; lm: string }): {
       tokenizer: tokenizer(),
       text: readFileSync('public/data/stories-eval.txt', 'utf8'),
       ctx: 256,
-      spec,
+      compression: { ...NO_COMPRESSION, weights: spec, kvCache: 'int8' },
     }),
     lmGenerate: () => ({
       modelId: ids.lm,
@@ -130,6 +140,13 @@ function requests(ids: { w: string; mlp: string; lm: string }): {
       tokens: 400,
       temperature: 0.8,
       seed: 1,
+      compression: { ...NO_COMPRESSION, kvCache: 'int8' },
+    }),
+    lmSensitivity: () => ({ ...lmStudy(ids.lm), spec }),
+    lmPlanOptions: () => ({ ...lmStudy(ids.lm), spec }),
+    lmPlanCheck: () => ({
+      ...lmStudy(ids.lm),
+      plan: [{ name: 'model.layers.0.mlp.up_proj.weight', spec }],
     }),
   } as { [N in JobName]: () => JobRequest<N> };
 }

@@ -25,7 +25,13 @@ describe('the language model in the engine', () => {
     const text = 'The cat sat on the mat. "Hello!" said Mia, café.';
     const e = await engine.run(
       'lmEval',
-      { modelId: id, tokenizer: bytesSource('tok.bin', bytes(TOK)), text, ctx: 8, spec: null },
+      {
+        modelId: id,
+        tokenizer: bytesSource('tok.bin', bytes(TOK)),
+        text,
+        ctx: 8,
+        compression: null,
+      },
       jobContext(),
     );
     expect(e.ids[0]).toBe(1);
@@ -47,7 +53,13 @@ describe('the language model in the engine', () => {
     const cut = tok.subarray(0, at);
     const run = engine.run(
       'lmEval',
-      { modelId: id, tokenizer: bytesSource('short.bin', cut), text: 'Hi.', ctx: 8, spec: null },
+      {
+        modelId: id,
+        tokenizer: bytesSource('short.bin', cut),
+        text: 'Hi.',
+        ctx: 8,
+        compression: null,
+      },
       jobContext(),
     );
     await expect(run).rejects.toThrow(/512/);

@@ -34,6 +34,7 @@ export function model(id: string, over: Partial<ModelSummary> = {}): ModelSummar
   const m: ModelSummary = {
     id,
     architecture: 'mlp',
+    languageModel: null,
     format: 'safetensors',
     file: `${id}.safetensors`,
     fileBytes: 1000,

@@ -23,6 +23,13 @@ export interface LlamaConfig {
   rope: 'interleaved' | 'half';
   /** The classifier is the token embedding (no `lm_head.weight`). */
   tiedEmbedding: boolean;
+  /**
+   * The q, k and v projections add a bias (`*.self_attn.{q,k,v}_proj.bias`): Qwen2, and Llama with
+   * `attention_bias`. Absent means none.
+   */
+  qkvBias?: boolean;
+  /** The output projection adds a bias (`*.self_attn.o_proj.bias`): Llama with `attention_bias`. */
+  oBias?: boolean;
 }
 
 export const headDim = (c: LlamaConfig): number => c.dim / c.heads;
@@ -40,7 +47,15 @@ export function llamaTensors(c: LlamaConfig): Array<{ name: string; shape: numbe
       { name: `${p}.self_attn.q_proj.weight`, shape: [c.heads * hd, c.dim] },
       { name: `${p}.self_attn.k_proj.weight`, shape: [c.kvHeads * hd, c.dim] },
       { name: `${p}.self_attn.v_proj.weight`, shape: [c.kvHeads * hd, c.dim] },
+      ...(c.qkvBias
+        ? [
+            { name: `${p}.self_attn.q_proj.bias`, shape: [c.heads * hd] },
+            { name: `${p}.self_attn.k_proj.bias`, shape: [c.kvHeads * hd] },
+            { name: `${p}.self_attn.v_proj.bias`, shape: [c.kvHeads * hd] },
+          ]
+        : []),
       { name: `${p}.self_attn.o_proj.weight`, shape: [c.dim, c.heads * hd] },
+      ...(c.oBias ? [{ name: `${p}.self_attn.o_proj.bias`, shape: [c.dim] }] : []),
       { name: `${p}.post_attention_layernorm.weight`, shape: [c.dim] },
       { name: `${p}.mlp.gate_proj.weight`, shape: [c.hidden, c.dim] },
       { name: `${p}.mlp.up_proj.weight`, shape: [c.hidden, c.dim] },

@@ -1,10 +1,15 @@
 // The Llama forward pass on the CPU in float32: teacher forcing over a whole window in one pass,
 // and a key/value-cache step for generation that gives the same logits at each position. Weights
 // are looked up by HF name (config.ts's `llamaTensors`) and used as stored; `cfg.rope` says how the
-// q/k rows pair up for the rotary embedding.
+// q/k rows pair up for the rotary embedding. Optional hooks (hooks.ts) let a compression replace
+// the block projections' matmuls, watch their inputs, and round the key/value cache; without them
+// the plain path runs as before.
 import { gqaAttention } from './attention.ts';
 import { headDim, type LlamaConfig } from './config.ts';
-import { linear, rmsNorm, rope, swiglu } from './ops.ts';
+import { KV_QMAX, roundRuns, type LlamaHooks } from './hooks.ts';
+import { addBias, linear, rmsNorm, rope, swiglu } from './ops.ts';
+
+export type { LlamaHooks } from './hooks.ts';
 
 /** A tensor by HF name, float32, in the shape `llamaTensors` gives. */
 export type LlamaWeights = (name: string) => Float32Array;
@@ -51,25 +56,45 @@ function block(
   pos0: number,
   kCache: Float32Array,
   vCache: Float32Array,
+  hooks: LlamaHooks | undefined,
 ): void {
   const { dim, heads, kvHeads, hidden } = cfg;
   const hd = headDim(cfg);
   const kvDim = kvHeads * hd;
   const p = `model.layers.${l}`;
+  const proj = (name: string, xin: Float32Array, inDim: number, outDim: number) => {
+    const wn = `${p}.${name}.weight`;
+    hooks?.observe?.(wn, xin, rows, inDim);
+    return hooks?.project
+      ? hooks.project(wn, xin, w(wn), rows, inDim, outDim)
+      : linear(xin, w(wn), rows, inDim, outDim);
+  };
   const h = rmsNorm(x, w(`${p}.input_layernorm.weight`), rows, dim, cfg.normEps);
-  const q = linear(h, w(`${p}.self_attn.q_proj.weight`), rows, dim, heads * hd);
-  const k = linear(h, w(`${p}.self_attn.k_proj.weight`), rows, dim, kvDim);
-  const v = linear(h, w(`${p}.self_attn.v_proj.weight`), rows, dim, kvDim);
+  const q = proj('self_attn.q_proj', h, dim, heads * hd);
+  const k = proj('self_attn.k_proj', h, dim, kvDim);
+  const v = proj('self_attn.v_proj', h, dim, kvDim);
+  if (cfg.qkvBias) {
+    addBias(q, w(`${p}.self_attn.q_proj.bias`), rows);
+    addBias(k, w(`${p}.self_attn.k_proj.bias`), rows);
+    addBias(v, w(`${p}.self_attn.v_proj.bias`), rows);
+  }
   rope(q, rows, heads, hd, pos0, cfg.ropeTheta, cfg.rope);
   rope(k, rows, kvHeads, hd, pos0, cfg.ropeTheta, cfg.rope);
+  if (hooks?.kvCache) {
+    // Rounded as written, so teacher forcing and generation attend to the same cached values.
+    roundRuns(k, hd, KV_QMAX[hooks.kvCache]);
+    roundRuns(v, hd, KV_QMAX[hooks.kvCache]);
+  }
   kCache.set(k, pos0 * kvDim);
   vCache.set(v, pos0 * kvDim);
   const att = gqaAttention(q, kCache, vCache, { rows, pos0, heads, kvHeads, headDim: hd });
-  addInPlace(x, linear(att, w(`${p}.self_attn.o_proj.weight`), rows, heads * hd, dim));
+  const o = proj('self_attn.o_proj', att, heads * hd, dim);
+  if (cfg.oBias) addBias(o, w(`${p}.self_attn.o_proj.bias`), rows);
+  addInPlace(x, o);
   const h2 = rmsNorm(x, w(`${p}.post_attention_layernorm.weight`), rows, dim, cfg.normEps);
-  const gate = linear(h2, w(`${p}.mlp.gate_proj.weight`), rows, dim, hidden);
-  const up = linear(h2, w(`${p}.mlp.up_proj.weight`), rows, dim, hidden);
-  addInPlace(x, linear(swiglu(gate, up), w(`${p}.mlp.down_proj.weight`), rows, hidden, dim));
+  const gate = proj('mlp.gate_proj', h2, dim, hidden);
+  const up = proj('mlp.up_proj', h2, dim, hidden);
+  addInPlace(x, proj('mlp.down_proj', swiglu(gate, up), hidden, dim));
 }
 
 function head(cfg: LlamaConfig, w: LlamaWeights, x: Float32Array, rows: number): Float32Array {
@@ -85,13 +110,14 @@ function forward(
   pos0: number,
   k: Float32Array[],
   v: Float32Array[],
+  hooks?: LlamaHooks,
 ): Float32Array {
   checkTokens(cfg, tokens);
   if (pos0 + tokens.length > cfg.seqLen)
     throw new RangeError(
       `positions ${pos0} … ${pos0 + tokens.length - 1} pass the model's context of ${cfg.seqLen}`,
     );
-  const steps = forwardSteps(cfg, w, tokens, pos0, k, v);
+  const steps = forwardSteps(cfg, w, tokens, pos0, k, v, hooks);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -106,10 +132,11 @@ function* forwardSteps(
   pos0: number,
   k: Float32Array[],
   v: Float32Array[],
+  hooks?: LlamaHooks,
 ): Generator<void, Float32Array> {
   const x = embed(cfg, w, tokens);
   for (let l = 0; l < cfg.layers; l++) {
-    block(cfg, w, l, x, tokens.length, pos0, k[l]!, v[l]!);
+    block(cfg, w, l, x, tokens.length, pos0, k[l]!, v[l]!, hooks);
     yield;
   }
   return head(cfg, w, x, tokens.length);
@@ -123,11 +150,12 @@ export function llamaLogits(
   cfg: LlamaConfig,
   weights: LlamaWeights,
   tokens: ArrayLike<number>,
+  hooks?: LlamaHooks,
 ): Float32Array {
   const kvDim = cfg.kvHeads * headDim(cfg);
   const cache = () =>
     Array.from({ length: cfg.layers }, () => new Float32Array(tokens.length * kvDim));
-  return forward(cfg, weights, tokens, 0, cache(), cache());
+  return forward(cfg, weights, tokens, 0, cache(), cache(), hooks);
 }
 
 /**
@@ -139,6 +167,7 @@ export async function llamaLogitsInSteps(
   weights: LlamaWeights,
   tokens: ArrayLike<number>,
   between: () => Promise<void>,
+  hooks?: LlamaHooks,
 ): Promise<Float32Array> {
   checkTokens(cfg, tokens);
   if (tokens.length > cfg.seqLen)
@@ -148,7 +177,7 @@ export async function llamaLogitsInSteps(
   const kvDim = cfg.kvHeads * headDim(cfg);
   const cache = () =>
     Array.from({ length: cfg.layers }, () => new Float32Array(tokens.length * kvDim));
-  const steps = forwardSteps(cfg, weights, tokens, 0, cache(), cache());
+  const steps = forwardSteps(cfg, weights, tokens, 0, cache(), cache(), hooks);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -174,8 +203,9 @@ export function llamaStep(
   weights: LlamaWeights,
   state: LlamaState,
   token: number,
+  hooks?: LlamaHooks,
 ): Float32Array {
-  const logits = forward(cfg, weights, [token], state.pos, state.k, state.v);
+  const logits = forward(cfg, weights, [token], state.pos, state.k, state.v, hooks);
   state.pos++;
   return logits;
 }

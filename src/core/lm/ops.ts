@@ -38,6 +38,14 @@ export function linear(
   return matmul(x, w, { m: rows, k: inDim, n: outDim, transB: true });
 }
 
+/** Adds a bias [out] to each of `rows` rows of y [rows, out], in place. */
+export function addBias(y: Float32Array, b: Float32Array, rows: number): void {
+  const n = b.length;
+  if (y.length !== rows * n)
+    throw new RangeError(`addBias: y has ${y.length} values, want ${rows} rows of ${n}`);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) y[r * n + i] = y[r * n + i]! + b[i]!;
+}
+
 /** Which dimensions of a head rotate together: (2i, 2i+1) in llama2.c, (i, i + d/2) in HF. */
 export type RopeLayout = 'interleaved' | 'half';
 

@@ -30,6 +30,34 @@ export function llmInt8(
   shape: readonly number[],
   threshold = 6,
 ): Int8Decomposition {
+  const steps = llmInt8Steps(x, shape, threshold);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `llmInt8` with `between()` awaited between its passes over the matrix (where a cancel gets in). */
+export async function llmInt8InSteps(
+  x: Float32Array,
+  shape: readonly number[],
+  threshold: number,
+  between: () => Promise<void>,
+): Promise<Int8Decomposition> {
+  const steps = llmInt8Steps(x, shape, threshold);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await between();
+  }
+}
+
+/** The decomposition one pass at a time: it yields after each pass over the whole matrix. */
+function* llmInt8Steps(
+  x: Float32Array,
+  shape: readonly number[],
+  threshold: number,
+): Generator<void, Int8Decomposition> {
   const rows = shape.length >= 2 ? shape[0]! : 1;
   const cols = rows > 0 ? x.length / rows : 0;
   const view = [rows, cols];
@@ -50,11 +78,15 @@ export function llmInt8(
   const rest = Float32Array.from(x);
   for (let r = 0, p = 0; r < rows; r++)
     for (let c = 0; c < cols; c++, p++) if (outlier[c]) rest[p] = 0;
+  yield;
   const q = quantize(rest, view, ROW_INT8).xq!;
+  yield;
   const mixed = new Float32Array(x.length);
   for (let r = 0, p = 0; r < rows; r++)
     for (let c = 0; c < cols; c++, p++) mixed[p] = outlier[c] ? castValue(x[p]!, 'fp16') : q[p]!;
+  yield;
   const plain = quantize(x, view, ROW_INT8);
+  yield;
   const noRange = () => [-Infinity, Infinity] as const;
   const kept = cols ? outlierColumns.length / cols : 0;
   return {

@@ -3,6 +3,7 @@
 // cancel, pause), the bridge derives its types from it, and the CLI runs the same jobs in Node.
 import { demoJobs } from './demo-jobs.ts';
 import { lmJobs } from './lm-jobs.ts';
+import { lmStudyJobs } from './lm-study-jobs.ts';
 import { tensorJobs } from './tensor-jobs.ts';
 import { modelJobs } from './model-jobs.ts';
 import { job, type EngineEnv, type JobContext, type JobFn } from './context.ts';
@@ -18,7 +19,14 @@ const deviceJobs = {
   }),
 };
 
-export const jobs = { ...tensorJobs, ...modelJobs, ...demoJobs, ...lmJobs, ...deviceJobs };
+export const jobs = {
+  ...tensorJobs,
+  ...modelJobs,
+  ...demoJobs,
+  ...lmJobs,
+  ...lmStudyJobs,
+  ...deviceJobs,
+};
 
 export type Jobs = typeof jobs;
 export type JobName = keyof Jobs;

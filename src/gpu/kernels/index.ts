@@ -9,6 +9,7 @@ import { kernel as csrMatmul } from './csr_matmul.ts';
 import { kernel as elementwise } from './elementwise.ts';
 import { kernel as flashAttention } from './flash_attention.ts';
 import { kernel as gather } from './gather.ts';
+import { kernel as gqaAttention } from './gqa_attention.ts';
 import { kernel as histogram } from './histogram.ts';
 import { kernel as im2col } from './im2col.ts';
 import { kernel as int8Matmul } from './int8_matmul.ts';
@@ -24,7 +25,10 @@ import { kernel as meanTokens } from './mean_tokens.ts';
 import { kernel as naiveAttention } from './naive_attention.ts';
 import { kernel as quantInt } from './quant_int.ts';
 import { kernel as reduceStats } from './reduce_stats.ts';
+import { kernel as rmsNorm } from './rms_norm.ts';
+import { kernel as rope } from './rope.ts';
 import { kernel as sparse24Matmul } from './sparse24_matmul.ts';
+import { kernel as swiglu } from './swiglu.ts';
 import { kernel as transpose } from './transpose.ts';
 import type { KernelRecord } from '../kernel.ts';
 
@@ -41,6 +45,7 @@ export const KERNELS: Readonly<Record<string, KernelRecord>> = Object.fromEntrie
     elementwise,
     flashAttention,
     gather,
+    gqaAttention,
     histogram,
     im2col,
     int8Matmul,
@@ -56,7 +61,10 @@ export const KERNELS: Readonly<Record<string, KernelRecord>> = Object.fromEntrie
     naiveAttention,
     quantInt,
     reduceStats,
+    rmsNorm,
+    rope,
     sparse24Matmul,
+    swiglu,
     transpose,
   ].map((k) => [k.stem, k]),
 );

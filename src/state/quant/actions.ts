@@ -4,6 +4,7 @@ import type { QuantSpec } from '../../engine/types.ts';
 import { isValidSetting, SPEC_SETTINGS, specSettings } from '../../presets/schema.ts';
 import { afterPaint } from '../frames.ts';
 import { client, notify, startJob } from '../jobs/actions.ts';
+import { isLanguageModel, measureLmPlanOptions } from '../lm/actions.ts';
 import { lockedByLesson, setSetting } from '../settings/actions.ts';
 import { quantSpecOf } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
@@ -103,15 +104,23 @@ export async function rankLayers(): Promise<void> {
   if (rows) useStore.setState({ sensitivity: { modelId: model.id, spec, filter, rows } });
 }
 
-/** Every weight under each of the planner's candidate bit widths. */
+/**
+ * Every weight under each of the planner's candidate bit widths, its cost measured as the planner
+ * setting says: squared error, or (a language model only) KL on the text.
+ */
 export async function measurePlanOptions(): Promise<void> {
-  const { model } = useStore.getState();
+  const { model, settings } = useStore.getState();
   const spec = specNow();
   if (!model) return;
+  if (settings.plannerMeasure === 'kl' && isLanguageModel(model)) {
+    await measureLmPlanOptions();
+    return;
+  }
   const tensors = await startJob(
     `Measuring every weight at 2 to 8 bits`,
     { cancelled: 'Planning cancelled', failed: (m) => `Planning failed: ${m}` },
     (opts) => client().run('planOptions', { modelId: model.id, spec }, opts),
   );
-  if (tensors) useStore.setState({ planOptions: { modelId: model.id, spec, tensors } });
+  if (tensors)
+    useStore.setState({ planOptions: { modelId: model.id, spec, tensors, measure: 'mse' } });
 }

@@ -17,8 +17,16 @@ export interface QuantSlice {
   int8: (Int8Report & { tensor: string }) | null;
   /** Every weight under the spec, for the model shown; null until asked for. */
   sensitivity: { modelId: string; spec: QuantSpec; filter: string; rows: SensitivityRow[] } | null;
-  /** Each weight's size and error under the planner's candidates. */
-  planOptions: { modelId: string; spec: QuantSpec; tensors: PlanTensor[] } | null;
+  /**
+   * Each weight's size and cost under the planner's candidates: its squared error ('mse'), or for
+   * a language model the KL its quantization causes on the text ('kl').
+   */
+  planOptions: {
+    modelId: string;
+    spec: QuantSpec;
+    tensors: PlanTensor[];
+    measure: 'mse' | 'kl';
+  } | null;
 }
 
 export const quantSlice = (): QuantSlice => ({

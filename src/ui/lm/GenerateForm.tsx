@@ -1,5 +1,13 @@
-// Text from a prompt by the base model: greedy at temperature 0, else sampled with a seed.
+// Text from a prompt by the base model and, when something is compressed, by the compressed one with
+// the same prompt, seed and temperature, side by side: greedy at temperature 0, else sampled.
 import { useState } from 'react';
+import type { LmGeneration } from '../../engine/types.ts';
+import {
+  describeLmCompression,
+  lmCompressionOf,
+  sameCompression,
+} from '../../state/lm/compression.ts';
+import type { LmGenerations } from '../../state/lm/slice.ts';
 import { JobButton } from '../common/JobButton.tsx';
 import { generateText } from '../../state/lm/actions.ts';
 import { useStore } from '../../state/store.ts';
@@ -71,12 +79,91 @@ export function GenerateForm({ tokenizer }: { tokenizer?: string | undefined }) 
           {temperature > 0 ? 'sampled with the seed' : 'greedy: the most likely token each time'}
         </span>
       </div>
-      {shown && (
-        <p data-testid="lm-generated" style={{ whiteSpace: 'pre-wrap' }}>
-          <strong>{shown.prompt}</strong>
-          <span data-testid="lm-generated-text">{shown.text}</span>
+      {shown && <SideBySide made={shown} />}
+    </div>
+  );
+}
+
+/** The first generated token where two generations differ (the shorter's length if one stops). */
+function firstDifference(a: readonly number[], b: readonly number[]): number | null {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? null : n;
+}
+
+/** How many leading characters two texts share. */
+function sharedChars(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function SideBySide({ made }: { made: LmGenerations }) {
+  const { base, compressed } = made;
+  const now = useStore((s) => lmCompressionOf(s.settings));
+  const stale = !sameCompression(now, made.compression);
+  const at = compressed ? firstDifference(base.ids, compressed.ids) : null;
+  // Where the texts part: the same tokens decode to the same text, so this is at or just after the
+  // start of the first different token (two tokens may begin with the same letters).
+  const cut = compressed && at !== null ? sharedChars(base.text, compressed.text) : null;
+  return (
+    <div data-testid="lm-generated">
+      {stale && (
+        <p className="hint" data-testid="lm-generated-stale">
+          Written with another compression than the one now chosen: generate again to compare.
         </p>
       )}
+      {compressed && (
+        <p className="hint" data-testid="lm-diverge-info">
+          {at === null
+            ? `The same ${base.ids.length} tokens from both: the compression changed no choice.`
+            : `They part at generated token ${at + 1}, marked in both.`}
+        </p>
+      )}
+      <div className={compressed ? 'lm-columns' : undefined}>
+        <Column title="Base model" g={base} cut={cut} testid="lm-generated-text" />
+        {compressed && (
+          <Column
+            title={`Compressed: ${describeLmCompression(made.compression)}`}
+            g={compressed}
+            cut={cut}
+            testid="lm-generated-compressed"
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Column({
+  title,
+  g,
+  cut,
+  testid,
+}: {
+  title: string;
+  g: LmGeneration;
+  cut: number | null;
+  testid: string;
+}) {
+  return (
+    <div className="lm-column">
+      <h4>{title}</h4>
+      <p style={{ whiteSpace: 'pre-wrap' }}>
+        <strong>{g.prompt}</strong>
+        <span data-testid={testid}>
+          {cut === null ? (
+            g.text
+          ) : (
+            <>
+              {g.text.slice(0, cut)}
+              <mark className="lm-diverge" data-testid="lm-diverge" title="the texts part here">
+                {g.text.slice(cut)}
+              </mark>
+            </>
+          )}
+        </span>
+      </p>
     </div>
   );
 }

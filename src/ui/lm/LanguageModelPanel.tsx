@@ -1,17 +1,23 @@
-// The open language model (a llama2.c checkpoint): its perplexity on a text, the quantized model
-// (the tensor panel's scheme) measured against it token by token, and text it generates.
+// The open language model (a llama2.c checkpoint): its perplexity on a text, the compressed model
+// (the tensor panel's weight scheme, pruning, low rank, activations, KV cache) measured against it
+// token by token, the texts both generate, and its weights ranked by the KL each one causes.
 import { useEffect, useRef } from 'react';
 import { JobButton } from '../common/JobButton.tsx';
 import {
   chooseTokenizer,
+  ownTokenizer,
   evaluateText,
   loadDefaultText,
+  noteTokenizerUrl,
   setLmText,
 } from '../../state/lm/actions.ts';
-import { useQuantSpec, useSetting } from '../../state/settings/hooks.ts';
+import { lmCompressionOf, sameCompression } from '../../state/lm/compression.ts';
+import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
+import { CompressionControls } from './CompressionControls.tsx';
 import { GenerateForm } from './GenerateForm.tsx';
 import { LmScoresTable } from './LmScoresTable.tsx';
+import { LmSensitivityTable } from './LmSensitivityTable.tsx';
 import { TokenStream } from './TokenStream.tsx';
 
 const DEFAULT_TEXT = `${import.meta.env.BASE_URL}data/stories-eval.txt`;
@@ -21,15 +27,14 @@ const CONTEXTS = [64, 128, 256, 512];
 export function LanguageModelPanel({ tokenizer }: { tokenizer?: string | undefined }) {
   const model = useStore((s) => s.model);
   const scores = useStore((s) => s.lmScores);
-  const spec = useQuantSpec();
+  const compression = useStore((s) => lmCompressionOf(s.settings));
   const [ctx, setCtx] = useSetting('lmCtx');
-  const [compare, setCompare] = useSetting('lmCompare');
   useEffect(() => void loadDefaultText(DEFAULT_TEXT), []);
-  if (model?.format !== 'llama2c') return null;
+  useEffect(() => noteTokenizerUrl(model?.id, tokenizer), [model?.id, tokenizer]);
+  // Any model the engine runs as a language model (llama2.c, a Hugging Face folder, a GGUF).
+  if (!model?.languageModel) return null;
   const shown = scores?.modelId === model.id ? scores : null;
-  const stale =
-    shown &&
-    (shown.ctx !== ctx || JSON.stringify(shown.spec) !== JSON.stringify(compare ? spec : null));
+  const stale = shown && (shown.ctx !== ctx || !sameCompression(shown.compression, compression));
   return (
     <section
       className="language-model"
@@ -43,11 +48,12 @@ export function LanguageModelPanel({ tokenizer }: { tokenizer?: string | undefin
         <p>
           {model.file} is a Llama language model Slimlab runs here, on the CPU of the worker. Its
           perplexity on a text says how well it predicts each next token; the same text through the
-          model quantized with the tensor panel&apos;s scheme shows what the quantization costs.
+          compressed model (its weights, activations or KV cache) shows what the compression costs.
         </p>
       </header>
       {!tokenizer && <TokenizerChooser />}
       <TextArea />
+      <CompressionControls />
       <div className="controls">
         <label>
           Context{' '}
@@ -59,18 +65,20 @@ export function LanguageModelPanel({ tokenizer }: { tokenizer?: string | undefin
             ))}
           </select>
         </label>
-        <label>
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} />{' '}
-          Compare with the quantized model (the tensor panel&apos;s scheme)
-        </label>
         <JobButton onClick={() => void evaluateText(tokenizer)}>
           {shown ? 'Evaluate again' : 'Evaluate'}
         </JobButton>
-        {stale && <span className="hint"> (evaluated with another context or scheme)</span>}
+        {stale && (
+          <span className="hint" data-testid="lm-stale">
+            {' '}
+            (evaluated with another context or compression)
+          </span>
+        )}
       </div>
       {shown && <LmScoresTable scores={shown} />}
       {shown && <TokenStream scores={shown} />}
       <GenerateForm tokenizer={tokenizer} />
+      <LmSensitivityTable tokenizer={tokenizer} />
     </section>
   );
 }
@@ -93,12 +101,17 @@ function TextArea() {
   );
 }
 
-/** A dropped checkpoint holds no tokenizer: the person picks its tokenizer.bin. */
+/**
+ * The tokenizer: a dropped llama2.c checkpoint holds none, so the person picks its tokenizer.bin (or
+ * a tokenizer.json); a Hugging Face folder's tokenizer.json or a GGUF's vocabulary is used unless
+ * the person picks another file.
+ */
 function TokenizerChooser() {
   const input = useRef<HTMLInputElement>(null);
   const model = useStore((s) => s.model);
   const chosen = useStore((s) => s.lmTokenizer);
   const name = chosen && chosen.modelId === model?.id ? chosen.name : null;
+  const own = model ? ownTokenizer(model) : null;
   return (
     <p className="controls" data-testid="lm-tokenizer">
       <button type="button" onClick={() => input.current?.click()}>
@@ -107,7 +120,7 @@ function TokenizerChooser() {
       <input
         ref={input}
         type="file"
-        accept=".bin"
+        accept=".bin,.json"
         hidden
         aria-label="Tokenizer file"
         onChange={(e) => {
@@ -119,7 +132,11 @@ function TokenizerChooser() {
       <span className="hint">
         {name
           ? `Tokenizer: ${name}`
-          : "A llama2.c checkpoint holds no tokenizer: choose its tokenizer.bin (llama2.c's format)."}
+          : own
+            ? `Tokenizer: ${own} (choose a tokenizer.json or tokenizer.bin to use another).`
+            : model?.format === 'llama2c'
+              ? "A llama2.c checkpoint holds no tokenizer: choose its tokenizer.bin (llama2.c's format) or a tokenizer.json."
+              : "This model came without a tokenizer: drop its folder's tokenizer.json with it, or choose a tokenizer.json or tokenizer.bin."}
       </span>
     </p>
   );

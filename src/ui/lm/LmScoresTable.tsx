@@ -1,13 +1,16 @@
-// What an evaluation measured, each with a line on how to read it (llama.cpp's measures for a
-// quantized model against its base: perplexity ratio, KL divergence, same top token, Δp).
+// What an evaluation measured, each with a line on how to read it: what was compressed, then
+// llama.cpp's measures for a compressed model against its base (perplexity ratio, KL divergence,
+// same top token, Δp).
 import type { ReactNode } from 'react';
+import { describeLmCompression } from '../../state/lm/compression.ts';
 import type { LmScores } from '../../state/lm/slice.ts';
 import { formatCount } from '../common/format.ts';
 
 interface Row {
   id: string;
   name: string;
-  value: number;
+  /** The number behind the cell (read by tests and the CSV export); none for a text row. */
+  value?: number;
   shown: string;
   help: ReactNode;
 }
@@ -37,18 +40,25 @@ function rowsOf(s: LmScores): Row[] {
   return [
     ...rows,
     {
+      id: 'compression',
+      name: 'Compressed',
+      shown: describeLmCompression(s.compression),
+      help: 'What the compared model changed; everything else (the norms, the rest) as the base.',
+    },
+    ...notesOf(c),
+    {
       id: 'ppl-q',
-      name: 'Perplexity, quantized',
+      name: 'Perplexity, compressed',
       value: c.ppl,
       shown: num(c.ppl),
-      help: 'The same text through the model with its matrices quantized (norms kept).',
+      help: 'The same text through the compressed model.',
     },
     {
       id: 'ln-ratio',
       name: 'ln(PPL_q / PPL_base)',
       value: c.lnPplRatio,
       shown: num(c.lnPplRatio, 3),
-      help: 'Extra loss per token (nats): 0.01 is about 1% more perplexity; near 0, the quantization costs nothing on this text.',
+      help: 'Extra loss per token (nats): 0.01 is about 1% more perplexity; near 0, the compression costs nothing on this text.',
     },
     {
       id: 'kl',
@@ -72,6 +82,46 @@ function rowsOf(s: LmScores): Row[] {
       help: "RMS change of the probability given to the text's actual next token, in percentage points.",
     },
   ];
+}
+
+/** What the compression did besides moving the logits: its weights' counts, LLM.int8()'s floats. */
+function notesOf(c: NonNullable<LmScores['compressed']>): Row[] {
+  const rows: Row[] = [];
+  const w = c.weights;
+  if (w) {
+    const parts: string[] = [];
+    if (w.sparsity !== null) parts.push(`${pct(w.sparsity * 100)} of projection weights zero`);
+    if (w.lowRankParams !== null)
+      parts.push(
+        `low-rank factors ${formatCount(w.lowRankParams)} of ${formatCount(w.projectionParams)} parameters`,
+      );
+    if (w.bitsPerWeight !== null) parts.push(`${w.bitsPerWeight.toFixed(2)} bits per weight`);
+    if (parts.length)
+      rows.push({
+        id: 'weights',
+        name: 'Weights after',
+        ...(w.bitsPerWeight !== null ? { value: w.bitsPerWeight } : {}),
+        shown: parts.join('; '),
+        help: 'As measured on the compressed matrices: the zeros the pruning left, the parameters the factors keep, the bits per weight of the quantized ones (scales included; a pruned weight still takes its slot).',
+      });
+  }
+  if (c.calibration)
+    rows.push({
+      id: 'calibration',
+      name: 'W8A8 calibration',
+      value: c.calibration.tokens,
+      shown: `${formatCount(c.calibration.tokens)} tokens, ${Object.keys(c.calibration.thresholds).length} ranges`,
+      help: "One activation range per projection, fitted on the text's first tokens (which are scored too: the ranges have seen those tokens).",
+    });
+  if (c.int8Outliers)
+    rows.push({
+      id: 'int8-float',
+      name: 'LLM.int8(): features in float',
+      value: c.int8Outliers.fraction,
+      shown: pct(c.int8Outliers.fraction * 100),
+      help: `Of the input features of every projection, those where some token reaches |x| ≥ ${c.int8Outliers.threshold}: they stay in float, the rest go int8.`,
+    });
+  return rows;
 }
 
 export function LmScoresTable({ scores }: { scores: LmScores }) {

@@ -1,5 +1,7 @@
-// Mixed precision: a bit width per weight that fits a size budget with the least total error,
-// against the same bit width everywhere.
+// Mixed precision: a bit width per weight that fits a size budget with the least total error (the
+// weights' squared error, or for a language model the KL each choice causes on the text), against
+// the same bit width everywhere.
+import { checkLmPlan, isLanguageModel } from '../../state/lm/actions.ts';
 import { measurePlanOptions } from '../../state/quant/actions.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
@@ -12,7 +14,13 @@ export function PlannerPanel() {
   const model = useStore((s) => s.model);
   const opts = useStore((s) => s.planOptions);
   const [bpw, setBpw] = useSetting('plannerBpw');
-  const tensors = opts && model && opts.modelId === model.id ? opts.tensors : null;
+  const [measure, setMeasure, measureLocked] = useSetting('plannerMeasure');
+  const shown = opts && model && opts.modelId === model.id ? opts : null;
+  const tensors = shown ? shown.tensors : null;
+  const lm = isLanguageModel(model);
+  const used = shown?.measure ?? 'mse';
+  const asked = lm && measure === 'kl' ? 'kl' : 'mse';
+  const cost = used === 'kl' ? 'total KL (summed over tokens)' : 'total squared error';
   const params = useMemo(() => {
     if (!tensors || !model) return 0;
     const byName = new Map(model.tensors.map((t) => [t.name, t.params]));
@@ -31,14 +39,37 @@ export function PlannerPanel() {
         <h2>Mixed-precision planner</h2>
         <p>
           Measures every weight at int2 to int8 and fp16 (with the tensor panel&apos;s scheme), then
-          picks one per weight to fit the budget with the least total squared error.
+          picks one per weight to fit the budget with the least total cost: the weights&apos;
+          squared error or, for a language model, the KL each weight&apos;s choice causes on the
+          text.
         </p>
+        {lm && (
+          <label>
+            Plan from{' '}
+            <select
+              aria-label="Plan from"
+              value={measure}
+              disabled={measureLocked}
+              onChange={(e) => setMeasure(e.target.value)}
+            >
+              <option value="mse">weight MSE</option>
+              <option value="kl">KL on the text (language model)</option>
+            </select>{' '}
+          </label>
+        )}
         <JobButton onClick={() => void measurePlanOptions()}>
           {tensors ? 'Measure again' : 'Measure the weights'}
         </JobButton>
       </header>
       {tensors && (
         <>
+          <p className="hint" data-testid="plan-measure" data-measure={used}>
+            Planned from{' '}
+            {used === 'kl'
+              ? "the KL each weight's choice causes on the language model's text (each measured alone: the sum is an estimate)"
+              : "the weights' squared error"}
+            {used !== asked && ': measure again for the measure chosen'}.
+          </p>
           <label className="budget">
             budget: <strong data-testid="plan-budget">{bpw.toFixed(2)}</strong> bits per weight on
             average ({formatBytes(budget)} for the weights)
@@ -68,7 +99,7 @@ export function PlannerPanel() {
                   model size
                 </th>
                 <th scope="col" className="num">
-                  total squared error
+                  {cost}
                 </th>
               </tr>
             </thead>
@@ -94,6 +125,7 @@ export function PlannerPanel() {
               })}
             </tbody>
           </table>
+          {plan && used === 'kl' && <PlanCheck choice={plan.choice} sum={plan.sse} />}
           {plan && (
             <details>
               <summary>The plan, tensor by tensor</summary>
@@ -114,5 +146,34 @@ export function PlannerPanel() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A KL plan adds each tensor's KL as if it were quantized alone; the plan run whole says how far
+ * that sum was right (errors in two layers can compound or cancel).
+ */
+function PlanCheck({ choice, sum }: { choice: number[]; sum: number }) {
+  const model = useStore((s) => s.model);
+  const lmPlan = useStore((s) => s.lmPlan);
+  if (!lmPlan || lmPlan.modelId !== model?.id) return null;
+  const predicted = sum / lmPlan.scored;
+  const check = lmPlan.check;
+  const same = check !== null && check.choice.join() === choice.join();
+  return (
+    <div className="controls" data-testid="plan-check">
+      <span>
+        Predicted KL mean (the sum of the parts): <strong>{formatValue(predicted)}</strong>
+      </span>
+      <JobButton onClick={() => void checkLmPlan(choice)}>Measure this plan whole</JobButton>
+      {same && (
+        <span data-testid="plan-check-result" data-kl={check.result.kl.mean}>
+          measured whole: KL mean <strong>{formatValue(check.result.kl.mean)}</strong>, p99{' '}
+          {formatValue(check.result.kl.p99)}, same top token {check.result.sameTopPct.toFixed(1)}%,{' '}
+          {check.result.bitsPerWeight.toFixed(2)} bits per weight
+        </span>
+      )}
+      {check && !same && <span className="hint">(measured for another plan: measure again)</span>}
+    </div>
   );
 }
