@@ -8,14 +8,12 @@
 // Usage: tsx bench/lm.ts [--runs=5] [--python=PATH] [--cache=DIR]
 // (SLIMLAB_PYTHON names the interpreter, SLIMLAB_BENCH_CACHE the export folder, by default
 // slimlab-bench-lm in the system's temporary folder).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { fileSource, type FileSource } from '../src/cli/file-source.ts';
+import { ensureLmExports, lmBenchCache } from './lm-exports.ts';
 import { llamaTensors, type LlamaConfig } from '../src/core/lm/config.ts';
 import { llamaLogits, type LlamaWeights } from '../src/core/lm/llama.ts';
 import { openGroup } from '../src/formats/group.ts';
@@ -26,8 +24,7 @@ import { loadStories260K, weightsOf } from '../tests/helpers/stories260k.ts';
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const RUNS = Number(arg('runs') ?? 5);
 const PYTHON = arg('python') ?? process.env.SLIMLAB_PYTHON ?? 'python3';
-const CACHE = arg('cache') ?? process.env.SLIMLAB_BENCH_CACHE ?? join(tmpdir(), 'slimlab-bench-lm');
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CACHE = lmBenchCache(arg('cache'));
 /** Same weights, different summation orders: float32 rounding over a few hundred terms. */
 const MAX_DLOGIT = 1e-3;
 
@@ -43,22 +40,6 @@ interface Model {
 function skip(why: string): never {
   console.log(`bench:lm skipped: ${why}`);
   process.exit(0);
-}
-
-/** The ONNX exports (and the 25M model's folder), made once into the cache folder. */
-function ensureExports(): void {
-  const want = ['stories260K/model.onnx', 'llama25m/model.onnx', 'llama25m/model.safetensors'];
-  if (want.every((f) => existsSync(join(CACHE, f)))) return;
-  console.log(`exporting the models to ONNX into ${CACHE} (once; about a minute)…`);
-  const r = spawnSync(PYTHON, ['scripts/oracles/export_llama_onnx.py', CACHE], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  if (r.error || r.status !== 0)
-    skip(
-      `${PYTHON} scripts/oracles/export_llama_onnx.py failed (it needs torch, transformers, onnx; SLIMLAB_PYTHON names the interpreter): ${r.error?.message ?? r.stderr.trim().split('\n').pop()}`,
-    );
 }
 
 async function hfFolder(dir: string): Promise<{ cfg: LlamaConfig; weights: LlamaWeights }> {
@@ -138,7 +119,10 @@ try {
 } catch (e) {
   skip(`onnxruntime-node does not load here (${(e as Error).message.split('\n')[0]})`);
 }
-ensureExports();
+{
+  const why = ensureLmExports(CACHE, PYTHON);
+  if (why) skip(why);
+}
 
 async function session(path: string, threads: number): Promise<InferenceSession> {
   return ort.InferenceSession.create(path, {

@@ -6,7 +6,7 @@
 // and rotates halves (NEOX): so 'interleaved' for llama, 'half' for qwen2. The classifier is the
 // token embedding when the file has no output.weight, as llama.cpp decides it.
 import { checkLlamaConfig, type LlamaConfig } from '../core/lm/config.ts';
-import { Cursor } from './cursor.ts';
+import { readGgufMetadata, type GgufValue } from './gguf.ts';
 import { FormatError } from './errors.ts';
 import { hfTokenizer } from './hf-tokenizer.ts';
 import type { Llama2cTokenizer } from './llama2c-tokenizer.ts';
@@ -167,131 +167,11 @@ export function ggufLlamaConfigOf(
 // The tokenizer: the tokenizer.ggml.* arrays are read from the file itself (the model's metadata
 // keeps only the first entries of long arrays).
 
-type Value = number | bigint | boolean | string | Value[];
-const SCALAR_BYTES: Record<number, number> = {
-  0: 1,
-  1: 1,
-  2: 2,
-  3: 2,
-  4: 4,
-  5: 4,
-  6: 4,
-  7: 1,
-  10: 8,
-  11: 8,
-  12: 8,
-};
-
-async function readString(c: Cursor, field: string): Promise<string> {
-  const n = await c.u64(`${field} length`);
-  if (n > c.src.size - c.pos)
-    throw new FormatError(
-      c.src.name,
-      'bad-header',
-      `${field} length`,
-      `${n} bytes pass the end of the file`,
-    );
-  return new TextDecoder().decode(await c.bytes(n, field));
-}
-
-async function readScalar(c: Cursor, type: number, field: string): Promise<Value> {
-  switch (type) {
-    case 0:
-      return c.u8(field);
-    case 1:
-      return c.i8(field);
-    case 2:
-      return c.u16(field);
-    case 3:
-      return c.i16(field);
-    case 4:
-      return c.u32(field);
-    case 5:
-      return c.i32(field);
-    case 6:
-      return c.f32(field);
-    case 7:
-      return (await c.u8(field)) !== 0;
-    case 8:
-      return readString(c, field);
-    case 10:
-      return c.u64(field);
-    case 11:
-      return c.i64(field);
-    case 12:
-      return c.f64(field);
-    default:
-      throw new FormatError(c.src.name, 'bad-header', field, `unknown value type ${type}`);
-  }
-}
-
-/** A value, kept (`keep`) or skipped; arrays read element by element (strings have lengths). */
-async function readValue(
-  c: Cursor,
-  type: number,
-  field: string,
-  keep: boolean,
-  depth = 0,
-): Promise<Value | null> {
-  if (type !== 9) {
-    if (!keep && SCALAR_BYTES[type] !== undefined) {
-      c.skip(SCALAR_BYTES[type]);
-      return null;
-    }
-    return readScalar(c, type, field);
-  }
-  if (depth > 2)
-    throw new FormatError(c.src.name, 'bad-header', field, 'arrays nested deeper than 2');
-  const elem = await c.u32(`${field} element type`);
-  const n = await c.u64(`${field} count`);
-  if (n > c.src.size - c.pos)
-    throw new FormatError(
-      c.src.name,
-      'bad-header',
-      `${field} count`,
-      `${n} elements cannot fit in the rest of the file`,
-    );
-  const fixed = SCALAR_BYTES[elem];
-  if (!keep && fixed !== undefined) {
-    c.skip(n * fixed);
-    return null;
-  }
-  const out: Value[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = await readValue(c, elem, field, keep, depth + 1);
-    if (keep) out.push(v!);
-  }
-  return keep ? out : null;
-}
+type Value = GgufValue;
 
 /** The tokenizer.ggml.* entries of a GGUF file, whole. */
-async function tokenizerMetadata(src: ByteSource): Promise<Map<string, Value>> {
-  const c = new Cursor(src);
-  if ((await c.u32('magic')) !== 0x46554747)
-    throw new FormatError(src.name, 'bad-magic', 'magic', 'is not "GGUF"');
-  await c.u32('version');
-  await c.u64('tensor_count');
-  const nKv = await c.u64('metadata_kv_count');
-  const out = new Map<string, Value>();
-  for (let i = 0; i < nKv; i++) {
-    const key = await readString(c, `metadata[${i}] key`);
-    const type = await c.u32(`metadata '${key}' type`);
-    const keep = key.startsWith('tokenizer.ggml.');
-    const start = c.pos;
-    const v = await readValue(c, type, `metadata '${key}'`, keep);
-    if (keep) {
-      if (c.pos - start > MAX_TOKENIZER_BYTES)
-        throw new FormatError(
-          src.name,
-          'header-too-large',
-          `metadata '${key}'`,
-          `is more than the ${MAX_TOKENIZER_BYTES}-byte cap for a tokenizer`,
-        );
-      out.set(key, v!);
-    }
-  }
-  return out;
-}
+const tokenizerMetadata = (src: ByteSource): Promise<Map<string, Value>> =>
+  readGgufMetadata(src, (key) => key.startsWith('tokenizer.ggml.'), MAX_TOKENIZER_BYTES);
 
 /** token_type values of llama.cpp's llama_token_type. */
 const TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 };

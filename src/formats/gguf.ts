@@ -127,7 +127,14 @@ async function readScalar(c: Cursor, type: number, field: string): Promise<Value
 /** Arrays longer than this are summarised, not kept (a 150k-token vocabulary is not metadata to show). */
 const KEEP_ARRAY = 64;
 
-async function readValue(c: Cursor, type: number, field: string, depth = 0): Promise<Value> {
+/** A metadata value; `whole`: every element of a long array, else the first KEEP_ARRAY summarised. */
+async function readValue(
+  c: Cursor,
+  type: number,
+  field: string,
+  depth = 0,
+  whole = false,
+): Promise<Value> {
   if (type !== 9) return readScalar(c, type, field);
   if (depth > 2)
     throw new FormatError(c.src.name, 'bad-header', field, 'arrays nested deeper than 2');
@@ -150,17 +157,54 @@ async function readValue(c: Cursor, type: number, field: string, depth = 0): Pro
     );
   }
   const out: Value[] = [];
-  if (elem !== 8 && elem !== 9 && n > KEEP_ARRAY) {
+  if (!whole && elem !== 8 && elem !== 9 && n > KEEP_ARRAY) {
     c.skip(n * min);
     return `[${n} × ${TYPE_NAMES[elem]}]`;
   }
   for (let i = 0; i < n; i++) {
-    const v = await readValue(c, elem, `${field}[${i}]`, depth + 1);
-    if (i < KEEP_ARRAY) out.push(v);
+    const v = await readValue(c, elem, `${field}[${i}]`, depth + 1, whole);
+    if (whole || i < KEEP_ARRAY) out.push(v);
   }
-  return n > KEEP_ARRAY
+  return !whole && n > KEEP_ARRAY
     ? `[${n} × ${TYPE_NAMES[elem]}: ${out.slice(0, 8).map(String).join(', ')}, …]`
     : out;
+}
+
+export type GgufValue = Value;
+
+/**
+ * The metadata entries whose keys `want` picks, read whole (a tokenizer's 150k-entry arrays too),
+ * each refused past `maxBytes` of the file; the other entries are skipped as the reader skips them.
+ */
+export async function readGgufMetadata(
+  src: ByteSource,
+  want: (key: string) => boolean,
+  maxBytes: number,
+): Promise<Map<string, Value>> {
+  const c = new Cursor(src);
+  if ((await c.u32('magic')) !== MAGIC)
+    throw new FormatError(src.name, 'bad-magic', 'magic', 'is not "GGUF"');
+  await c.u32('version');
+  await c.u64('tensor_count');
+  const nKv = await c.u64('metadata_kv_count');
+  const out = new Map<string, Value>();
+  for (let i = 0; i < nKv; i++) {
+    const key = await readString(c, `metadata[${i}] key`);
+    const type = await c.u32(`metadata '${key}' type`);
+    const keep = want(key);
+    const start = c.pos;
+    const v = await readValue(c, type, `metadata '${key}'`, 0, keep);
+    if (!keep) continue;
+    if (c.pos - start > maxBytes)
+      throw new FormatError(
+        src.name,
+        'header-too-large',
+        `metadata '${key}'`,
+        `takes ${c.pos - start} bytes, more than the ${maxBytes}-byte cap`,
+      );
+    out.set(key, v);
+  }
+  return out;
 }
 
 function show(v: Value): string {
