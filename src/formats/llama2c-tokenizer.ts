@@ -210,6 +210,11 @@ export function decode(t: Llama2cTokenizer, ids: readonly number[]): string {
   ids.forEach((id, i) => {
     if (id !== BOS && id !== EOS) parts.push(decodePiece(t, i > 0 ? ids[i - 1]! : -1, id));
   });
+  return joinUtf8(parts);
+}
+
+/** Pieces' bytes joined and read as UTF-8 (a character split over pieces comes out whole). */
+export function joinUtf8(parts: readonly Uint8Array[]): string {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -8,6 +8,7 @@ import {
   BOS,
   decodePiece,
   encode,
+  joinUtf8,
   parseLlama2cTokenizer,
   type Llama2cTokenizer,
 } from './llama2c-tokenizer.ts';
@@ -82,14 +83,7 @@ export function sentencePieceTokenizer(
       return opts.bos && ids.bos !== null ? [ids.bos, ...body] : body;
     },
     decode(list) {
-      const parts = list.map((id, i) => bytesOf(i ? list[i - 1]! : -1, id));
-      const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        all.set(p, at);
-        at += p.length;
-      }
-      return new TextDecoder().decode(all);
+      return joinUtf8(list.map((id, i) => bytesOf(i ? list[i - 1]! : -1, id)));
     },
     piece: (prev, id) => new TextDecoder().decode(bytesOf(prev, id)),
   };
