@@ -32,6 +32,7 @@ const evaluation = (r: { ctx: number; compression: unknown }) => ({
   tokens: 4,
   scored: 3,
   ctx: r.ctx,
+  on: { base: 'CPU', compressed: r.compression ? 'CPU' : null },
   nllMean: 1,
   ppl: Math.E,
   tokenLoss: Float32Array.of(NaN, 1, 1, 1),

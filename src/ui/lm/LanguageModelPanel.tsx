@@ -46,9 +46,10 @@ export function LanguageModelPanel({ tokenizer }: { tokenizer?: string | undefin
       <header>
         <h2>Language model</h2>
         <p>
-          {model.file} is a Llama language model Slimlab runs here, on the CPU of the worker. Its
-          perplexity on a text says how well it predicts each next token; the same text through the
-          compressed model (its weights, activations or KV cache) shows what the compression costs.
+          {model.file} is a Llama-family language model Slimlab runs here, in the tab (on WebGPU or
+          the CPU). Its perplexity on a text says how well it predicts each next token; the same
+          text through the compressed model (its weights, activations or KV cache) shows what the
+          compression costs.
         </p>
       </header>
       {!tokenizer && <TokenizerChooser />}

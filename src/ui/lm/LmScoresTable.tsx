@@ -34,6 +34,15 @@ function rowsOf(s: LmScores): Row[] {
       shown: `${formatCount(s.tokens)} / ${formatCount(s.scored)}`,
       help: `The text's tokens (with the start token) / those predicted: all but the first of each ${s.ctx}-token window.`,
     },
+    {
+      id: 'ran-on',
+      name: 'Ran on',
+      shown:
+        s.on.compressed && s.on.compressed !== s.on.base
+          ? `${s.on.base}; compressed: ${s.on.compressed}`
+          : s.on.base,
+      help: 'Where the forward passes ran: WebGPU on a hardware adapter; the CPU without one, on a software adapter (slower there), and for compressions of the activations or the KV cache, which run on the CPU only.',
+    },
   ];
   const c = s.compressed;
   if (!c) return rows;
