@@ -17,7 +17,10 @@ const MAX_DIMS = 4;
 const MAX_STRING = 16 << 20;
 const DEFAULT_ALIGNMENT = 32;
 
-/** ggml_type ids (ggml.h) of the types we can decode. */
+/**
+ * ggml_type ids (ggml.h) of the types we can decode: all of them but Q8_1 (9), which ggml makes only
+ * as a dot-product operand and cannot dequantize, and the ids it has retired (4, 5, 31-33, 36-38).
+ */
 const GGML_TYPES: Record<number, DType> = {
   0: 'F32',
   1: 'F16',
@@ -26,14 +29,32 @@ const GGML_TYPES: Record<number, DType> = {
   6: 'Q5_0',
   7: 'Q5_1',
   8: 'Q8_0',
+  10: 'Q2_K',
+  11: 'Q3_K',
   12: 'Q4_K',
+  13: 'Q5_K',
   14: 'Q6_K',
+  15: 'Q8_K',
+  16: 'IQ2_XXS',
+  17: 'IQ2_XS',
+  18: 'IQ3_XXS',
+  19: 'IQ1_S',
+  20: 'IQ4_NL',
+  21: 'IQ3_S',
+  22: 'IQ2_S',
+  23: 'IQ4_XS',
   24: 'I8',
   25: 'I16',
   26: 'I32',
   27: 'I64',
   28: 'F64',
+  29: 'IQ1_M',
   30: 'BF16',
+  34: 'TQ1_0',
+  35: 'TQ2_0',
+  39: 'MXFP4',
+  40: 'NVFP4',
+  41: 'Q1_0',
 };
 
 /** gguf_metadata_value_type → byte size of fixed-size scalars. */
@@ -76,15 +97,16 @@ function match(head: Uint8Array): boolean {
 type Value = number | boolean | string | Value[];
 
 async function readString(c: Cursor, field: string): Promise<string> {
-  const n = await c.u64(`${field} length`);
-  if (n > MAX_STRING || n > c.src.size - c.pos) {
+  const exact = await c.u64Exact(`${field} length`);
+  if (exact > BigInt(Math.min(MAX_STRING, c.src.size - c.pos))) {
     throw new FormatError(
       c.src.name,
       'bad-header',
       `${field} length`,
-      `${n} bytes is more than the file or the ${MAX_STRING}-byte cap allows`,
+      `${exact} bytes is more than the file or the ${MAX_STRING}-byte cap allows`,
     );
   }
+  const n = Number(exact);
   const bytes = await c.bytes(n, field);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -139,7 +161,8 @@ async function readValue(
   if (depth > 2)
     throw new FormatError(c.src.name, 'bad-header', field, 'arrays nested deeper than 2');
   const elem = await c.u32(`${field} element type`);
-  const n = await c.u64(`${field} count`);
+  const nExact = await c.u64Exact(`${field} count`);
+  const n = nExact > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(nExact);
   const min = SCALAR_BYTES[elem] ?? (elem === 8 ? 8 : elem === 9 ? 12 : 0);
   if (min === 0)
     throw new FormatError(
@@ -153,7 +176,7 @@ async function readValue(
       c.src.name,
       'bad-header',
       `${field} count`,
-      `${n} elements cannot fit in the rest of the file`,
+      `${nExact} elements cannot fit in the ${c.src.size - c.pos} bytes left in the file`,
     );
   }
   const out: Value[] = [];
@@ -224,13 +247,25 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
   if (version !== 2 && version !== 3) {
     throw fail('bad-version', 'version', `${version} is not supported (GGUF 2 and 3 are)`);
   }
-  const nTensors = await c.u64('tensor_count');
-  const nKv = await c.u64('metadata_kv_count');
+  const tensorCount = await c.u64Exact('tensor_count');
+  const kvCount = await c.u64Exact('metadata_kv_count');
   // Smallest possible entries: a tensor info is 8 + 4 + 8 + 4 + 8 bytes, a key-value 8 + 4 + 1.
-  if (nTensors * 32 > src.size)
-    throw fail('bad-header', 'tensor_count', `${nTensors} tensors cannot fit in ${src.size} bytes`);
-  if (nKv * 13 > src.size)
-    throw fail('bad-header', 'metadata_kv_count', `${nKv} entries cannot fit in ${src.size} bytes`);
+  // Compared exactly (counts past 2^53 included) and quoted as the file holds them.
+  const size = BigInt(src.size);
+  if (tensorCount * 32n > size)
+    throw fail(
+      'bad-header',
+      'tensor_count',
+      `${tensorCount} tensors cannot fit in ${src.size} bytes`,
+    );
+  if (kvCount * 13n > size)
+    throw fail(
+      'bad-header',
+      'metadata_kv_count',
+      `${kvCount} entries cannot fit in ${src.size} bytes`,
+    );
+  const nTensors = Number(tensorCount);
+  const nKv = Number(kvCount);
 
   const metadata: Record<string, string> = { 'GGUF.version': String(version) };
   const seen = new Set<string>();
@@ -265,18 +300,31 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
     if (nDims > MAX_DIMS)
       throw fail('bad-shape', `${field} n_dimensions`, `${nDims} exceeds ${MAX_DIMS}`);
     const ne: number[] = [];
-    for (let d = 0; d < nDims; d++) ne.push(await c.u64(`${field} dimension ${d}`));
+    const neExact: bigint[] = [];
+    for (let d = 0; d < nDims; d++) neExact.push(await c.u64Exact(`${field} dimension ${d}`));
+    for (const d of neExact) {
+      if (d > BigInt(Number.MAX_SAFE_INTEGER))
+        throw fail(
+          'bad-shape',
+          `${field} dimensions`,
+          `[${neExact.join(', ')}] has a dimension past 2^53`,
+        );
+      ne.push(Number(d));
+    }
     const typeId = await c.u32(`${field} type`);
     const dtype = GGML_TYPES[typeId];
     if (!dtype)
       throw fail('unsupported-dtype', `${field} type`, `ggml type ${typeId} is not supported`);
-    const rel = await c.u64(`${field} offset`);
-    if (rel % alignment !== 0)
+    const relExact = await c.u64Exact(`${field} offset`);
+    if (relExact % BigInt(alignment) !== 0n || relExact > BigInt(Number.MAX_SAFE_INTEGER))
       throw fail(
         'bad-offsets',
         `${field} offset`,
-        `${rel} is not a multiple of the alignment ${alignment}`,
+        relExact % BigInt(alignment) !== 0n
+          ? `${relExact} is not a multiple of the alignment ${alignment}`
+          : `${relExact} is past any file this reader opens (2^53 bytes)`,
       );
+    const rel = Number(relExact);
     infos.push({ name, dtype, ne, rel });
   }
   const dataStart = Math.ceil(c.pos / alignment) * alignment;
@@ -284,7 +332,11 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
     const field = `tensor '${name}'`;
     const params = shapeProduct(ne);
     if (params === null)
-      throw fail('bad-shape', `${field} dimensions`, `${JSON.stringify(ne)} overflow`);
+      throw fail(
+        'bad-shape',
+        `${field} dimensions`,
+        `[${ne.join(', ')}] hold more than 2^53 elements`,
+      );
     if (isBlockDType(dtype) && (ne[0] ?? 1) % GGML_BLOCKS[dtype].block !== 0) {
       throw fail(
         'bad-shape',
