@@ -38,11 +38,20 @@ export function inspectTable(m: ModelSummary): string {
 
 export const inspect: Command = {
   name: 'inspect',
-  synopsis: 'FILE... [--json]',
+  synopsis: 'FILE... [--json] [--filter TEXT]',
   summary: `list the tensors of weight files (.safetensors and sharded
-.safetensors.index.json with its shards, .npy, .gguf, .onnx with its external data)`,
+.safetensors.index.json with its shards, .npy, .npz, .gguf, .onnx with its external data,
+PyTorch checkpoints .bin/.pt/.pth/.ckpt, llama2.c checkpoints)`,
   positional: { min: 1, missing: 'inspect needs at least one FILE' },
-  flags: [{ name: 'json', type: 'bool', help: 'one JSON document a model (an array for several)' }],
+  flags: [
+    { name: 'json', type: 'bool', help: 'one JSON document a model (an array for several)' },
+    {
+      name: 'filter',
+      type: 'string',
+      arg: 'TEXT',
+      help: "only tensors whose name contains TEXT (the totals stay the model's)",
+    },
+  ],
   async run(a, { io, engine }) {
     let r: OpenOutcome;
     try {
@@ -54,7 +63,10 @@ export const inspect: Command = {
     }
     for (const p of r.problems) io.err(`slimlab: ${p.message.replace(/\n/g, ' ')}`);
     if (r.problems.length) return 2;
-    const models = r.models;
+    const filter = a.text('filter');
+    const models = filter
+      ? r.models.map((m) => ({ ...m, tensors: m.tensors.filter((t) => t.name.includes(filter)) }))
+      : r.models;
     if (a.has('json')) {
       const docs = models.map(inspectJson);
       io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));

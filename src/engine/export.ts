@@ -59,7 +59,13 @@ function sourceOf(m: ExportSource, t: TensorInfo): ByteSource {
 /** True when the stored bytes are already plain little-endian elements of an element dtype. */
 function copyable(t: TensorInfo): boolean {
   return (
-    isDType(t.dtype) && t.littleEndian && !t.varint && !t.zipEntry && !t.quant && !t.fortranOrder
+    isDType(t.dtype) &&
+    t.littleEndian &&
+    !t.varint &&
+    !t.zipEntry &&
+    !t.quant &&
+    !t.fortranOrder &&
+    !t.strides
   );
 }
 

@@ -231,7 +231,7 @@ export async function openGroup(files: readonly ByteSource[]): Promise<GroupResu
           src.name,
           'unknown-format',
           '',
-          'is not a recognised weights file (supported: .safetensors, .safetensors.index.json with its shards, .npy, .npz, .gguf, .onnx with its external data, a llama2.c checkpoint .bin)',
+          'is not a recognised weights file (supported: .safetensors, .safetensors.index.json with its shards, .npy, .npz, .gguf, .onnx with its external data, a PyTorch checkpoint .bin/.pt/.pth/.ckpt, a llama2.c checkpoint .bin)',
         ),
       );
     }

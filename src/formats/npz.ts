@@ -13,14 +13,15 @@ const MAX_INFLATED = 2_145_386_496;
 /** zip local file header: signature, versions, flags, method, times, crc, sizes, name and extra lengths. */
 const LOCAL_HEADER = 30;
 
+/** numpy.savez names every member `<key>.npy`; other zips (a torch.save `data.pkl`) are not ours. */
 function match(head: Uint8Array): boolean {
-  return (
-    head.byteLength >= 4 &&
-    head[0] === 0x50 &&
-    head[1] === 0x4b &&
-    head[2] === 0x03 &&
-    head[3] === 0x04
-  );
+  if (head.byteLength < LOCAL_HEADER || head[0] !== 0x50 || head[1] !== 0x4b) return false;
+  if (head[2] !== 0x03 || head[3] !== 0x04) return false;
+  const n = head[26]! | (head[27]! << 8);
+  if (head.byteLength < LOCAL_HEADER + n) return false; // a long name: the extension decides
+  return new TextDecoder('latin1')
+    .decode(head.subarray(LOCAL_HEADER, LOCAL_HEADER + n))
+    .endsWith('.npy');
 }
 
 function window(src: ByteSource, start: number, size: number, name: string): ByteSource {
@@ -114,6 +115,12 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
         `uses zip compression method ${entry.compressionMethod} (only stored and deflated are supported)`,
       );
     }
+  }
+  if (tensors.length === 0) {
+    const others = skipped.length
+      ? ` (it holds ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''})`
+      : '';
+    throw new FormatError(file, 'bad-header', 'zip directory', `holds no .npy arrays${others}`);
   }
   const metadata: Record<string, string> = {};
   if (skipped.length) metadata.skipped = skipped.join(', ');
