@@ -32,6 +32,16 @@ test('a lesson opens from the picker, hides what it does not need, locks what it
   await expect.poll(spec).toEqual({ kind: 'channel', axis: 0 });
   // The link carries the lesson, so it can be shared as it is.
   await expect(page).toHaveURL(/lock=qBits/);
+  // Free play gives back the settings from before the lesson, unlocked; its model stays open.
+  await page.getByLabel('Lesson', { exact: true }).selectOption('');
+  await expect(card).toHaveCount(0);
+  await expect(page).not.toHaveURL(/lesson=|lock=/);
+  await expect(page.getByLabel('Quantization bits')).toHaveValue('8');
+  await page.getByLabel('Quantization bits').selectOption('6');
+  await expect(page.getByLabel('Quantization bits')).toHaveValue('6');
+  expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(
+    'mnist-mlp.safetensors',
+  );
 });
 
 test("a bare lesson link applies the lesson's own preset; an unknown lesson is reported", async ({

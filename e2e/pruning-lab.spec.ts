@@ -61,16 +61,19 @@ test('the sweep and gradual pruning, at their smallest sizes: the shape of the r
   const lab = await showMlp(page, app);
   const pruneLab = () => page.evaluate(() => window.__slimlab!.state().pruneLab);
 
-  // Two sparsities per magnitude method, plus the three N:M patterns at their own sparsity.
+  // Two sparsities per magnitude and channel method, plus the three N:M patterns at their own
+  // sparsity.
   await lab.getByLabel('Sweep sparsities').selectOption('2');
   await lab.getByRole('button', { name: 'Sweep every method' }).click();
-  await expect(page.getByTestId('prune-sweep')).toHaveAttribute('data-points', '7');
+  await expect(page.getByTestId('prune-sweep')).toHaveAttribute('data-points', '9');
   const sweep = (await pruneLab())!.sweep!;
   expect(sweep.map((p) => p.method)).toEqual([
     'magnitude per layer',
     'global magnitude',
+    'L1 channels',
     'magnitude per layer',
     'global magnitude',
+    'L1 channels',
     '2:4',
     '1:4',
     '4:8',
@@ -86,7 +89,7 @@ test('the sweep and gradual pruning, at their smallest sizes: the shape of the r
     expect(s[0]).toBeCloseTo(0.3, 2);
     expect(s[1]).toBeCloseTo(0.98, 2);
   }
-  const nm = Object.fromEntries(sweep.slice(4).map((p) => [p.method, p.sparsity]));
+  const nm = Object.fromEntries(sweep.slice(6).map((p) => [p.method, p.sparsity]));
   expect(nm).toEqual({ '2:4': 0.5, '1:4': 0.75, '4:8': 0.5 });
 
   // Gradual pruning over one epoch: one row per epoch, ending at the final sparsity. On 2,500

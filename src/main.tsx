@@ -11,29 +11,16 @@ import { notify } from './state/jobs/actions.ts';
 import { openDemo, selectTensor } from './state/tensors/actions.ts';
 import { applyPreset } from './state/settings/actions.ts';
 import { syncUrl } from './state/settings/url.ts';
-import { decodePreset, MIGRATIONS } from './presets/schema.ts';
 import { useStore } from './state/store.ts';
-import { lessonById, lessonQuery } from './presets/lessons.ts';
+import { awaitLinkModel, readLink } from './state/settings/session.ts';
 import { installTestApi } from './app/test-api.ts';
 import { applyTheme } from './ui/shell/ThemeSwitch.tsx';
 
 installTestApi();
 applyTheme();
 
-// A lesson link carries its id: the lesson's own preset applies first, then what the link says over
-// it (a value of the link's that is refused leaves the lesson's in place).
-const given = decodePreset(location.search);
-const lesson = lessonById(given.lesson);
-const base = lesson ? decodePreset(lessonQuery(lesson)) : null;
-const preset = base ? decodePreset(location.search, MIGRATIONS, base.settings) : given;
-if (base) {
-  preset.locked = [...new Set([...base.locked, ...preset.locked])];
-  preset.hidden = [...new Set([...base.hidden, ...preset.hidden])];
-}
-if (given.lesson && !lesson) {
-  preset.notices.push(`There is no lesson "${given.lesson}".`);
-  preset.lesson = null;
-}
+// A lesson link's own preset applies first, then what the link says over it (see readLink).
+const preset = readLink(location.search);
 applyPreset(preset);
 for (const n of preset.notices) notify('info', `Preset: ${n}`);
 
@@ -56,7 +43,7 @@ async function start(): Promise<void> {
       if (model.tensors.some((t) => t.name === want)) await selectTensor(want);
       else notify('info', `Preset: ${model.file} has no tensor named "${want}"; showing another.`);
     }
-  }
+  } else if (preset.file) awaitLinkModel(preset.file, preset.settings.tensor);
 }
 
 start()

@@ -1,4 +1,5 @@
-// The app shell: header with the open controls and backend status, then the model and the tensor.
+// The app shell: header with the open controls and backend status, then the running job (kept in
+// view), the model and the tensor.
 import { ACCEPT } from './accept.ts';
 import { DEMOS } from './demos.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -16,6 +17,8 @@ import { useStore } from '../state/store.ts';
 import { LessonCard, LessonPicker } from '../ui/lessons/LessonCard.tsx';
 import { ReportButton } from '../ui/export/ReportButton.tsx';
 import { ThemeSwitch } from '../ui/shell/ThemeSwitch.tsx';
+import { OpenLink } from '../ui/shell/OpenLink.tsx';
+import { useEffect } from 'react';
 
 // Panels loaded after the first paint: they need a runnable model or a report, and their code
 // would otherwise count against the page's first load. Each mounts in a task of its own (Later).
@@ -38,12 +41,23 @@ export function App() {
   const runnable = Boolean(model?.architecture);
   // The demo open, if it is one: its licence line, and a language model's tokenizer.
   const demo = model ? DEMOS.find((d) => d.name === model.file) : undefined;
+  // A link made on a file of the person's own: which file to drop to see it.
+  const linkModel = useStore((s) => s.linkModel);
+  // A file of the person's own cannot come back from any link: leaving the page asks first.
+  const ownFile = useStore((s) => s.models.some((m) => !DEMOS.some((d) => d.name === m.file)));
+  useEffect(() => {
+    if (!ownFile) return;
+    const ask = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [ownFile]);
   return (
     <DropZone>
       <header className="app-header">
         <h1>Slimlab</h1>
         {show('open') && <OpenControls demos={DEMOS} accept={ACCEPT} />}
-        <LessonPicker />
+        <OpenLink demos={DEMOS} />
+        <LessonPicker demos={DEMOS} />
         <ReportButton />
         <ThemeSwitch />
         <StatusBar />
@@ -59,8 +73,12 @@ export function App() {
       <LessonCard />
       <main>
         {!model && (
-          <p className="welcome">
-            {opening ? 'Opening…' : 'Open a weights file or a demo model to begin.'}
+          <p className="welcome" data-testid="welcome">
+            {opening
+              ? 'Opening…'
+              : linkModel
+                ? `This link was made on model ${linkModel.file}${linkModel.tensor ? `, tensor ${linkModel.tensor}` : ''}: drop that file to see it. The link’s settings are applied.`
+                : 'Open a weights file or a demo model to begin.'}
           </p>
         )}
         {show('tensors') && (

@@ -6,14 +6,28 @@ import { jobContext } from '../engine/jobs/context.ts';
 import type { QuantSpec } from '../engine/types.ts';
 import type { TensorQuantRow } from '../engine/weights.ts';
 import { fileTarget, oneLine, peakMemory, withModel } from './engine.ts';
+import { sig, sigWhy } from './numbers.ts';
 import { SPEC_FLAGS, specFromArgs } from './spec-flags.ts';
 import { UsageError, type Args, type Command } from './table.ts';
 
 export type TensorQuantJson = TensorQuantRow;
 
-function rowText(r: TensorQuantRow): string {
-  const share = r.mse ? ((r.clip_mse ?? 0) / r.mse) * 100 : 0;
-  return `  ${r.name}  [${r.shape.join(', ')}]  SQNR ${r.sqnr_db === null ? 'inf' : r.sqnr_db.toFixed(2)} dB  MSE ${r.mse}  clipping ${share.toFixed(1)}%  max|err| ${r.max_abs_err}  cosine ${r.cosine}  ${r.bits_per_weight.toFixed(3)} bits/weight  ${r.bytes_before} → ${r.bytes_after} bytes packed (${r.bytes_stored} as --out stores it)`;
+export function rowText(r: TensorQuantRow): string {
+  const size = `${r.bits_per_weight.toFixed(3)} bits/weight  ${r.bytes_before} → ${r.bytes_after} bytes packed (${r.bytes_stored} as --out stores it)`;
+  const head = `  ${r.name}  [${r.shape.join(', ')}]`;
+  // No finite value: one reason, not the same words for every measure.
+  if (r.why.mse) return `${head}  no error measures (${r.why.mse})  ${size}`;
+  // sqnr_db is null both for an exact quantization (∞ dB) and where `why` says there is none.
+  const sw = r.why.sqnr_db;
+  const sqnr =
+    r.sqnr_db === null
+      ? sw
+        ? `undefined (${sw})`
+        : 'inf dB'
+      : `${sig(r.sqnr_db)} dB${sw ? ` (${sw})` : ''}`;
+  // Shares of an error of zero are not shares.
+  const clipping = r.mse ? `  clipping ${(((r.clip_mse ?? 0) / r.mse) * 100).toFixed(1)}%` : '';
+  return `${head}  SQNR ${sqnr}  MSE ${sigWhy(r.mse, null)}${clipping}  max|err| ${sig(r.max_abs_err)}  cosine ${sigWhy(r.cosine, r.why.cosine)}  ${size}`;
 }
 
 /** The spec, and the output file checked against it. */

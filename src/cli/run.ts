@@ -1,13 +1,19 @@
 // `slimlab run --preset 'URL-or-query' [--model FILE]`: the numbers the browser shows for a preset,
 // computed headless by the same engine jobs: the preset's tensor (or the largest, as the app picks)
 // of its demo model (or the given file), its statistics and histogram, and what the preset's
-// quantization does to it.
+// quantization does to it, its LLM.int8() decomposition at the link's threshold, and, when the link
+// sets them, the pruning lab's method and sparsity applied to the model's weights. Settings of the
+// labs that train or time a model have no headless run: the output says so, naming them.
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobContext } from '../engine/jobs/context.ts';
 import { largestTensor } from '../engine/model-view.ts';
-import { decodePreset, encodePreset, specOf } from '../presets/schema.ts';
+import type { PruneRule } from '../engine/prune-weights.ts';
+import { quantErrorWhy, statWhy, type MomentStat } from '../engine/weights.ts';
+import type { SettingName, Settings } from '../presets/fields.ts';
+import { decodePreset, encodePreset, specOf, type Decoded } from '../presets/schema.ts';
 import { BadInput, withModel, type Engine } from './engine.ts';
+import { jsonNumber, sig, sigWhy } from './numbers.ts';
 import type { Command } from './table.ts';
 
 export interface PresetRun {
@@ -17,24 +23,27 @@ export interface PresetRun {
   model: string;
   tensor: string;
   shape: number[];
+  /** Full precision; null where undefined (`why` says why). */
   stats: {
-    min: number;
-    max: number;
-    mean: number;
-    std: number;
-    absmax: number;
+    min: number | null;
+    max: number | null;
+    mean: number | null;
+    std: number | null;
+    absmax: number | null;
     kurtosis: number | null;
     zeros: number;
   };
+  /** Why a statistic (or a measure of `quant`) is null, or what its value means. */
+  why: Partial<Record<MomentStat | 'sqnr_db' | 'cosine' | 'mse', string>>;
   bins: number;
   counts: number[];
   quant: {
     spec: ReturnType<typeof specOf>;
     note: string | null;
     sqnr_db: number | null;
-    mse: number;
-    clip_mse: number;
-    round_mse: number;
+    mse: number | null;
+    clip_mse: number | null;
+    round_mse: number | null;
     max_abs_err: number;
     cosine: number | null;
     clipped: number;
@@ -42,9 +51,107 @@ export interface PresetRun {
     bytes_after: number;
     blocks: number;
   };
+  /** LLM.int8() at the link's outlier threshold (weights of rank ≥ 2; null otherwise). */
+  int8: {
+    threshold: number;
+    outlier_columns: number;
+    kept_fraction: number;
+    sqnr_db: number | null;
+    plain_sqnr_db: number | null;
+    bits_per_weight: number;
+  } | null;
+  /** The link's pruning method and sparsity on the model's weights (null when it sets neither). */
+  prune: {
+    method: string;
+    rule: PruneRule;
+    sparsity: number;
+    relative_error: number;
+    model_sparsity: number;
+  } | null;
+  /** Settings the link gives that `slimlab run` does not compute, and where they take effect. */
+  not_run: string[];
 }
 
-const finite = (v: number) => (Number.isFinite(v) ? v : null);
+const finite = jsonNumber;
+
+/** The pruning lab's methods as the engine's whole-model rules (N:M along each row, as the lab). */
+export function pruneRuleOf(s: Settings): PruneRule {
+  const sparsity = s.pruneSparsity;
+  switch (s.pruneMethod) {
+    case 'global':
+      return { kind: 'global-magnitude', sparsity };
+    case 'channel':
+      return { kind: 'channel-l1', sparsity };
+    case 'nm24':
+      return { kind: 'nm', n: 2, m: 4 };
+    case 'nm14':
+      return { kind: 'nm', n: 1, m: 4 };
+    case 'nm48':
+      return { kind: 'nm', n: 4, m: 8 };
+    default:
+      return { kind: 'magnitude', sparsity };
+  }
+}
+
+/** The settings this run computes with; the link's others are named in `not_run`. */
+const USED: ReadonlySet<SettingName> = new Set<SettingName>([
+  'demo',
+  'tensor',
+  'bins',
+  'logScale',
+  'seed',
+  'qFormat',
+  'qBits',
+  'qSymmetric',
+  'qRestricted',
+  'qGranularity',
+  'qAxis',
+  'qGroup',
+  'qRounding',
+  'qClip',
+  'qScaleBits',
+  'int8Threshold',
+  'pruneMethod',
+  'pruneSparsity',
+]);
+
+/** Where the settings this run does not compute take effect (they train, time or evaluate). */
+const ELSEWHERE: ReadonlyArray<[RegExp, string]> = [
+  [/^(lat|kv)/, 'the latency model and KV cache (the Latency panel)'],
+  [/^prune/, "the pruning lab's sweep, fine-tuning and gradual pruning (the Pruning panel)"],
+  [/^cal/, 'the calibration lab (the Calibration panel)'],
+  [
+    /^(ft|student|temperature|alpha|distill|rank|labDigits)/,
+    'the retraining labs, which train the demo',
+  ],
+  [/^var/, "the variants table's latency column"],
+  [/^lm/, 'the language model (the Language model panel; `slimlab eval` runs its evaluation)'],
+  [/^planner/, 'the mixed-precision planner (the Planner panel)'],
+];
+
+/** The link's settings this run does not compute, grouped by where they take effect. */
+export function notRun(d: Pick<Decoded, 'given'>): string[] {
+  const groups = new Map<string, string[]>();
+  for (const k of d.given) {
+    if (USED.has(k)) continue;
+    const where = ELSEWHERE.find(([re]) => re.test(k))?.[1] ?? 'the app';
+    groups.set(where, [...(groups.get(where) ?? []), k]);
+  }
+  return [...groups].map(
+    ([where, keys]) =>
+      `${keys.join(', ')}: not computed by slimlab run; open the link for ${where}`,
+  );
+}
+
+/** A text that names no setting, version, lesson or flag is not a preset (`--preset hello`). */
+export function notAPreset(d: Decoded, text: string): string | null {
+  if (d.given.length || d.lesson || d.locked.length || d.hidden.length) return null;
+  if (!d.unknown.length && !d.notices.length) return null;
+  const what = d.unknown.length
+    ? `it sets nothing this version knows (${d.unknown.map((k) => `'${k}'`).join(', ')})`
+    : d.notices.join(' ');
+  return `'${text.length > 60 ? `${text.slice(0, 60)}…` : text}' is not a preset link: ${what}; copy one from the app (for example '?qf=int&qb=4')`;
+}
 
 /** The demo model file a preset names, in this checkout's public/models. */
 export function demoPath(demo: string): string | null {
@@ -58,6 +165,8 @@ export async function runPreset(
   modelPath?: string,
 ): Promise<PresetRun> {
   const d = decodePreset(text);
+  const bad = notAPreset(d, text);
+  if (bad) throw new Error(bad);
   const path = modelPath ?? demoPath(d.settings.demo);
   if (!path) throw new Error('the preset opens no demo model: give --model FILE');
   return withModel(engine, [path], async (m) => {
@@ -72,6 +181,36 @@ export async function runPreset(
     const spec = specOf(d.settings);
     const q = await engine.run('quantize', { ...request, spec }, jobContext());
     const e = q.error;
+    const threshold = d.settings.int8Threshold;
+    const i8 =
+      t.shape.length >= 2
+        ? await engine.run('llmInt8', { ...request, threshold }, jobContext())
+        : null;
+    const pruning = d.given.includes('pruneMethod') || d.given.includes('pruneSparsity');
+    const rule = pruneRuleOf(d.settings);
+    const pruned = pruning
+      ? await engine.run('pruneWeights', { modelId: m.id, rule }, jobContext())
+      : null;
+    const row = pruned?.find((r) => r.name === t.name);
+    if (pruned && !row)
+      notices.push(
+        `${t.name} is not a weight (rank ≥ 2, float): pruning shown for the model only.`,
+      );
+    const params = pruned?.reduce((s, r) => s + r.params, 0) ?? 0;
+    const zeros = pruned?.reduce((s, r) => s + r.zeros, 0) ?? 0;
+    const why: PresetRun['why'] = {};
+    for (const k of ['min', 'max', 'mean', 'std', 'absmax', 'kurtosis'] as const) {
+      const w = statWhy(a.stats, k);
+      if (w !== null) why[k] = w;
+    }
+    for (const [k, key] of [
+      ['sqnr_db', 'sqnrDb'],
+      ['cosine', 'cosine'],
+      ['mse', 'mse'],
+    ] as const) {
+      const w = quantErrorWhy(e, key);
+      if (w !== null) why[k] = w;
+    }
     return {
       preset: encodePreset(d.settings, d),
       notices,
@@ -79,23 +218,24 @@ export async function runPreset(
       tensor: t.name,
       shape: t.shape,
       stats: {
-        min: a.stats.min,
-        max: a.stats.max,
-        mean: a.stats.mean,
-        std: a.stats.std,
-        absmax: a.stats.absmax,
+        min: finite(a.stats.min),
+        max: finite(a.stats.max),
+        mean: finite(a.stats.mean),
+        std: finite(a.stats.std),
+        absmax: finite(a.stats.absmax),
         kurtosis: finite(a.stats.kurtosis),
         zeros: a.stats.zeros,
       },
+      why,
       bins: d.settings.bins,
       counts: [...a.counts],
       quant: {
         spec,
         note: q.note,
-        sqnr_db: finite(e.sqnrDb),
-        mse: e.mse,
-        clip_mse: e.clippingMse,
-        round_mse: e.roundingMse,
+        sqnr_db: e.sqnrDb === Infinity ? null : finite(e.sqnrDb),
+        mse: finite(e.mse),
+        clip_mse: finite(e.clippingMse),
+        round_mse: finite(e.roundingMse),
         max_abs_err: e.maxAbsError,
         cosine: finite(e.cosine),
         clipped: e.clipped,
@@ -103,18 +243,56 @@ export async function runPreset(
         bytes_after: q.bytesAfter,
         blocks: q.blocks,
       },
+      int8: i8 && {
+        threshold,
+        outlier_columns: i8.outlierColumns.length,
+        kept_fraction: i8.keptFraction,
+        sqnr_db: i8.error.sqnrDb === Infinity ? null : finite(i8.error.sqnrDb),
+        plain_sqnr_db: i8.plainError.sqnrDb === Infinity ? null : finite(i8.plainError.sqnrDb),
+        bits_per_weight: i8.bitsPerWeight,
+      },
+      prune: pruned && {
+        method: d.settings.pruneMethod,
+        rule,
+        sparsity: row?.sparsity ?? 0,
+        relative_error: row?.relative_error ?? 0,
+        model_sparsity: params ? zeros / params : 0,
+      },
+      not_run: notRun(d),
     };
   });
 }
 
 export function presetText(r: PresetRun): string {
   const q = r.quant;
-  return [
+  const w = r.why;
+  const st = (k: MomentStat) => `${k} ${sigWhy(r.stats[k], w[k])}`;
+  const sqnr = (v: number | null, why?: string) =>
+    v === null ? (why ? `undefined (${why})` : 'inf dB') : `${sig(v)} dB${why ? ` (${why})` : ''}`;
+  const lines = [
     `${r.model} · ${r.tensor} [${r.shape.join(', ')}]`,
-    `  min ${r.stats.min}  max ${r.stats.max}  mean ${r.stats.mean}  std ${r.stats.std}`,
-    `  ${r.bins}-bin histogram: ${r.counts.join(' ')}`,
-    `  quantized (${q.spec.format}${q.spec.format === 'int' ? ` ${q.spec.bits}-bit` : ''}, ${q.spec.granularity.kind}): SQNR ${q.sqnr_db?.toFixed(2) ?? '∞'} dB  MSE ${q.mse.toExponential(4)} (clipping ${q.clip_mse.toExponential(3)}, rounding ${q.round_mse.toExponential(3)})  max error ${q.max_abs_err.toExponential(3)}  ${q.bits_per_weight.toFixed(3)} bits/weight`,
-  ].join('\n');
+    w.min
+      ? `  no statistics (${w.min})`
+      : `  ${(['min', 'max', 'mean', 'std', 'kurtosis'] as const).map(st).join('  ')}`,
+    w.min ? `  no histogram: ${w.min}` : `  ${r.bins}-bin histogram: ${r.counts.join(' ')}`,
+    `  quantized (${q.spec.format}${q.spec.format === 'int' ? ` ${q.spec.bits}-bit` : ''}, ${q.spec.granularity.kind}): ` +
+      (w.mse
+        ? `no error measures (${w.mse})`
+        : `SQNR ${sqnr(q.sqnr_db, w.sqnr_db)}  MSE ${sigWhy(q.mse, null)} (clipping ${sigWhy(q.clip_mse, null)}, rounding ${sigWhy(q.round_mse, null)})  max error ${sig(q.max_abs_err)}`) +
+      `  ${q.bits_per_weight.toFixed(3)} bits/weight`,
+  ];
+  const i = r.int8;
+  if (i)
+    lines.push(
+      `  LLM.int8() at threshold ${sig(i.threshold)}: ${i.outlier_columns} outlier column${i.outlier_columns === 1 ? '' : 's'} kept in fp16 (${(i.kept_fraction * 100).toFixed(2)}%), SQNR ${sqnr(i.sqnr_db)} against ${sqnr(i.plain_sqnr_db)} for plain int8, ${i.bits_per_weight.toFixed(3)} bits/weight`,
+    );
+  const p = r.prune;
+  if (p)
+    lines.push(
+      `  pruned (${p.method}): this tensor ${(p.sparsity * 100).toFixed(2)}% zeros, relative error ${sig(p.relative_error)}; the model's weights ${(p.model_sparsity * 100).toFixed(2)}% zeros`,
+    );
+  for (const n of r.not_run) lines.push(`  ${n}`);
+  return lines.join('\n');
 }
 
 export const run: Command = {

@@ -10,11 +10,55 @@ import type { OutFile } from '../formats/write/types.ts';
 import type { JobContext } from './jobs/context.ts';
 import type { Session } from './session.ts';
 
-export type PruneRule =
+export type PruneRule = (
   | { kind: 'magnitude'; sparsity: number }
   | { kind: 'global-magnitude'; sparsity: number }
-  | { kind: 'nm'; n: number; m: number }
-  | { kind: 'channel-l1'; sparsity: number };
+  /**
+   * N of every M consecutive values along `axis` kept; without it, along the rows of the
+   * [dim0, rest] view (for an [out, in] Linear weight, the input axis 2:4 hardware groups).
+   */
+  | { kind: 'nm'; n: number; m: number; axis?: number }
+  | { kind: 'channel-l1'; sparsity: number }
+) & {
+  /** Only the weights whose name contains this text (the others are left as they are). */
+  filter?: string;
+};
+
+/** The weights a rule prunes: every float weight of rank ≥ 2, or those its filter names. */
+function weightsOf(session: Session, modelId: string, rule: PruneRule): TensorInfo[] {
+  const f = rule.filter;
+  return session.weights(modelId).filter((t) => !f || t.name.includes(f));
+}
+
+/** The N:M mask with its groups along `axis` of `shape`: each line along the axis as a row. */
+function nmMaskAlong(
+  x: Float32Array,
+  shape: readonly number[],
+  n: number,
+  m: number,
+  axis: number,
+): Uint8Array {
+  if (!(Number.isInteger(axis) && axis >= 0 && axis < shape.length))
+    throw new RangeError(
+      `N:M axis ${axis} is outside the rank-${shape.length} shape [${shape.join(', ')}]`,
+    );
+  const len = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  if (inner === 1) return nmMask(x, len, n, m);
+  const outer = x.length / (len * inner);
+  const lines = new Float32Array(x.length);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < len; k++)
+      for (let i = 0; i < inner; i++)
+        lines[(o * inner + i) * len + k] = x[(o * len + k) * inner + i]!;
+  const lineMask = nmMask(lines, len, n, m);
+  const mask = new Uint8Array(x.length);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < len; k++)
+      for (let i = 0; i < inner; i++)
+        mask[(o * len + k) * inner + i] = lineMask[(o * inner + i) * len + k]!;
+  return mask;
+}
 
 export interface TensorPruneRow {
   name: string;
@@ -90,7 +134,11 @@ export function pruneTensor(
   const cols = x.length / rows;
   let mask: Uint8Array;
   if (rule.kind === 'magnitude') mask = magnitudeMask(x, rule.sparsity);
-  else if (rule.kind === 'nm') mask = nmMask(x, cols, rule.n, rule.m);
+  else if (rule.kind === 'nm')
+    mask =
+      rule.axis === undefined
+        ? nmMask(x, cols, rule.n, rule.m)
+        : nmMaskAlong(x, shape, rule.n, rule.m, rule.axis);
   else if (rule.kind === 'channel-l1') mask = rowMask(channelL1Keep(x, rows, rule.sparsity), cols);
   else {
     mask = new Uint8Array(x.length).fill(1);
@@ -109,7 +157,13 @@ export function pruneTensor(
 /** The global rule's cut with its ties to count down, or nothing for the per-tensor rules. */
 async function cutFor(session: Session, modelId: string, rule: PruneRule, ctx: Ctx) {
   if (rule.kind !== 'global-magnitude') return undefined;
-  const cut = await globalCut(session, modelId, session.weights(modelId), rule.sparsity, ctx);
+  const cut = await globalCut(
+    session,
+    modelId,
+    weightsOf(session, modelId, rule),
+    rule.sparsity,
+    ctx,
+  );
   return { ...cut, ties: cut.atThreshold };
 }
 
@@ -120,7 +174,7 @@ export async function pruneWeights(
   rule: PruneRule,
   ctx: Ctx & Pick<JobContext<TensorPruneRow>, 'update'>,
 ): Promise<TensorPruneRow[]> {
-  const weights = session.weights(modelId);
+  const weights = weightsOf(session, modelId, rule);
   const cut = await cutFor(session, modelId, rule, ctx);
   const rows: TensorPruneRow[] = [];
   for (const [i, t] of weights.entries()) {
@@ -163,6 +217,7 @@ export async function prunedModel(
     format: 'safetensors',
     transform: async (t, x) => {
       await ctx.tick(0);
+      if (rule.filter && !t.name.includes(rule.filter)) return x;
       return pruneTensor(x, t.shape, rule, cut);
     },
   });

@@ -23,10 +23,11 @@ export interface QuantReport {
   bytesAfter: number;
   clipAt: number | null;
   /**
-   * The block whose levels are drawn (the one with the widest range), its levels, and the bounds
+   * The block whose levels are drawn (see shownBlockOf), why that one, its levels, and the bounds
    * beyond which its values are clipped.
    */
   shownBlock: number;
+  shownWhy: string;
   levels: number[] | null;
   range: [number, number];
   /** The blocks with the most error, worst first (at most MAX_BLOCK_ROWS). */
@@ -68,6 +69,32 @@ export function fitSpec(
   return { spec, note: null };
 }
 
+/**
+ * The block worth drawing: the one with the largest mean squared error among blocks that hold a
+ * non-zero value (where the scheme hurts most); with no error anywhere, the one with the largest
+ * values. Not the widest representable range: an all-zero block gets a placeholder scale of 1, so
+ * its range is the widest of all while its values sit on one level.
+ */
+export function shownBlockOf(q: QuantOutcome): { block: number; why: string } {
+  const { count, sse, signal } = q.sums;
+  let worst = -1;
+  let worstMse = -1;
+  let largest = -1;
+  let largestMs = 0;
+  for (let b = 0; b < count.length; b++) {
+    const n = count[b]!;
+    const sig = signal[b]!;
+    if (!n || !(sig > 0) || !Number.isFinite(sig)) continue;
+    const mse = sse[b]! / n;
+    if (Number.isFinite(mse) && mse > worstMse) [worst, worstMse] = [b, mse];
+    if (sig / n > largestMs) [largest, largestMs] = [b, sig / n];
+  }
+  if (worst >= 0 && worstMse > 0) return { block: worst, why: 'the block with the largest error' };
+  if (largest >= 0)
+    return { block: largest, why: 'no block has any error: the block with the largest values' };
+  return { block: 0, why: 'no block holds a non-zero value' };
+}
+
 export function summarizeOutcome(
   q: QuantOutcome,
   note: string | null,
@@ -75,8 +102,7 @@ export function summarizeOutcome(
   backend: 'cpu' | 'webgpu' = 'cpu',
 ): QuantReport {
   const B = q.layout.blocks;
-  let widest = 0;
-  for (let b = 1; b < B; b++) if (q.hi[b]! - q.lo[b]! > q.hi[widest]! - q.lo[widest]!) widest = b;
+  const shown = shownBlockOf(q);
   const blockMse = worstBlocks(q, MAX_BLOCK_ROWS);
   return {
     spec: original,
@@ -88,9 +114,10 @@ export function summarizeOutcome(
     params: q.layout.n,
     bytesAfter: Math.ceil((q.layout.n * q.bitsPerWeight) / 8),
     clipAt: q.clipAt,
-    shownBlock: widest,
-    levels: B ? blockLevels(q, widest) : null,
-    range: B ? [q.clipLo[widest]!, q.clipHi[widest]!] : [0, 0],
+    shownBlock: shown.block,
+    shownWhy: shown.why,
+    levels: B ? blockLevels(q, shown.block) : null,
+    range: B ? [q.clipLo[shown.block]!, q.clipHi[shown.block]!] : [0, 0],
     blockMse,
     errorMap: q.errorMap ? { ...q.errorMap, mse: Array.from(q.errorMap.mse) } : null,
     backend,

@@ -1,7 +1,7 @@
 // The open models and the analysis of their tensors. Holds file handles, never whole files:
 // a tensor's bytes are read when it is analysed, decoded to float32, summarised and dropped.
 import type { TensorStats } from '../core/stats/stats.ts';
-import { type ModelInfo, type TensorInfo, isFloatTensor } from '../formats/model.ts';
+import { fileBytes, type ModelInfo, type TensorInfo, isFloatTensor } from '../formats/model.ts';
 import { openGroup } from '../formats/group.ts';
 import { summarizeModel, type ModelSummary } from './model-view.ts';
 import type { ByteSource } from '../formats/source.ts';
@@ -163,7 +163,8 @@ export function createSession() {
       const own = !scratchBusy && source.readInto !== undefined && !t.zipEntry && !t.quant;
       if (own) {
         scratchBusy = true;
-        if (scratch.buffer.byteLength < t.bytes) scratch.buffer = new ArrayBuffer(t.bytes);
+        if (scratch.buffer.byteLength < fileBytes(t))
+          scratch.buffer = new ArrayBuffer(fileBytes(t));
       }
       try {
         return await work(await readTensorF32(source, t, own ? scratch : undefined), t);

@@ -1,6 +1,7 @@
 // Whole-model quantization of the weights (the float tensors of rank ≥ 2), one tensor at a time
 // through the session's read buffer: each weight's error and size, and the bytes the safetensors
 // export stores for it. Memory stays near the largest tensor.
+import { quantErrorWhy } from '../core/quant/quant-error.ts';
 import { quantize } from '../core/quant/quant.ts';
 import { codeBits, type QuantSpec } from '../core/quant/spec.ts';
 import { storedBytes } from '../formats/model.ts';
@@ -10,11 +11,15 @@ import { fitSpec } from './quantize.ts';
 import { GPU_MIN_PARAMS, type Session } from './session.ts';
 
 export { validateSpec } from '../core/quant/spec.ts';
+// The words for undefined statistics, for the CLI (which reaches the core through the engine).
+export { noFiniteWhy, statWhy, type MomentStat } from '../core/stats/stats.ts';
+export { quantErrorWhy } from '../core/quant/quant-error.ts';
 
 /** One weight's quantization, as `slimlab quantize --json` prints it (non-finite values as null). */
 export interface TensorQuantRow {
   name: string;
   shape: number[];
+  /** null for an exact quantization (∞ dB) and where `why.sqnr_db` says why there is none. */
   sqnr_db: number | null;
   mse: number | null;
   clip_mse: number | null;
@@ -28,9 +33,22 @@ export interface TensorQuantRow {
   bytes_after: number;
   /** In the layout the export writes (codes of 2–8 bits take a byte, 4-bit ones half; I32 zero points). */
   bytes_stored: number;
+  /** Why a measure above is null or needs a word (all-zero tensor, every value quantized to 0…). */
+  why: { sqnr_db?: string; mse?: string; cosine?: string };
 }
 
 const num = (v: number) => (Number.isFinite(v) ? v : null);
+
+function whyOf(e: Parameters<typeof quantErrorWhy>[0]): TensorQuantRow['why'] {
+  const why: TensorQuantRow['why'] = {};
+  const put = (k: keyof TensorQuantRow['why'], w: string | null) => {
+    if (w !== null) why[k] = w;
+  };
+  put('mse', quantErrorWhy(e, 'mse'));
+  put('sqnr_db', quantErrorWhy(e, 'sqnrDb'));
+  put('cosine', quantErrorWhy(e, 'cosine'));
+  return why;
+}
 
 /** Bytes a tensor takes in the safetensors layout the export writes. */
 export function layoutBytes(spec: QuantSpec, params: number, blocks: number): number {
@@ -80,6 +98,7 @@ export async function quantizeWeights(
       bytes_before: storedBytes(t),
       bytes_after: Math.ceil((t.params * q.bitsPerWeight) / 8),
       bytes_stored: layoutBytes(q.spec, t.params, q.layout.blocks),
+      why: whyOf(e),
     };
     rows.push(row);
     ctx.update(row);

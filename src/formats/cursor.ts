@@ -76,9 +76,13 @@ export class Cursor {
   }
   /** A u64 as a number; values past 2^53 come back as Infinity (callers compare against caps). */
   async u64(field: string) {
-    await this.need(8, field);
-    const v = this.view.getBigUint64(this.at(8), true);
+    const v = await this.u64Exact(field);
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(v);
+  }
+  /** A u64 exactly, for messages that quote what the file holds. */
+  async u64Exact(field: string): Promise<bigint> {
+    await this.need(8, field);
+    return this.view.getBigUint64(this.at(8), true);
   }
   async i64(field: string) {
     await this.need(8, field);

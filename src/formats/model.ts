@@ -17,6 +17,17 @@ export interface TensorInfo {
   fortranOrder?: boolean;
   /** Values are packed protobuf varints (ONNX int32_data/int64_data/uint64_data). */
   varint?: boolean;
+  /**
+   * Where the bytes in the file are not `bytes` long: the length of the packed varints (an int64
+   * scalar 7 may take 1 byte in the file, while `bytes`, dtype size × count, stays 8).
+   */
+  encodedBytes?: number;
+  /**
+   * Element strides of a view that is not row-major (a PyTorch transpose, strided slice or expand):
+   * the bytes read (`encodedBytes`) span the first to the last element it reaches, and the values
+   * are gathered in row-major order when read.
+   */
+  strides?: number[];
   /** Name of the file holding the bytes when it is not the model's own (ONNX external data, shards). */
   dataFile?: string;
   /**
@@ -40,7 +51,7 @@ export interface TensorInfo {
   };
 }
 
-type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx' | 'llama2c';
+type FormatName = 'safetensors' | 'npy' | 'npz' | 'gguf' | 'onnx' | 'llama2c' | 'pytorch';
 
 export interface ModelInfo {
   format: FormatName;
@@ -53,7 +64,7 @@ export interface ModelInfo {
 export interface FormatReader {
   format: FormatName;
   extensions: readonly string[];
-  /** Cheap check of the first bytes (up to 64); never throws. */
+  /** Cheap check of the first bytes (up to 1024, so a zip's first member name shows); never throws. */
   match(head: Uint8Array): boolean;
   /**
    * For formats without a magic number (llama2.c checkpoints): asked only when no reader matched by
@@ -78,6 +89,11 @@ function dtypeLabel(t: TensorInfo): string {
   const q = t.quant;
   const g = q.axis === null ? 'per-tensor' : q.blockSize ? `group-${q.blockSize}` : 'per-channel';
   return `${q.signed ? 'INT' : 'UINT'}${q.bits} ${g}`;
+}
+
+/** How many bytes to read from the file for the tensor's values. */
+export function fileBytes(t: TensorInfo): number {
+  return t.encodedBytes ?? t.bytes;
 }
 
 /** Bytes on disk, the scales and zero points of quantized tensors included. */

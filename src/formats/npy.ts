@@ -3,7 +3,7 @@
 // and nothing else, so no file can make us evaluate anything. Object arrays are refused.
 import { bytesPerElement, type ElementDType } from '../core/base/dtype.ts';
 import { shapeProduct } from '../core/base/shape.ts';
-import { FormatError } from './errors.ts';
+import { FormatError, hexBytes, looksLike, rawValueText } from './errors.ts';
 import type { FormatReader, ModelInfo } from './model.ts';
 import type { ByteSource } from './source.ts';
 
@@ -102,7 +102,12 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
     );
   const pre = await src.read(0, Math.min(12, src.size));
   if (!match(pre))
-    throw new FormatError(file, 'bad-magic', 'magic', 'does not start with \\x93NUMPY');
+    throw new FormatError(
+      file,
+      'bad-magic',
+      'magic',
+      `starts with ${hexBytes(pre.subarray(0, 6))}, not \\x93NUMPY${looksLike(pre)}`,
+    );
   const major = pre[6]!;
   if (major < 1 || major > 3)
     throw new FormatError(
@@ -189,13 +194,18 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
       file,
       'bad-shape',
       'shape',
-      `${JSON.stringify(shape)} is not a tuple of non-negative integers`,
+      `${rawValueText(text, "'shape'") ?? JSON.stringify(shape)} is not a tuple of non-negative integers below 2^53`,
     );
   }
   const dims = shape as number[];
   const params = shapeProduct(dims);
   if (params === null)
-    throw new FormatError(file, 'bad-shape', 'shape', `${JSON.stringify(dims)} overflows`);
+    throw new FormatError(
+      file,
+      'bad-shape',
+      'shape',
+      `${rawValueText(text, "'shape'") ?? JSON.stringify(dims)} holds more than 2^53 elements`,
+    );
   const offset = hstart + hlen;
   const bytes = params * bytesPerElement(dtype);
   if (offset + bytes > src.size) {

@@ -6,7 +6,7 @@ import { storageBytes, type DType } from '../core/base/dtype.ts';
 import { shapeProduct } from '../core/base/shape.ts';
 import { Cursor } from './cursor.ts';
 import { FormatError } from './errors.ts';
-import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';
+import { fileBytes, type FormatReader, type ModelInfo, type TensorInfo } from './model.ts';
 import { fields, readString, unpackVarints, type Field } from './protobuf.ts';
 import type { ByteSource } from './source.ts';
 
@@ -59,6 +59,16 @@ function unique(ctx: Ctx, name: string, scope: string): string {
   for (let k = 2; ctx.names.has(candidate); k++) candidate = `${name}@${scope || n}#${k}`;
   ctx.names.set(candidate, 1);
   return candidate;
+}
+
+/**
+ * Dims for a message. The protobuf reader keeps varints exact below 2^53 only; above, and for a
+ * negative int64 (its varint reads as 2^64 − |x|), it has no exact number to quote, so say so.
+ */
+function showDims(dims: readonly number[]): string {
+  const one = (d: number) =>
+    Number.isSafeInteger(d) ? String(d) : 'a varint past 2^53 (a negative int64 reads as one)';
+  return `[${dims.map(one).join(', ')}]`;
 }
 
 async function tensorProto(
@@ -148,11 +158,16 @@ async function tensorProto(
       file,
       'bad-shape',
       `${field} dims`,
-      `${JSON.stringify(dims)} are not all integers`,
+      `${showDims(dims)} are not all sizes below 2^53`,
     );
   const params = shapeProduct(dims);
   if (params === null)
-    throw new FormatError(file, 'bad-shape', `${field} dims`, `${JSON.stringify(dims)} overflow`);
+    throw new FormatError(
+      file,
+      'bad-shape',
+      `${field} dims`,
+      `${showDims(dims)} hold more than 2^53 elements`,
+    );
   const bytes = storageBytes(dtype, params)!;
   const info: TensorInfo = {
     name,
@@ -208,7 +223,8 @@ async function tensorProto(
       field,
       `${data.len} bytes cannot hold ${params} varints`,
     );
-  ctx.tensors.push({ ...info, offset: data.start, bytes: data.len, varint: true });
+  // `bytes` stays dtype size × count (what the tensor is); the varints' own length is for reading.
+  ctx.tensors.push({ ...info, offset: data.start, encodedBytes: data.len, varint: true });
 }
 
 async function externalEntry(c: Cursor, f: Field, ext: Record<string, string>) {
@@ -304,7 +320,7 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
   if (ctx.skipped.length)
     ctx.meta.skipped = `${ctx.skipped.length} non-numeric tensors: ${ctx.skipped.slice(0, 5).join(', ')}`;
   for (const t of ctx.tensors) {
-    if (!t.dataFile && t.offset + t.bytes > src.size) {
+    if (!t.dataFile && t.offset + fileBytes(t) > src.size) {
       throw new FormatError(
         src.name,
         'truncated',

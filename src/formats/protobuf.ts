@@ -2,7 +2,7 @@
 // bytes lie, so a reader can recurse into sub-messages and skip large byte fields (ONNX raw_data)
 // without reading them. No schema, no copies; lengths are checked against the enclosing message.
 import type { Cursor } from './cursor.ts';
-import { FormatError } from './errors.ts';
+import { FormatError, hexBytes } from './errors.ts';
 
 export interface Field {
   /** Field number. */
@@ -32,9 +32,25 @@ export async function varint(c: Cursor, field: string): Promise<number> {
  * Walks the fields of the message in [c.pos, end). After each yield the cursor moves to the end of
  * that field, whether or not the consumer read into it.
  */
+/** The bytes of the varint at `at`, as hex, for a message that quotes what the file holds. */
+async function varintHex(c: Cursor, at: number): Promise<string> {
+  const bytes = await c.src.read(at, Math.min(10, c.src.size - at));
+  const end = bytes.findIndex((b) => b < 0x80);
+  return hexBytes(bytes.subarray(0, end < 0 ? bytes.length : end + 1));
+}
+
 export async function* fields(c: Cursor, end: number, what: string): AsyncGenerator<Field> {
   while (c.pos < end) {
+    const at = c.pos;
     const key = await varint(c, `${what} field key`);
+    // Protobuf keys are a 29-bit field number and a 3-bit wire type: a longer varint is not one.
+    if (key > 0xffffffff)
+      throw new FormatError(
+        c.src.name,
+        'bad-header',
+        `${what} field key`,
+        `the varint at offset ${at} (${await varintHex(c, at)}) is past 2^32, longer than any field key`,
+      );
     const no = Math.floor(key / 8);
     const wire = key % 8;
     let f: Field;
@@ -44,7 +60,15 @@ export async function* fields(c: Cursor, end: number, what: string): AsyncGenera
       const len = wire === 1 ? 8 : 4;
       f = { no, wire, value: 0, start: c.pos, len };
     } else if (wire === 2) {
+      const lenAt = c.pos;
       const len = await varint(c, `${what} field ${no} length`);
+      if (len > end - c.pos)
+        throw new FormatError(
+          c.src.name,
+          'truncated',
+          `${what} field ${no}`,
+          `length ${Number.isSafeInteger(len) ? len : `varint ${await varintHex(c, lenAt)} (past 2^53)`} runs past its enclosing message, which has ${end - c.pos} bytes left (offset ${c.pos})`,
+        );
       f = { no, wire, value: 0, start: c.pos, len };
     } else {
       throw new FormatError(

@@ -4,7 +4,7 @@
 // the header may be padded with trailing spaces.
 import { bytesPerElement, isDType } from '../core/base/dtype.ts';
 import { shapeProduct } from '../core/base/shape.ts';
-import { FormatError } from './errors.ts';
+import { FormatError, hexBytes, looksLike, rawValueText } from './errors.ts';
 import type { FormatReader, ModelInfo, TensorInfo } from './model.ts';
 import { assembleQuantized, QUANT_KEY } from './quantized-safetensors.ts';
 import type { ByteSource } from './source.ts';
@@ -36,13 +36,19 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
       `file has ${src.size} bytes, need at least 8`,
     );
   }
-  const n = readU64(await src.read(0, 8));
+  const head = await src.read(0, 8);
+  const n = readU64(head);
+  // The length as the file wrote it (exact past 2^53), with the bytes it came from.
+  const read = () => {
+    const exact = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+    return `the first 8 bytes (${hexBytes(head)}) read as a header of ${exact} bytes`;
+  };
   if (n > MAX_HEADER_BYTES) {
     throw new FormatError(
       file,
       'header-too-large',
       'header length',
-      `${n} bytes exceeds the ${MAX_HEADER_BYTES}-byte cap`,
+      `${read()}, over the ${MAX_HEADER_BYTES}-byte cap${looksLike(head)}`,
     );
   }
   if (n < 2) {
@@ -50,7 +56,7 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
       file,
       'header-too-small',
       'header length',
-      `${n} bytes cannot hold a JSON object`,
+      `${read()}, too few to hold a JSON object${looksLike(head)}`,
     );
   }
   if (8 + n > src.size) {
@@ -58,7 +64,7 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
       file,
       'truncated',
       'header length',
-      `header of ${n} bytes passes the end of the ${src.size}-byte file`,
+      `${read()}, which passes the end of the ${src.size}-byte file${looksLike(head)}`,
     );
   }
   const raw = await src.read(8, n);
@@ -97,7 +103,13 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
       }
       continue;
     }
-    tensors.push(parseEntry(file, name, entry, dataStart));
+    // The entry's fields as the header wrote them, for messages (JSON.parse turns 1e400 into
+    // Infinity, which JSON.stringify writes as null). Searched only when a message needs it.
+    const rawOf = (key: string, v: unknown) => {
+      const at = text.search(new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`));
+      return (at >= 0 ? rawValueText(text, `"${key}"`, at) : null) ?? JSON.stringify(v);
+    };
+    tensors.push(parseEntry(file, name, entry, dataStart, rawOf));
   }
   tensors.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;
@@ -134,7 +146,15 @@ async function parse(src: ByteSource): Promise<ModelInfo> {
   };
 }
 
-function parseEntry(file: string, name: string, entry: unknown, dataStart: number) {
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function parseEntry(
+  file: string,
+  name: string,
+  entry: unknown,
+  dataStart: number,
+  rawOf: (key: string, v: unknown) => string = (_k, v) => JSON.stringify(v),
+) {
   const field = `tensor '${name}'`;
   if (typeof entry !== 'object' || entry === null) {
     throw new FormatError(file, 'bad-header', field, 'is not an object');
@@ -153,7 +173,7 @@ function parseEntry(file: string, name: string, entry: unknown, dataStart: numbe
       file,
       'bad-shape',
       `${field} shape`,
-      `${JSON.stringify(shape)} is not a list of non-negative integers`,
+      `${rawOf('shape', shape)} is not a list of non-negative integers below 2^53`,
     );
   }
   const params = shapeProduct(shape as number[]);
@@ -162,7 +182,7 @@ function parseEntry(file: string, name: string, entry: unknown, dataStart: numbe
       file,
       'bad-shape',
       `${field} shape`,
-      `${JSON.stringify(shape)} overflows`,
+      `${rawOf('shape', shape)} overflows: more than 2^53 elements`,
     );
   }
   if (
@@ -174,7 +194,7 @@ function parseEntry(file: string, name: string, entry: unknown, dataStart: numbe
       file,
       'bad-offsets',
       `${field} data_offsets`,
-      `${JSON.stringify(offs)} is not a pair of non-negative integers`,
+      `${rawOf('data_offsets', offs)} is not a pair of byte offsets (non-negative integers below 2^53)`,
     );
   }
   const [begin, end] = offs as [number, number];

@@ -1,8 +1,8 @@
 // Reading one tensor's values: its bytes from the file that holds them, decoded to float32.
-import { decodeToFloat32 } from '../core/base/dtype.ts';
+import { bytesPerElement, decodeToFloat32, isDType } from '../core/base/dtype.ts';
 import { unpackInt4 } from '../core/quant/intquant.ts';
 import { dequantizeBlocks } from '../core/quant/blocks.ts';
-import type { TensorInfo } from './model.ts';
+import { fileBytes, type TensorInfo } from './model.ts';
 import { readZipEntryTensor } from './npz.ts';
 import type { ByteSource } from './source.ts';
 
@@ -23,13 +23,40 @@ export async function readTensorF32(
 ): Promise<Float32Array> {
   if (t.quant) return readQuantized(source, t);
   let bytes: Uint8Array;
-  if (t.zipEntry) bytes = await readZipEntryTensor(source, t);
-  else if (scratch && source.readInto && scratch.buffer.byteLength >= t.bytes) {
-    bytes = await source.readInto(t.offset, t.bytes, scratch.buffer);
+  // A strided view reads the whole span it reaches, not `bytes` from its first element.
+  if (t.zipEntry)
+    bytes = await readZipEntryTensor(source, t.strides ? { ...t, bytes: fileBytes(t) } : t);
+  else if (scratch && source.readInto && scratch.buffer.byteLength >= fileBytes(t)) {
+    bytes = await source.readInto(t.offset, fileBytes(t), scratch.buffer);
     scratch.buffer = bytes.buffer as ArrayBuffer;
-  } else bytes = await source.read(t.offset, t.bytes);
+  } else bytes = await source.read(t.offset, fileBytes(t));
+  if (t.strides && isDType(t.dtype)) {
+    const span = fileBytes(t) / bytesPerElement(t.dtype);
+    return gather(decodeToFloat32(bytes, t.dtype, span, t.littleEndian), t.shape, t.strides);
+  }
   const x = decodeToFloat32(bytes, t.dtype, t.params, t.littleEndian, t.varint ?? false);
   return t.fortranOrder && t.shape.length > 1 ? fortranToC(x, t.shape) : x;
+}
+
+/** A strided view's elements (`strides` in elements from span[0]) in row-major (C) order. */
+function gather(span: Float32Array, shape: readonly number[], strides: readonly number[]) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  const rank = shape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let at = 0;
+  for (let c = 0; c < n; c++) {
+    out[c] = span[at]!;
+    // Next C-order index: the last dimension varies fastest.
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      at += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      at -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 /** Column-major values to row-major (C) order, the order every consumer expects. */

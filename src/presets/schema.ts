@@ -3,7 +3,7 @@
 // each value is parsed against its field (no eval, no HTML), a bad value falls back to the default
 // with a notice, unknown keys are ignored, and presets of older versions are migrated first. Pure:
 // the browser (URL) and the CLI (`slimlab run --preset`) share it.
-import type { QuantSpec } from '../core/quant/spec.ts';
+import { validateSpec, type QuantSpec } from '../core/quant/spec.ts';
 import { defaultSettings, FIELDS, type Field, type SettingName, type Settings } from './fields.ts';
 
 export const PRESET_VERSION = 1;
@@ -84,6 +84,8 @@ export interface Decoded {
   locked: SettingName[];
   hidden: string[];
   lesson: string | null;
+  /** Keys that name no setting of this version (ignored). */
+  unknown: string[];
 }
 
 /** Panels or controls a lesson may hide (`hide=` takes these, comma-separated). */
@@ -126,7 +128,15 @@ export function decodePreset(
   base: Settings = defaultSettings(),
 ): Decoded {
   const settings = { ...base };
-  const out: Decoded = { settings, notices: [], given: [], locked: [], hidden: [], lesson: null };
+  const out: Decoded = {
+    settings,
+    notices: [],
+    given: [],
+    locked: [],
+    hidden: [],
+    lesson: null,
+    unknown: [],
+  };
   let query = text.trim();
   const q = query.indexOf('?');
   if (q >= 0) query = query.slice(q + 1);
@@ -159,7 +169,10 @@ export function decodePreset(
   const byKey = new Map(Object.entries(FIELDS).map(([name, f]) => [f.key, name as SettingName]));
   for (const [key, raw] of params) {
     const name = byKey.get(key);
-    if (!name) continue;
+    if (!name) {
+      if (!FLAG_KEYS.includes(key)) out.unknown.push(key);
+      continue;
+    }
     const f = FIELDS[name] as Field;
     const p = parseValue(f, raw);
     if (p.ok) {
@@ -170,6 +183,7 @@ export function decodePreset(
         `Ignored ${f.help} = ${clip(raw)} (${p.why}); using ${formatValue(f, base[name]) || 'none'}.`,
       );
   }
+  checkCombination(out, base);
   const lock = params.get('lock');
   if (lock)
     for (const k of lock.split(',').slice(0, 64)) {
@@ -188,6 +202,44 @@ export function decodePreset(
     else out.notices.push(`Lesson ${clip(lesson)} is not a lesson name: ignored.`);
   }
   return out;
+}
+
+/** Keys of a preset that are not settings: the version and the teaching flags. */
+const FLAG_KEYS = ['v', 'lock', 'hide', 'lesson'];
+
+/**
+ * The settings of the quantization spec, checked together by the engine's own rule (validateSpec):
+ * each value may be valid alone and the combination not (`qf=quantile&qb=16`). The setting the link
+ * gave that makes it invalid is set back, with a notice naming its key and the rule; the rest of the
+ * link still applies.
+ */
+function checkCombination(out: Decoded, base: Settings): void {
+  const why = (s: Settings) => {
+    try {
+      validateSpec(specOf(s));
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const first = why(out.settings);
+  if (first === null) return;
+  // Later settings of the spec first: bits before format, so `qf=log2&qb=16` keeps log2.
+  const order: SettingName[] = ['qClip', 'qBits', 'qFormat'];
+  for (const name of order) {
+    if (!out.given.includes(name)) continue;
+    const f = FIELDS[name] as Field;
+    const raw = formatValue(f, out.settings[name]);
+    (out.settings as Record<string, unknown>)[name] = base[name];
+    out.given.splice(out.given.indexOf(name), 1);
+    out.notices.push(
+      `Ignored ${f.help} = ${clip(raw)} (${f.key}: ${first}); using ${formatValue(f, base[name])}.`,
+    );
+    if (why(out.settings) === null) return;
+  }
+  // The base itself does not hold together (a store written by an older version): the defaults do.
+  const d = defaultSettings();
+  for (const name of order) (out.settings as Record<string, unknown>)[name] = d[name];
 }
 
 /** The query string (without '?') of settings that differ from the defaults, plus the version. */

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import {
   categoryLayout,
   labelEvery,
+  ANGLE,
+  angledLabelSpace,
   legendLayout,
   textWidth,
   type CategoryInput,
@@ -159,5 +161,24 @@ describe('names around the plot keep out of each other’s way', () => {
     const every = labelEvery(names, 30);
     expect(every).toBeGreaterThan(1);
     expect(every * 30).toBeGreaterThanOrEqual(textWidth('99.999%'));
+  });
+
+  test('angled names get the room they reach into, below and left of the plot', () => {
+    const names = ['NVIDIA A10', 'Server CPU, 16 cores, AVX-512 VNNI', 'Apple M2 (10-core GPU)'];
+    const band = 60;
+    const room = angledLabelSpace(names, band, 64);
+    const rad = (ANGLE * Math.PI) / 180;
+    // The longest name, slanted from 12 px under the axis, ends above the chart's bottom edge.
+    expect(12 + textWidth(names[1]!, 11) * Math.sin(rad)).toBeLessThanOrEqual(room.bottom - 11);
+    // The first name, ending at its band's centre, starts inside the chart.
+    expect(room.left + band / 2 - textWidth(names[0]!, 11) * Math.cos(rad)).toBeGreaterThanOrEqual(
+      0,
+    );
+    expect(room.left).toBeGreaterThanOrEqual(64);
+    const long = angledLabelSpace(['Desktop CPU, 8 cores, AVX2', 'x'], 20, 64);
+    expect(
+      long.left + 10 - textWidth('Desktop CPU, 8 cores, AVX2', 11) * Math.cos(rad),
+    ).toBeGreaterThanOrEqual(0);
+    expect(long.left).toBeGreaterThan(64);
   });
 });

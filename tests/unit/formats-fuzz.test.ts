@@ -60,6 +60,8 @@ describe.each([
               if (!t.zipEntry) expect(t.offset + t.bytes).toBeLessThanOrEqual(bytes.length);
           } catch (e) {
             if (!isFormatError(e)) throw e;
+            // Messages quote what the file holds, not what a lossy read made of it.
+            expect(e.message).not.toMatch(/Infinity|9007199254740991/);
           }
           expect(performance.now() - t0).toBeLessThan(1000);
         },

@@ -67,7 +67,14 @@ describe('GGUF: corrupt files give a typed error naming the field', () => {
     expect((await failure(makeGguf({ version: 4 }))).code).toBe('bad-version');
   });
   test('absurd tensor and key-value counts', async () => {
-    expect((await failure(makeGguf({ tensorCount: 2n ** 60n }))).message).toMatch(/tensor_count/);
+    // Quoted exactly as the file holds them, never as Infinity.
+    const big = await failure(makeGguf({ tensorCount: 2n ** 60n }));
+    expect(big.message).toMatch(
+      /tensor_count: 1152921504606846976 tensors cannot fit in \d+ bytes/,
+    );
+    expect(big.message).not.toMatch(/Infinity/);
+    const max = await failure(makeGguf({ kvCount: 2n ** 64n - 1n }));
+    expect(max.message).toMatch(/metadata_kv_count: 18446744073709551615 entries/);
     expect((await failure(makeGguf({ kvCount: 1_000_000 }))).message).toMatch(/metadata_kv_count/);
   });
   test('duplicate keys', async () => {
@@ -98,7 +105,9 @@ describe('GGUF: corrupt files give a typed error naming the field', () => {
       (await failure(makeGguf({ tensors: [f32Tensor('w', 0, [1, 1, 1, 1, 1])], data }))).code,
     ).toBe('bad-shape');
     const e = await failure(makeGguf({ tensors: [f32Tensor('w', 0, [2 ** 40, 2 ** 40])], data }));
-    expect(e.message).toMatch(/tensor 'w' dimensions/);
+    expect(e.message).toMatch(/tensor 'w' dimensions: \[1099511627776, 1099511627776\] hold more/);
+    const past = await failure(makeGguf({ tensors: [f32Tensor('w', 0, [3, 2 ** 60])], data }));
+    expect(past.message).toMatch(/\[3, 1152921504606846976\] has a dimension past 2\^53/);
   });
   test('tensor data past the end of the file', async () => {
     const e = await failure(makeGguf({ tensors: [f32Tensor('w', 0, [64])], data }));

@@ -88,4 +88,20 @@ describe('.npy: bad input gives a typed error', () => {
     );
     expect(m.tensors[0]).toMatchObject({ name: 'a', dtype: 'I32', shape: [2], params: 2 });
   });
+  test('a shape past 2^53 is quoted as the header writes it', async () => {
+    const e = await failure(
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 2), }\n"),
+    );
+    expect(e.code).toBe('bad-shape');
+    expect(e.message).toMatch(/shape: \(99999999999999999999, 2\) is not a tuple/);
+    expect(e.message).not.toMatch(/e\+|Infinity|null/);
+  });
+  test('a PNG named .npy: the bytes it starts with', async () => {
+    const e = await failure(
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+    );
+    expect(e.message).toMatch(
+      /starts with 89 50 4e 47 0d 0a, not \\x93NUMPY \(it looks like a PNG image\)/,
+    );
+  });
 });

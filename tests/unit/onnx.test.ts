@@ -9,6 +9,7 @@ import { onnxReader } from '../../src/formats/onnx.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource, type ByteSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
+import { storageBytes } from '../../src/core/base/dtype.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/onnx/', import.meta.url));
 const OCR = fileURLToPath(
@@ -72,7 +73,12 @@ describe('ONNX models, every tensor against the onnx package', () => {
     expect(m.format).toBe('onnx');
     expect(m.metadata.producer_name).toBe('slimlab-fixtures');
     expect(m.tensors.find((t) => t.name === 'external_f32')?.dataFile).toBe('synthetic.weights');
-    expect(m.tensors.find((t) => t.name === 'int64_data_i64')?.varint).toBe(true);
+    const i64 = m.tensors.find((t) => t.name === 'int64_data_i64')!;
+    expect(i64.varint).toBe(true);
+    // A tensor's size is its dtype's size × its count, however few bytes its varints take.
+    expect(i64.bytes).toBe(8 * i64.params);
+    expect(i64.encodedBytes).toBeGreaterThan(0);
+    for (const t of m.tensors) expect(t.bytes, t.name).toBe(storageBytes(t.dtype, t.params));
     await checkAll(m, sources, expected['synthetic.onnx']!);
   });
 

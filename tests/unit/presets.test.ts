@@ -2,7 +2,7 @@
 // migrate, and that a full state fits a link.
 import { describe, expect, test } from 'vitest';
 import { mulberry32 } from '../../src/core/base/rng.ts';
-import { DEFAULT_SPEC, type QuantSpec } from '../../src/core/quant/spec.ts';
+import { DEFAULT_SPEC, validateSpec, type QuantSpec } from '../../src/core/quant/spec.ts';
 import { defaultSettings, FIELDS, type Field, type Settings } from '../../src/presets/fields.ts';
 import {
   decodePreset,
@@ -25,6 +25,10 @@ function randomSettings(seed: number): Settings {
     else if (f.kind === 'num') s[name] = +(f.min + r() * (f.max - f.min)).toPrecision(6);
     else s[name] = 'layers.3.mlp/fc_1.weight'.slice(0, 1 + Math.floor(r() * 24));
   }
+  // A valid state holds together too: int takes 2–8 or 16 bits, log2 and quantile 2–8.
+  const bits = s.qBits as number;
+  if (s.qFormat === 'int' && bits > 8 && bits < 16) s.qBits = 8;
+  if ((s.qFormat === 'log2' || s.qFormat === 'quantile') && bits > 8) s.qBits = 2 + (bits % 7);
   return s as Settings;
 }
 
@@ -47,6 +51,48 @@ describe('presets', () => {
     const d = decodePreset(`https://example.org/slimlab/?${q}#top`);
     expect(d.notices).toEqual([]);
     expect(d.settings).toEqual(s);
+  });
+
+  test.each([
+    [
+      'qf=quantile&qb=16',
+      'quantile',
+      /Ignored bits .* "16" \(qb: quantile quantization takes 2 to 8 bits, not 16\); using 8/,
+    ],
+    ['qf=log2&qb=16', 'log2', /qb: log2 quantization takes 2 to 8 bits, not 16/],
+    ['qf=int&qb=12', 'int', /qb: int quantization takes 2 to 8 or 16 bits, not 12/],
+  ])('a combination the engine refuses (%s) is refused by key; the rest applies', (q, fmt, why) => {
+    const d = decodePreset(`${q}&b=32&ot=2`);
+    expect(d.notices).toHaveLength(1);
+    expect(d.notices[0]).toMatch(why);
+    expect(d.settings.qFormat).toBe(fmt);
+    expect(d.settings.qBits).toBe(8);
+    expect(d.settings.bins).toBe(32);
+    expect(d.settings.int8Threshold).toBe(2);
+    expect(d.given).not.toContain('qBits');
+    // What the schema accepts, the engine runs.
+    expect(() => validateSpec(specOf(d.settings))).not.toThrow();
+  });
+
+  test('format, bits and clip: every combination the schema accepts passes the engine', () => {
+    for (const qf of FIELDS.qFormat.options)
+      for (let qb = FIELDS.qBits.min; qb <= FIELDS.qBits.max; qb++) {
+        const d = decodePreset(`qf=${qf}&qb=${qb}&qc=0.5`);
+        expect(() => validateSpec(specOf(d.settings)), `${qf} ${qb}`).not.toThrow();
+        expect(d.settings.qFormat).toBe(qf);
+      }
+  });
+
+  test('a base that does not hold together falls back to the defaults for the spec', () => {
+    const base = { ...defaultSettings(), qFormat: 'quantile', qBits: 16 };
+    const d = decodePreset('b=32', undefined, base);
+    expect(() => validateSpec(specOf(d.settings))).not.toThrow();
+    expect(d.settings.bins).toBe(32);
+  });
+
+  test('keys that name no setting are listed', () => {
+    expect(decodePreset('hello').unknown).toEqual(['hello']);
+    expect(decodePreset('v=1&lock=qBits&qb=4').unknown).toEqual([]);
   });
 
   test('a full state, every setting off its default, fits in 2,000 characters', () => {

@@ -11,7 +11,8 @@ import {
   shrinkNet,
 } from '../../src/engine/labs/prune-masks.ts';
 import { studyPruning } from '../../src/engine/labs/prune-study.ts';
-import { sparsitySweep } from '../../src/engine/labs/prune-sweep.ts';
+import { sparsitySweep, sweepMethods } from '../../src/engine/labs/prune-sweep.ts';
+import { METHODS } from '../../src/ui/pruning/methods.ts';
 import { batchOf, splitDigits, subsetDigits } from '../../src/models/mnist.ts';
 import { CNN_ARCH, MLP_ARCH, netFor, VIT_ARCH } from '../../src/models/zoo.ts';
 import { openModel } from '../../src/formats/registry.ts';
@@ -90,8 +91,10 @@ describe('the study and the sweep', () => {
     expect(sweep.map((x) => x.method)).toEqual([
       'magnitude per layer',
       'global magnitude',
+      'L1 channels',
       'magnitude per layer',
       'global magnitude',
+      'L1 channels',
       '2:4',
       '1:4',
       '4:8',
@@ -103,6 +106,16 @@ describe('the study and the sweep', () => {
     );
     expect(at('1:4', 0.75).accuracy).toBeLessThan(at('2:4', 0.5).accuracy);
   }, 60_000);
+
+  test('"Sweep every method" runs every method of the menu, channels only where they apply', () => {
+    const kinds = (arch: typeof MLP_ARCH | typeof CNN_ARCH | typeof VIT_ARCH) =>
+      new Set(sweepMethods(netFor(arch), [0.5]).map((m) => m.kind));
+    const menu = new Set(METHODS.map((m) => m.make(0.5).kind));
+    expect(kinds(MLP_ARCH)).toEqual(menu);
+    expect(kinds(CNN_ARCH)).toEqual(menu);
+    // The ViT's residual stream cannot lose channels layer by layer: the rest of the menu still runs.
+    expect(kinds(VIT_ARCH)).toEqual(new Set([...menu].filter((k) => k !== 'channel')));
+  });
 
   test('gradual pruning to 95% with fine-tuning beats one-shot pruning to 95%', async () => {
     const net = netFor(MLP_ARCH);

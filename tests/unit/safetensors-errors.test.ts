@@ -228,3 +228,43 @@ test('tensor names like __proto__ and constructor survive a write and a read', a
   );
   expect(m.tensors.map((t) => t.name).sort()).toEqual(['__proto__', 'constructor']);
 });
+
+/** A safetensors file with its header as written (JSON.stringify cannot write 1e400). */
+function rawSafetensors(header: string, data = new Uint8Array(0)): Uint8Array {
+  const h = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + h.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(data, 8 + h.length);
+  return out;
+}
+
+/** What a lossy read makes of a number: never in a message, which quotes the file instead. */
+const LOSSY = /Infinity|null|9007199254740991/;
+
+describe('safetensors: messages quote the numbers the file holds', () => {
+  test('data_offsets past the double range are quoted as written', async () => {
+    const e = await failure(
+      rawSafetensors('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0, 1e400]}}', f32(1)),
+    );
+    expectCode(e, 'bad-offsets', /data_offsets: \[0, 1e400\] is not a pair of byte offsets/);
+    expect(e.message).not.toMatch(LOSSY);
+  });
+  test('a shape past 2^53 is quoted as written', async () => {
+    const e = await failure(
+      rawSafetensors('{"w": {"dtype":"F32","shape": [1e400],"data_offsets":[0,4]}}', f32(1)),
+    );
+    expectCode(e, 'bad-shape', /tensor 'w' shape: \[1e400\]/);
+    expect(e.message).not.toMatch(LOSSY);
+  });
+  test('a PNG named .safetensors: its first 8 bytes, their exact length, and what it looks like', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const e = await failure(png);
+    expectCode(
+      e,
+      'header-too-large',
+      /the first 8 bytes \(89 50 4e 47 0d 0a 1a 0a\) read as a header of 727905341920923785 bytes, over the 100000000-byte cap \(it looks like a PNG image\)/,
+    );
+    expect(e.message).not.toMatch(LOSSY);
+  });
+});

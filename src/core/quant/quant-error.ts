@@ -94,3 +94,34 @@ export function errorFromSums(s: ErrorSums): QuantError {
     maxAbsError: s.maxAbs,
   };
 }
+
+/** The measures of a QuantError that can be undefined, or need a word beside them. */
+export type ErrorMeasure =
+  'mse' | 'clippingMse' | 'roundingMse' | 'sqnrDb' | 'cosine' | 'maxAbsError' | 'split';
+
+/**
+ * Why a measure has no value (to follow "undefined"), or what its value means when it looks wrong
+ * (to stand beside it), in words; null when the number speaks for itself. Read from the record alone:
+ *   count 0                 no finite pair to compare (an empty, all-NaN or all-infinite tensor)
+ *   SQNR NaN                the original is all zeros: there is no signal to compare the noise to
+ *   cosine NaN, SQNR finite every value was quantized to zero (x̂ = 0, so SQNR is exactly 0 dB),
+ *                           as happens to values below the format's smallest step (subnormals)
+ *   split                   the clipping / rounding shares of an error of 0 (or none) are not shares
+ */
+export function quantErrorWhy(e: QuantError, key: ErrorMeasure): string | null {
+  if (e.count === 0) return 'no finite value to compare (empty, all-NaN or all-infinite tensor)';
+  const allZero = Number.isNaN(e.sqnrDb);
+  const toZero = !allZero && Number.isNaN(e.cosine);
+  switch (key) {
+    case 'sqnrDb':
+      if (allZero) return 'all-zero tensor: no signal to compare the error with';
+      return toZero ? "every value quantized to zero, below the format's smallest step" : null;
+    case 'cosine':
+      if (allZero) return 'all-zero tensor: no direction';
+      return toZero ? 'every value quantized to zero: no direction' : null;
+    case 'split':
+      return e.mse > 0 ? null : 'no error to split';
+    default:
+      return null;
+  }
+}

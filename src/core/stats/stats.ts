@@ -36,6 +36,7 @@ export interface TensorStats {
   absmax: number;
   /** Excess kurtosis (0 for a normal distribution); NaN when the finite values are constant. */
   kurtosis: number;
+  // min, max, mean, std, absmax and kurtosis are NaN when undefined; statWhy says why in words.
   zeros: number;
   nans: number;
   posInf: number;
@@ -166,11 +167,34 @@ export function finishStats(
     max: n ? r.max : NaN,
     mean,
     std: Math.sqrt(m2),
-    absmax: r.absmax,
+    absmax: n ? r.absmax : NaN,
     kurtosis,
     zeros: r.zeros,
     nans: r.nans,
     posInf: r.posInf,
     negInf: r.negInf,
   };
+}
+
+/** The statistics that can be undefined (the counts never are). */
+export type MomentStat = 'min' | 'max' | 'mean' | 'std' | 'absmax' | 'kurtosis';
+
+/** Why a tensor has no finite value: empty, all NaN, all infinite, or a mix of both. */
+export function noFiniteWhy(s: Pick<TensorStats, 'count' | 'nans' | 'posInf' | 'negInf'>): string {
+  if (s.count === 0) return 'empty tensor';
+  if (s.nans === s.count) return 'all values are NaN';
+  if (s.posInf + s.negInf === s.count) return 'all values are infinite';
+  return `no finite value (${s.nans} NaN, ${s.posInf + s.negInf} infinite)`;
+}
+
+/**
+ * Why a statistic has no value, in words a person can read ("all values are NaN", "constant
+ * tensor"), to follow "undefined"; null when it has one.
+ */
+export function statWhy(s: TensorStats, key: MomentStat): string | null {
+  if (s.finite === 0) return noFiniteWhy(s);
+  // Excess kurtosis divides by the variance squared: a constant tensor has none.
+  if (key === 'kurtosis' && !Number.isFinite(s.kurtosis))
+    return s.finite === 1 ? 'a single finite value' : 'constant tensor: no spread';
+  return null;
 }

@@ -67,6 +67,13 @@ export function labMasks(net: Net, p: Params, m: LabMethod): Map<string, Uint8Ar
   return out;
 }
 
+/** Whether L1 channel pruning applies: a plain chain of Linear / Conv2d / ReLU / pooling layers. */
+export function channelPrunable(net: Net): boolean {
+  return net.layers.every(
+    (l) => l instanceof Dense || l instanceof Conv2d || l instanceof Relu || l instanceof MaxPool2,
+  );
+}
+
 interface ChannelPlan {
   /** Output channels kept, per weight layer that loses some. */
   keepRows: Map<string, Uint8Array>;
@@ -80,13 +87,7 @@ interface ChannelPlan {
  * input channel is k·k columns; a flattened feature map's channel is h·w columns).
  */
 export function channelPlan(net: Net, p: Params, amount: number): ChannelPlan {
-  const flat = net.layers;
-  if (
-    flat.some(
-      (l) =>
-        !(l instanceof Dense || l instanceof Conv2d || l instanceof Relu || l instanceof MaxPool2),
-    )
-  )
+  if (!channelPrunable(net))
     throw new Error(
       `${net.arch}: channel pruning here handles chains of Linear / Conv2d layers (the MLPs and the CNN); residual blocks would need every layer of the residual stream pruned alike`,
     );

@@ -6,7 +6,13 @@ import { evaluateLogits } from '../../models/evaluate.ts';
 import { splitDigits, testBatch, type Digits } from '../../models/mnist.ts';
 import { cpuRunner, runnerFor, type NetRunner } from '../../models/runner.ts';
 import { train } from '../../models/train.ts';
-import { applyLabMasks, labMasks, trainingMasks, type LabMethod } from './prune-masks.ts';
+import {
+  applyLabMasks,
+  channelPrunable,
+  labMasks,
+  trainingMasks,
+  type LabMethod,
+} from './prune-masks.ts';
 
 export interface SweepPoint {
   method: string;
@@ -14,6 +20,36 @@ export interface SweepPoint {
   accuracy: number;
   /** After fine-tuning with the masks held (null when not asked for). */
   tuned: number | null;
+}
+
+/**
+ * The methods a sweep runs, in order: at each sparsity magnitude per layer, one global threshold
+ * and (where the network is a plain chain that can lose channels) L1 channels; then the three N:M
+ * patterns at their own sparsity. These are the pruning lab's menu, every one of them.
+ */
+export function sweepMethods(net: Net, sparsities: readonly number[]): LabMethod[] {
+  const channels = channelPrunable(net);
+  const methods: LabMethod[] = [];
+  for (const s of sparsities) {
+    methods.push({ kind: 'magnitude', sparsity: s }, { kind: 'global', sparsity: s });
+    if (channels) methods.push({ kind: 'channel', sparsity: s });
+  }
+  methods.push({ kind: 'nm', n: 2, m: 4 }, { kind: 'nm', n: 1, m: 4 }, { kind: 'nm', n: 4, m: 8 });
+  return methods;
+}
+
+/** The name a method's points carry in the sweep (one colour per name in the chart). */
+export function sweepFamily(m: LabMethod): string {
+  switch (m.kind) {
+    case 'magnitude':
+      return 'magnitude per layer';
+    case 'global':
+      return 'global magnitude';
+    case 'channel':
+      return 'L1 channels';
+    case 'nm':
+      return `${m.n}:${m.m}`;
+  }
 }
 
 /** Accuracy against sparsity for each method (N:M at its fixed sparsity), optionally fine-tuned. */
@@ -30,10 +66,7 @@ export async function sparsitySweep(
 ): Promise<SweepPoint[]> {
   const runner = runnerFor(o.runner ?? cpuRunner, net);
   const t = testBatch(d);
-  const methods: LabMethod[] = [];
-  for (const s of o.sparsities)
-    methods.push({ kind: 'magnitude', sparsity: s }, { kind: 'global', sparsity: s });
-  methods.push({ kind: 'nm', n: 2, m: 4 }, { kind: 'nm', n: 1, m: 4 }, { kind: 'nm', n: 4, m: 8 });
+  const methods = sweepMethods(net, o.sparsities);
   const out: SweepPoint[] = [];
   for (const [i, m] of methods.entries()) {
     const masks = labMasks(net, p, m);
@@ -59,12 +92,7 @@ export async function sparsitySweep(
       }
       tuned = evaluateLogits(await runner.logits(net, q, t.x, t.n), t.y, 10).accuracy;
     }
-    const family =
-      m.kind === 'magnitude'
-        ? 'magnitude per layer'
-        : m.kind === 'global'
-          ? 'global magnitude'
-          : `${(m as { n: number }).n}:${(m as { m: number }).m}`;
+    const family = sweepFamily(m);
     const total = [...masks.values()].reduce((a, x) => a + x.length, 0);
     const zeros = [...masks.values()].reduce((a, x) => a + zeroCount(x), 0);
     out.push({ method: family, sparsity: zeros / total, accuracy: acc, tuned });

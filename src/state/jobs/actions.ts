@@ -71,7 +71,7 @@ export async function startJob<T>(
   runningKind = kind === 'export' ? 'export' : 'analysis';
   const ctrl = new AbortController();
   running = ctrl;
-  const job = { id: ++jobId, label, progress: 0, pausable, paused: false };
+  const job = { id: ++jobId, label, progress: 0, pausable, paused: false, started: Date.now() };
   useStore.setState({ job });
   try {
     const r = await work({

@@ -7,6 +7,8 @@ export interface Job {
   /** Training jobs can be paused; `paused` says whether this one is. */
   pausable: boolean;
   paused: boolean;
+  /** When it started (Date.now()): how long it has run, for what would be lost by stopping it. */
+  started: number;
 }
 
 export interface Notice {

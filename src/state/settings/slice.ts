@@ -4,16 +4,40 @@ import type { QuantSpec } from '../../engine/types.ts';
 import { defaultSettings, type SettingName, type Settings } from '../../presets/fields.ts';
 import { specOf } from '../../presets/schema.ts';
 
+export interface Teaching {
+  locked: SettingName[];
+  hidden: string[];
+  lesson: string | null;
+}
+
+/** What the person had before a lesson started: given back, as it was, when the lesson ends. */
+export interface LessonReturn {
+  settings: Settings;
+  teaching: Teaching;
+  /** The model shown and its tensor (the model may have been closed during the lesson). */
+  modelId: string | null;
+  selected: string | null;
+}
+
 export interface SettingsSlice {
   /** Every setting a preset carries; the tensor shown is `selected`, not `settings.tensor`. */
   settings: Settings;
   /** Teaching mode: settings shown but locked, panels hidden, the lesson open. */
-  teaching: { locked: SettingName[]; hidden: string[]; lesson: string | null };
+  teaching: Teaching;
+  /** The session a lesson opened beside (null when no lesson, or one opened by a link, is open). */
+  lessonReturn: LessonReturn | null;
+  /**
+   * A link made on a model of the person's own (which no link can carry): the file to drop, and the
+   * tensor shown then. Cleared once that file is open.
+   */
+  linkModel: { file: string; tensor: string } | null;
 }
 
 export const settingsSlice = (): SettingsSlice => ({
   settings: defaultSettings(),
   teaching: { locked: [], hidden: [], lesson: null },
+  lessonReturn: null,
+  linkModel: null,
 });
 
 let last: { settings: Settings; spec: QuantSpec } | null = null;

@@ -7,6 +7,7 @@ import { notify } from '../jobs/actions.ts';
 import { analyseSelected, selectTensor } from '../tensors/actions.ts';
 import { decomposeSelected, quantizeSelected } from '../quant/actions.ts';
 import { useStore } from '../store.ts';
+import { FILE_KEY } from './session.ts';
 
 /** The store's settings in preset form: the tensor is the one shown, the demo the last named. */
 function storeSettings(): Settings {
@@ -14,15 +15,21 @@ function storeSettings(): Settings {
   return { ...s.settings, tensor: s.selected ?? '' };
 }
 
-/** The full settings: a model of the person's own cannot travel in a link, so the last demo stays. */
+/**
+ * The full settings. A model of the person's own cannot travel in a link: its link opens no demo
+ * and names the file instead (FILE_KEY), so that whoever opens it is told what to drop.
+ */
 function currentSettings(demoIdOf: (file: string) => string | null): Settings {
   const s = useStore.getState();
-  const demo = s.model ? demoIdOf(s.model.file) : null;
-  return { ...storeSettings(), ...(demo ? { demo } : {}) };
+  if (!s.model) return storeSettings();
+  return { ...storeSettings(), demo: demoIdOf(s.model.file) ?? 'none' };
 }
 
 export function presetQuery(demoIdOf: (file: string) => string | null): string {
-  return encodePreset(currentSettings(demoIdOf), useStore.getState().teaching);
+  const s = useStore.getState();
+  const q = encodePreset(currentSettings(demoIdOf), s.teaching);
+  const own = s.model && !demoIdOf(s.model.file) ? s.model.file : null;
+  return own ? `${q}&${FILE_KEY}=${encodeURIComponent(own)}` : q;
 }
 
 /** Keeps the address bar's query equal to the preset of the current state. */

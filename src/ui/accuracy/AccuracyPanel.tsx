@@ -12,6 +12,7 @@ import { formatCount, formatPercent } from '../common/format.ts';
 import { labSplit } from '../../state/settings/slice.ts';
 import { LabDigitsSelect } from './LabDigitsSelect.tsx';
 import { VariantTable } from './VariantTable.tsx';
+import { Term } from '../common/Term.tsx';
 
 export function AccuracyPanel() {
   const model = useStore((s) => s.model);
@@ -73,7 +74,7 @@ function Confusion({ e }: { e: Evaluation }) {
       >
         <thead>
           <tr>
-            <th scope="col">true \\ predicted</th>
+            <th scope="col">{'true \\ predicted'}</th>
             {e.confusion.map((_, j) => (
               <th key={j} scope="col">
                 {j}
@@ -110,10 +111,15 @@ function QatSection() {
   const r = qat && model && qat.modelId === model.id ? qat.result : null;
   return (
     <div className="qat" data-testid="qat">
-      <h3>PTQ or QAT: weights and activations at 8, 4 and 2 bits</h3>
+      <h3>
+        <Term k="ptq">PTQ</Term> or <Term k="qat">QAT</Term>: weights and activations at 8, 4 and 2
+        bits
+      </h3>
       <p className="hint">
-        Weights per output channel (symmetric), each layer&apos;s input per tensor (zero point),
-        ranges calibrated by MinMax on 512 training digits. QAT then fine-tunes one epoch through
+        Weights <Term k="per-channel">per output channel</Term> (
+        <Term k="symmetric">symmetric</Term>), each layer&apos;s input per tensor (
+        <Term k="zero-point">zero point</Term>), ranges <Term k="calibration">calibrated</Term> by{' '}
+        <Term k="minmax">MinMax</Term> on 512 training digits. QAT then fine-tunes one epoch through
         the fake quantization (straight-through gradients), here in the worker.
       </p>
       <JobButton onClick={() => void compareQat(1)}>
@@ -127,22 +133,22 @@ function QatSection() {
               <tr>
                 <th scope="col">bits (W and A)</th>
                 <th scope="col" className="num">
-                  PTQ accuracy
+                  <Term k="ptq">PTQ</Term> accuracy
                 </th>
                 <th scope="col" className="num">
-                  QAT accuracy
+                  <Term k="qat">QAT</Term> accuracy
                 </th>
                 <th scope="col" className="num">
-                  PTQ / QAT agree with fp32
+                  PTQ / QAT <Term k="agreement">agree</Term> with fp32
                 </th>
               </tr>
             </thead>
             <tbody>
               <tr data-bits="32">
                 <th scope="row">fp32</th>
-                <td className="num" colSpan={2}>
-                  {formatPercent(r.fp32.accuracy)}
-                </td>
+                {/* fp32 is the starting point of both: nothing is quantized or retrained. */}
+                <td className="num">{formatPercent(r.fp32.accuracy)}</td>
+                <td className="num">{formatPercent(r.fp32.accuracy)}</td>
                 <td className="num">—</td>
               </tr>
               {r.rows.map((row) => (
@@ -153,7 +159,9 @@ function QatSection() {
                   data-qat={row.qat.accuracy}
                 >
                   <th scope="row">
-                    W{row.bits}A{row.bits}
+                    <Term k="w8a8">
+                      W{row.bits}A{row.bits}
+                    </Term>
                   </th>
                   <td className="num">{formatPercent(row.ptq.accuracy)}</td>
                   <td className="num">{formatPercent(row.qat.accuracy)}</td>
@@ -183,11 +191,13 @@ function LowRankSection() {
   const after = r?.layers.reduce((a, l) => a + l.factoredParams, 0) ?? 0;
   return (
     <div className="low-rank" data-testid="low-rank">
-      <h3>Low rank: factorize each weight by SVD</h3>
+      <h3>
+        Low rank: factorize each weight by <Term k="svd">SVD</Term>
+      </h3>
       <p className="hint">
         Each weight W [out, in] becomes two factors [out, k] · [k, in], k the smallest rank that
-        keeps the chosen share of Σσ²; its error is √(Σ of the discarded σ²). Parameters and
-        multiply-adds fall in the same proportion.
+        keeps the chosen share of <Term k="energy">Σσ²</Term>; its error is √(Σ of the discarded
+        σ²). Parameters and multiply-adds fall in the same proportion.
       </p>
       <div className="controls">
         <label>

@@ -2,6 +2,8 @@
 // (optionally) the KL divergence of their outputs from its outputs.
 import type { Evaluation } from '../../engine/types.ts';
 import { formatPercent, formatValue } from '../common/format.ts';
+import { LabelTerm } from '../common/LabelTerm.tsx';
+import { Term } from '../common/Term.tsx';
 
 export function VariantTable({
   rows,
@@ -23,11 +25,11 @@ export function VariantTable({
             accuracy
           </th>
           <th scope="col" className="num">
-            agrees with fp32
+            <Term k="agreement">agrees</Term> with fp32
           </th>
           {kl && (
             <th scope="col" className="num">
-              KL(fp32 ‖ this)
+              <Term k="kl-divergence">KL</Term>(fp32 ‖ this)
             </th>
           )}
         </tr>
@@ -35,7 +37,9 @@ export function VariantTable({
       <tbody>
         {rows.map((r) => (
           <tr key={r.label} data-variant={r.label} data-accuracy={r.evaluation.accuracy}>
-            <th scope="row">{r.label}</th>
+            <th scope="row">
+              <LabelTerm label={r.label} />
+            </th>
             <td className="num">{formatPercent(r.evaluation.accuracy)}</td>
             <td className="num">{formatPercent(r.evaluation.agreement)}</td>
             {kl && (

@@ -15,6 +15,8 @@ import {
 import { pickColor } from '../charts/pick-colors.ts';
 import { formatPercent, formatValue } from '../common/format.ts';
 import { VariantTable } from '../accuracy/VariantTable.tsx';
+import { LabelTerm } from '../common/LabelTerm.tsx';
+import { Term } from '../common/Term.tsx';
 
 const SIZES = [32, 128, 512, 2048];
 
@@ -35,7 +37,9 @@ export function CalibrationPanel() {
   return (
     <section className="calibration" aria-label="Calibration" data-testid="calibration">
       <header>
-        <h2>Calibration: where to clip activations</h2>
+        <h2>
+          <Term k="calibration">Calibration</Term>: where to clip activations
+        </h2>
         <p>
           Activation quantization needs a range. Each method below picks a threshold from the
           activations of a calibration set; the charts show what it trades.
@@ -107,7 +111,8 @@ export function CalibrationPanel() {
         <>
           <VariantTable rows={p.rows} heading="variant" testId="ptq-table" />
           <p data-testid="ptq-worst">
-            Static W8A8 (KL) with one layer's activations quantized at a time:{' '}
+            Static <Term k="w8a8">W8A8</Term> (<Term k="kl-tensorrt">KL</Term>) with one layer's
+            activations quantized at a time:{' '}
             {p.perLayer.map((l) => `${l.layer} ${formatPercent(l.accuracy)}`).join(' · ')}; the
             layer that hurts most is{' '}
             <strong>{[...p.perLayer].sort((a, b) => a.accuracy - b.accuracy)[0]!.layer}</strong>.
@@ -132,7 +137,8 @@ function LayerView({ s }: { s: LayerStudy }) {
           {s.picks.map((p) => (
             <tr key={p.id} data-method={p.id} data-threshold={p.threshold}>
               <th scope="row">
-                <span className="swatch" style={{ background: pickColor(p.id) }} /> {p.label}
+                <span className="swatch" style={{ background: pickColor(p.id) }} />{' '}
+                <LabelTerm label={p.label} />
               </th>
               <td className="num">{formatValue(p.threshold)}</td>
             </tr>

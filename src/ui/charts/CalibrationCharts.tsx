@@ -58,9 +58,15 @@ export function ActivationHistogram({
       <ChartFrame height={220}>
         <BarChart data={bars} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <XAxis dataKey="x" tickFormatter={formatTick} interval={63} />
-          <YAxis scale="symlog" width={56} />
-          <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v))} />
-          <Bar dataKey="c" fill="#3b6fd8" isAnimationActive={false} />
+          <YAxis scale="symlog" width={72} tickFormatter={formatTick} />
+          <Tooltip
+            isAnimationActive={false}
+            labelFormatter={(x) =>
+              `|x| ≈ ${formatValue(Number(x))} (bin of width ${formatValue(max / 256)})`
+            }
+            formatter={(v) => formatCount(Number(v))}
+          />
+          <Bar dataKey="c" name="activations" fill="#3b6fd8" isAnimationActive={false} />
           {pickLines({ picks, at: (t) => bars[binOf(t)]!.x })}
         </BarChart>
       </ChartFrame>

@@ -3,9 +3,12 @@
 // first draw of one such chart took 60–120 ms on a two-core machine (bench:interaction).
 import { memo, useMemo } from 'react';
 import {
+  ANGLE,
+  angledLabelSpace,
   categoryLayout,
   labelEvery,
   legendLayout,
+  textWidth,
   type ChartKind,
   type Series,
 } from './category-layout.ts';
@@ -61,7 +64,20 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
   const { categories, series, kind, height, width, active, setActive } = p;
   const xLabels = p.xLabels ?? 'flat';
   const refs = p.refs ?? NO_REFS;
-  const left = p.yWidth ?? 64;
+  // Angled names need room below the plot and, for the first one, to the left of it; the band
+  // width is estimated from the width before margins (names are few where they are angled).
+  const angled = useMemo(
+    () =>
+      xLabels === 'angled'
+        ? angledLabelSpace(
+            categories,
+            (width - 80) / Math.max(1, categories.length),
+            p.yWidth ?? 64,
+          )
+        : null,
+    [xLabels, categories, width, p.yWidth],
+  );
+  const left = angled?.left ?? p.yWidth ?? 64;
   const legend = useMemo(
     () =>
       series.length > 1
@@ -73,6 +89,8 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
         : { at: [], rows: 0 },
     [series, left, width],
   );
+  // Reference lines' names go in a key above the plot, not on the line, where bars would hide them.
+  const labelled = useMemo(() => refs.filter((r) => r.label), [refs]);
   const l = useMemo(
     () =>
       categoryLayout({
@@ -85,13 +103,27 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
         gap: p.gap ?? 0.2,
         refs: refs.map((r) => r.value),
         margin: {
-          top: 8 + legend.rows * LEGEND_ROW,
+          top: 8 + (legend.rows + (labelled.length ? 1 : 0)) * LEGEND_ROW,
           right: 16,
-          bottom: xLabels === 'angled' ? 72 : xLabels === 'flat' ? 24 : 4,
+          bottom: angled ? angled.bottom : xLabels === 'flat' ? 24 : 4,
           left,
         },
       }),
-    [categories, series, kind, p.log, width, height, p.gap, xLabels, legend.rows, left, refs],
+    [
+      categories,
+      series,
+      kind,
+      p.log,
+      width,
+      height,
+      p.gap,
+      angled,
+      xLabels,
+      legend.rows,
+      labelled.length,
+      left,
+      refs,
+    ],
   );
   // Level names thinned out where they would overlap (a narrow window, many categories).
   const every = xLabels === 'flat' ? labelEvery(categories, l.band) : 1;
@@ -159,19 +191,31 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
             stroke={refs[r.index]!.color}
             strokeDasharray="4 3"
           />
-          {refs[r.index]!.label && (
-            <text
-              x={l.plot.right - 4}
-              y={r.y - 4}
-              textAnchor="end"
-              fontSize={11}
-              fill={refs[r.index]!.color}
-            >
-              {refs[r.index]!.label}
-            </text>
-          )}
         </g>
       ))}
+      {labelled.length > 0 && (
+        <g className="ref-key" fontSize={11}>
+          {labelled.map((r, k) => {
+            // Right-aligned, one after another leftwards: a 16 px dashed stroke, then the name.
+            const x = l.plot.right - k * 160;
+            const y = 8 + legend.rows * LEGEND_ROW + 10;
+            return (
+              <g key={r.label} fill={r.color} stroke={r.color}>
+                <text x={x} y={y} textAnchor="end" stroke="none">
+                  {r.label}
+                </text>
+                <line
+                  x1={x - textWidth(r.label!, 11) - 22}
+                  x2={x - textWidth(r.label!, 11) - 6}
+                  y1={y - 4}
+                  y2={y - 4}
+                  strokeDasharray="4 3"
+                />
+              </g>
+            );
+          })}
+        </g>
+      )}
       {xLabels !== 'none' && (
         <g className="axis" fontSize={xLabels === 'angled' ? 11 : 12} fill="#596070">
           {categories.map((c, k) =>
@@ -179,7 +223,7 @@ const CategorySvg = memo(function CategorySvg(p: CategoryChartProps & PlotState)
               <text
                 key={k}
                 textAnchor="end"
-                transform={`translate(${l.centres[k]},${l.plot.bottom + 12}) rotate(-30)`}
+                transform={`translate(${l.centres[k]},${l.plot.bottom + 12}) rotate(-${ANGLE})`}
               >
                 {c}
               </text>

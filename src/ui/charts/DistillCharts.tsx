@@ -23,15 +23,15 @@ export function DistillCharts({ rows, points }: { rows: DistillRow[]; points: nu
     <div className="chart-pair" data-testid="distill-charts" data-points={points}>
       <figure className="chart">
         <ChartFrame height={200}>
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               dataKey="epoch"
-              label={{ value: 'epoch', position: 'insideBottom', offset: -4 }}
+              label={{ value: 'epoch', position: 'insideBottom', offset: -12 }}
             />
             <YAxis width={56} />
             <Tooltip />
-            <Legend />
+            <Legend verticalAlign="top" />
             <Line
               dataKey="soft"
               name="soft term KL (distilled)"
@@ -58,11 +58,11 @@ export function DistillCharts({ rows, points }: { rows: DistillRow[]; points: nu
       </figure>
       <figure className="chart">
         <ChartFrame height={200}>
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               dataKey="epoch"
-              label={{ value: 'epoch', position: 'insideBottom', offset: -4 }}
+              label={{ value: 'epoch', position: 'insideBottom', offset: -12 }}
             />
             <YAxis
               width={64}
@@ -70,7 +70,7 @@ export function DistillCharts({ rows, points }: { rows: DistillRow[]; points: nu
               tickFormatter={(v: number) => `${v.toFixed(1)}%`}
             />
             <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
-            <Legend />
+            <Legend verticalAlign="top" />
             <Line dataKey="distilled" name="distilled" stroke="#7c3aed" isAnimationActive={false} />
             <Line
               dataKey="labels"

@@ -58,7 +58,9 @@ export interface SweepChartPoint {
   tuned: number | null;
 }
 
-const COLORS = ['#2563eb', '#7c3aed', '#dc2626', '#ea580c', '#16a34a'];
+const COLORS = ['#2563eb', '#7c3aed', '#0891b2', '#dc2626', '#ea580c', '#16a34a'];
+// Families swept over several sparsities are joined by a line; N:M patterns are single points.
+const swept = (f: string) => f.includes('magnitude') || f === 'L1 channels';
 
 export function SweepChart({ sweep }: { sweep: readonly SweepChartPoint[] }) {
   const families = [...new Set(sweep.map((p) => p.method))];
@@ -90,7 +92,7 @@ export function SweepChart({ sweep }: { sweep: readonly SweepChartPoint[] }) {
               name={f}
               data={sweep.filter((p) => p.method === f)}
               fill={COLORS[i % COLORS.length]}
-              line={f.includes('magnitude')}
+              line={swept(f)}
               isAnimationActive={false}
             />
           ))}
@@ -104,7 +106,7 @@ export function SweepChart({ sweep }: { sweep: readonly SweepChartPoint[] }) {
                   .map((p) => ({ sparsity: p.sparsity, accuracy: p.tuned }))}
                 fill={COLORS[i % COLORS.length]}
                 shape="diamond"
-                line={f.includes('magnitude') ? { strokeDasharray: '4 3' } : false}
+                line={swept(f) ? { strokeDasharray: '4 3' } : false}
                 isAnimationActive={false}
               />
             ))}

@@ -192,3 +192,27 @@ export function labelEvery(categories: readonly string[], band: number): number 
   const widest = Math.max(0, ...categories.map((c) => textWidth(c)));
   return Math.max(1, Math.ceil((widest + 6) / Math.max(1, band)));
 }
+
+/** The slant of angled category names, in degrees below the horizontal. */
+export const ANGLE = 30;
+
+/**
+ * Room angled names need around the plot: each name ends at its band's centre, 12 px below the
+ * axis, and runs up-left at ANGLE, so it reaches down by width · sin and left by width · cos.
+ * `bottom` is the margin below the plot; `left` the margin left of it (at least `minLeft`) so the
+ * first name, centred in a band of `band` px, does not start off the chart.
+ */
+export function angledLabelSpace(
+  categories: readonly string[],
+  band: number,
+  minLeft: number,
+  px = 11,
+): { bottom: number; left: number } {
+  const rad = (ANGLE * Math.PI) / 180;
+  const widest = Math.max(0, ...categories.map((c) => textWidth(c, px)));
+  const first = categories.length ? textWidth(categories[0]!, px) : 0;
+  return {
+    bottom: Math.ceil(12 + widest * Math.sin(rad) + px),
+    left: Math.max(minLeft, Math.ceil(first * Math.cos(rad) - band / 2 + 4)),
+  };
+}

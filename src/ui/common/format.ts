@@ -38,6 +38,20 @@ export function formatValue(v: number): string {
   return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(5);
 }
 
+/**
+ * A statistic with its reason: "undefined (all values are NaN)" where the number is undefined, the
+ * number with the reason beside it where it needs one ("0 (every value quantized to zero …)"), the
+ * number alone otherwise. The CLI's twin is sigWhy (cli/numbers.ts).
+ */
+export function formatWhy(
+  v: number,
+  why: string | null,
+  format: (v: number) => string = formatValue,
+): string {
+  if (why === null) return Number.isNaN(v) ? 'undefined' : format(v);
+  return Number.isNaN(v) ? `undefined (${why})` : `${format(v)} (${why})`;
+}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

@@ -4,11 +4,18 @@
 import { toCsv } from './csv.ts';
 import { download } from '../../state/export/actions.ts';
 
+/** An element's text without the glossary popovers of the terms inside it. */
+function shownText(el: Element): string {
+  const copy = el.cloneNode(true) as Element;
+  copy.querySelectorAll('.term-tip').forEach((t) => t.remove());
+  return (copy.textContent ?? '').trim();
+}
+
 /** A file name from what the element shows: its test id, caption or section. */
 function nameOf(el: Element, fallback: string): string {
   const raw =
     el.getAttribute('data-testid') ??
-    el.querySelector('figcaption')?.textContent ??
+    (el.querySelector('figcaption') ? shownText(el.querySelector('figcaption')!) : null) ??
     el.closest('section')?.getAttribute('aria-label') ??
     fallback;
   const slug = raw
@@ -115,7 +122,7 @@ export function ChartExport() {
 /** The rows of a table as text, header included (cells' data-value where they carry one). */
 export function tableRows(table: HTMLTableElement): string[][] {
   return [...table.rows].map((r) =>
-    [...r.cells].map((c) => c.getAttribute('data-value') ?? (c.textContent ?? '').trim()),
+    [...r.cells].map((c) => c.getAttribute('data-value') ?? shownText(c)),
   );
 }
 

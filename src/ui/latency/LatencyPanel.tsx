@@ -18,6 +18,7 @@ import {
 import { atBatch, estimateLatency, type Mode } from '../../core/perf/latency.ts';
 import { mulberry32 } from '../../core/base/rng.ts';
 import { formatBytes, formatPercent, formatSeconds } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 /** A time given in µs, for the chart (module-level: the memoized chart keeps its props). */
 const microseconds = (v: number) => formatSeconds(v / 1e6);
@@ -92,10 +93,11 @@ export function LatencyPanel() {
       <header>
         <h2>Latency on other hardware</h2>
         <p className="hint">
-          A roofline estimate: each layer takes the longer of its arithmetic (at the peak it can
-          reach) and its memory traffic, plus a fixed cost per kernel; natively (TensorRT-class) and
-          in a browser through WebGPU, which reaches neither tensor cores nor sparse units. Peaks
-          and bandwidths come from datasheets (each cited in the code); efficiencies are defaults.
+          A <Term k="roofline">roofline</Term> estimate: each layer takes the longer of its
+          arithmetic (at the peak it can reach) and its memory traffic, plus a fixed cost per
+          kernel; natively (TensorRT-class) and in a browser through WebGPU, which reaches neither
+          tensor cores nor sparse units. Peaks and bandwidths come from datasheets (each cited in
+          the code); efficiencies are defaults.
         </p>
       </header>
       {id ? (
@@ -112,7 +114,7 @@ export function LatencyPanel() {
               </select>
             </label>
             <label>
-              batch{' '}
+              <Term k="batch">batch</Term>{' '}
               <select
                 aria-label="Latency batch size"
                 value={batch}
@@ -186,12 +188,14 @@ export function LatencyPanel() {
                       time
                     </th>
                     <th scope="col" className="num">
-                      FLOPs / byte
+                      <Term k="intensity">FLOPs / byte</Term>
                     </th>
                     <th scope="col" className="num">
-                      ridge
+                      <Term k="ridge">ridge</Term>
                     </th>
-                    <th scope="col">bound by</th>
+                    <th scope="col">
+                      <Term k="bound-by">bound by</Term>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -257,7 +261,9 @@ function KvCacheExplorer() {
   );
   return (
     <div className="kv" data-testid="kv-cache">
-      <h3>KV cache: contiguous against paged (PagedAttention)</h3>
+      <h3>
+        <Term k="kv-cache">KV cache</Term>: contiguous against paged (PagedAttention)
+      </h3>
       <p className="hint">
         A decoder keeps keys and values of every layer for every token. Reserving the maximum length
         for each request wastes what it does not use; blocks of a few tokens waste at most one

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { describeLmCompression } from '../../state/lm/compression.ts';
 import type { LmScores } from '../../state/lm/slice.ts';
 import { formatCount } from '../common/format.ts';
+import { LabelTerm } from '../common/LabelTerm.tsx';
 
 interface Row {
   id: string;
@@ -148,7 +149,9 @@ export function LmScoresTable({ scores }: { scores: LmScores }) {
       <tbody>
         {rowsOf(scores).map((r) => (
           <tr key={r.id} data-measure={r.id} data-value={r.value}>
-            <th scope="row">{r.name}</th>
+            <th scope="row">
+              <LabelTerm label={r.name} />
+            </th>
             <td className="num">{r.shown}</td>
             <td className="hint">{r.help}</td>
           </tr>

@@ -5,6 +5,7 @@ import { pruneGradually } from '../../state/pruning/actions.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import type { GradualResult } from '../../engine/types.ts';
 import { formatPercent } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 /** The controls and, once run for the open model, the curve and the comparison. */
 export function GradualSection({ gradual }: { gradual: GradualResult | null | undefined }) {
@@ -12,7 +13,9 @@ export function GradualSection({ gradual }: { gradual: GradualResult | null | un
   const [epochs, setEpochs] = useSetting('pruneEpochs');
   return (
     <>
-      <h3>Gradual pruning (Zhu &amp; Gupta&apos;s cubic schedule)</h3>
+      <h3>
+        <Term k="gradual">Gradual pruning</Term> (Zhu &amp; Gupta&apos;s cubic schedule)
+      </h3>
       <div className="controls">
         <label>
           to{' '}

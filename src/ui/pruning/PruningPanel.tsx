@@ -11,6 +11,8 @@ import { formatPercent } from '../common/format.ts';
 import { GradualSection } from './GradualSection.tsx';
 import { METHODS } from './methods.ts';
 import { StudyView } from './StudyView.tsx';
+import { Term } from '../common/Term.tsx';
+import { glossTitle } from '../common/glossary.ts';
 
 export function PruningPanel() {
   const model = useStore((s) => s.model);
@@ -28,9 +30,10 @@ export function PruningPanel() {
       <header>
         <h2>Pruning lab</h2>
         <p className="hint">
-          Remove weights by magnitude (per layer or with one threshold for the whole model), in N:M
-          groups along each row, or whole channels by L1 norm; then see what is left, what it takes
-          to store, and whether any hardware would run it faster.
+          Remove weights by <Term k="magnitude">magnitude</Term> (per layer or with one threshold
+          for the whole model), in <Term k="n-m">N:M</Term> groups along each row, or whole channels
+          by <Term k="l1-channels">L1 norm</Term>; then see what is left, what it takes to store,
+          and whether any hardware would run it faster.
         </p>
       </header>
       <div className="controls">
@@ -42,7 +45,7 @@ export function PruningPanel() {
             onChange={(e) => setMethodId(e.target.value)}
           >
             {METHODS.map((m) => (
-              <option key={m.id} value={m.id}>
+              <option key={m.id} value={m.id} title={glossTitle(m.gloss)}>
                 {m.label}
               </option>
             ))}
@@ -50,7 +53,7 @@ export function PruningPanel() {
         </label>
         {!fixed && (
           <label>
-            sparsity {formatPercent(sparsity)}{' '}
+            <Term k="sparsity">sparsity</Term> {formatPercent(sparsity)}{' '}
             <input
               type="range"
               aria-label="Sparsity"

@@ -1,6 +1,7 @@
 // What the pruned weight layers take to store in each sparse layout, at fp32 and int8, against dense.
 import { useStore } from '../../state/store.ts';
 import { formatBytes, formatPercent } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 export function StorageTable() {
   const s = useStore((st) => st.pruneLab!.study!);
@@ -27,13 +28,17 @@ export function StorageTable() {
           return (
             <tr key={layout} data-layout={layout} data-bytes={at(32)!.bytes}>
               <th scope="row">
-                {layout === 'csr'
-                  ? 'CSR (values + int32 indices)'
-                  : layout === 'bitmask'
-                    ? 'values + bitmask'
-                    : layout === '2:4'
-                      ? '2:4 (half the values + 2-bit positions)'
-                      : 'dense'}
+                {layout === 'csr' ? (
+                  <>
+                    <Term k="csr">CSR</Term> (values + int32 indices)
+                  </>
+                ) : layout === 'bitmask' ? (
+                  'values + bitmask'
+                ) : layout === '2:4' ? (
+                  '2:4 (half the values + 2-bit positions)'
+                ) : (
+                  'dense'
+                )}
               </th>
               {[32, 8].map((b) => (
                 <td key={b} className="num">

@@ -69,6 +69,7 @@ export function StudyView() {
       />
       <StorageTable />
       <SpeedTable
+        label={s.label}
         work={s.work}
         dense={s.denseWork}
         sparsity={s.shrunkParams === null ? s.sparsity : 0}

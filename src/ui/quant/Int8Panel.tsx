@@ -5,6 +5,7 @@ import { CategoryChart } from '../charts/CategoryChart.tsx';
 import { decomposeSelected } from '../../state/quant/actions.ts';
 import { useStore } from '../../state/store.ts';
 import { formatCount, formatTick, formatValue } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 export function Int8Panel() {
   const selected = useStore((s) => s.selected);
@@ -21,7 +22,9 @@ export function Int8Panel() {
   };
   return (
     <section className="int8" aria-label="LLM.int8 decomposition" data-testid="int8-panel">
-      <h3>LLM.int8(): keep outlier columns in fp16</h3>
+      <h3>
+        <Term k="llm-int8">LLM.int8()</Term>: keep outlier columns in fp16
+      </h3>
       <div className="controls">
         <label>
           outlier threshold |x| ≥{' '}
@@ -59,7 +62,9 @@ export function Int8Panel() {
                 </td>
               </tr>
               <tr>
-                <th scope="row">SQNR dB, plain → mixed</th>
+                <th scope="row">
+                  <Term k="sqnr">SQNR</Term> dB, plain → mixed
+                </th>
                 <td>
                   {formatValue(current.plainError.sqnrDb)} → {formatValue(current.error.sqnrDb)}
                 </td>

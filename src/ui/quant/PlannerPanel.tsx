@@ -9,6 +9,7 @@ import { JobButton } from '../common/JobButton.tsx';
 import { useMemo } from 'react';
 import { planMixed, uniformPlan } from '../../core/quant/planner.ts';
 import { formatBytes, formatValue } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 export function PlannerPanel() {
   const model = useStore((s) => s.model);
@@ -36,12 +37,14 @@ export function PlannerPanel() {
   return (
     <section className="planner" aria-label="Mixed-precision planner" data-testid="planner">
       <header>
-        <h2>Mixed-precision planner</h2>
+        <h2>
+          <Term k="mixed-precision">Mixed-precision</Term> planner
+        </h2>
         <p>
           Measures every weight at int2 to int8 and fp16 (with the tensor panel&apos;s scheme), then
           picks one per weight to fit the budget with the least total cost: the weights&apos;
-          squared error or, for a language model, the KL each weight&apos;s choice causes on the
-          text.
+          squared error or, for a language model, the <Term k="kl-divergence">KL</Term> each
+          weight&apos;s choice causes on the text.
         </p>
         {lm && (
           <label>
@@ -163,14 +166,16 @@ function PlanCheck({ choice, sum }: { choice: number[]; sum: number }) {
   return (
     <div className="controls" data-testid="plan-check">
       <span>
-        Predicted KL mean (the sum of the parts): <strong>{formatValue(predicted)}</strong>
+        Predicted <Term k="kl-divergence">KL</Term> mean (the sum of the parts):{' '}
+        <strong>{formatValue(predicted)}</strong>
       </span>
       <JobButton onClick={() => void checkLmPlan(choice)}>Measure this plan whole</JobButton>
       {same && (
         <span data-testid="plan-check-result" data-kl={check.result.kl.mean}>
           measured whole: KL mean <strong>{formatValue(check.result.kl.mean)}</strong>, p99{' '}
-          {formatValue(check.result.kl.p99)}, same top token {check.result.sameTopPct.toFixed(1)}%,{' '}
-          {check.result.bitsPerWeight.toFixed(2)} bits per weight
+          {formatValue(check.result.kl.p99)}, <Term k="top-token">same top token</Term>{' '}
+          {check.result.sameTopPct.toFixed(1)}%, {check.result.bitsPerWeight.toFixed(2)} bits per
+          weight
         </span>
       )}
       {check && !same && <span className="hint">(measured for another plan: measure again)</span>}

@@ -6,24 +6,27 @@ import { useQuantSpec } from '../../state/settings/hooks.ts';
 import { useStore, type SlimState } from '../../state/store.ts';
 import type { QuantSpec } from '../../engine/types.ts';
 import { ErrorHeatmap } from '../charts/ErrorHeatmap.tsx';
-import { formatBytes, formatCount, formatValue } from '../common/format.ts';
+import { quantErrorWhy } from '../../core/quant/quant-error.ts';
+import { formatBytes, formatCount, formatValue, formatWhy } from '../common/format.ts';
+import { glossTitle, type GlossKey } from '../common/glossary.ts';
+import { Term } from '../common/Term.tsx';
 
 type Format = QuantSpec['format'];
 
-const FORMATS: ReadonlyArray<{ value: Format; label: string }> = [
+const FORMATS: ReadonlyArray<{ value: Format; label: string; gloss?: GlossKey }> = [
   { value: 'int', label: 'integer' },
   { value: 'fp32', label: 'fp32 (reference)' },
-  { value: 'tf32', label: 'tf32 (10-bit mantissa)' },
-  { value: 'fp16', label: 'fp16' },
-  { value: 'bf16', label: 'bf16' },
-  { value: 'fp8e4m3fn', label: 'fp8 e4m3fn (scaled)' },
-  { value: 'fp8e5m2', label: 'fp8 e5m2 (scaled)' },
-  { value: 'fp4e2m1', label: 'fp4 e2m1 (scaled)' },
-  { value: 'nf4', label: 'NF4 (normal quantiles)' },
-  { value: 'quantile', label: 'quantiles of the data' },
-  { value: 'log2', label: 'powers of two (log2)' },
-  { value: 'ternary', label: 'ternary (TWN)' },
-  { value: 'binary', label: 'binary (sign · mean|x|)' },
+  { value: 'tf32', label: 'tf32 (10-bit mantissa)', gloss: 'tf32' },
+  { value: 'fp16', label: 'fp16', gloss: 'fp16' },
+  { value: 'bf16', label: 'bf16', gloss: 'bf16' },
+  { value: 'fp8e4m3fn', label: 'fp8 e4m3fn (scaled)', gloss: 'fp8' },
+  { value: 'fp8e5m2', label: 'fp8 e5m2 (scaled)', gloss: 'fp8' },
+  { value: 'fp4e2m1', label: 'fp4 e2m1 (scaled)', gloss: 'fp4' },
+  { value: 'nf4', label: 'NF4 (normal quantiles)', gloss: 'nf4' },
+  { value: 'quantile', label: 'quantiles of the data', gloss: 'quantile' },
+  { value: 'log2', label: 'powers of two (log2)', gloss: 'log2' },
+  { value: 'ternary', label: 'ternary (TWN)', gloss: 'twn' },
+  { value: 'binary', label: 'binary (sign · mean|x|)', gloss: 'binary' },
 ];
 
 const CLIP_CHOICES = [
@@ -71,7 +74,7 @@ export function QuantControls({ rank }: { rank: number }) {
           }}
         >
           {FORMATS.map((o) => (
-            <option key={o.value} value={o.value}>
+            <option key={o.value} value={o.value} title={o.gloss && glossTitle(o.gloss)}>
               {o.label}
             </option>
           ))}
@@ -95,7 +98,7 @@ export function QuantControls({ rank }: { rank: number }) {
       )}
       {f === 'int' && (
         <label>
-          range{' '}
+          <Term k="symmetric">range</Term>{' '}
           <select
             aria-label="Quantization range"
             value={spec.symmetric ? (spec.restricted ? 'sym' : 'sym-full') : 'asym'}
@@ -108,14 +111,16 @@ export function QuantControls({ rank }: { rank: number }) {
           >
             <option value="sym">symmetric, restricted (±(2^(b−1)−1))</option>
             <option value="sym-full">symmetric, full (−2^(b−1) … 2^(b−1)−1)</option>
-            <option value="asym">asymmetric (zero point, unsigned)</option>
+            <option value="asym" title={glossTitle('zero-point')}>
+              asymmetric (zero point, unsigned)
+            </option>
           </select>
         </label>
       )}
       {!cast && (
         <>
           <label>
-            scales per{' '}
+            <Term k="granularity">scales per</Term>{' '}
             <select
               aria-label="Quantization granularity"
               value={granularityValue(spec)}
@@ -162,7 +167,7 @@ export function QuantControls({ rank }: { rank: number }) {
       )}
       {!cast && f !== 'binary' && f !== 'ternary' && (
         <label>
-          clip at{' '}
+          <Term k="clip">clip at</Term>{' '}
           <select
             aria-label="Clipping threshold"
             value={spec.clipQuantile}
@@ -179,7 +184,7 @@ export function QuantControls({ rank }: { rank: number }) {
       {stochasticOk(f) && (
         <>
           <label>
-            rounding{' '}
+            <Term k="rounding">rounding</Term>{' '}
             <select
               aria-label="Rounding mode"
               value={spec.rounding}
@@ -218,6 +223,7 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
   const current = quant && quant.tensor === selected ? quant : null;
   const e = current?.error;
   const share = e && e.mse > 0 ? e.clippingMse / e.mse : 0;
+  const splitWhy = e ? quantErrorWhy(e, 'split') : null;
   return (
     <section className="quant-panel" aria-label="Quantization" data-testid="quant-panel">
       <h3>Quantize this tensor</h3>
@@ -241,35 +247,43 @@ export function QuantPanel({ rank, bytes }: { rank: number; bytes: number }) {
             {formatBytes(bytes)} →{' '}
             <span data-bytes-after={current.bytesAfter}>{formatBytes(current.bytesAfter)}</span>
           </p>
-          <div
-            className="error-split"
-            role="img"
-            aria-label={`clipping ${(share * 100).toFixed(1)}% of the error, rounding ${((1 - share) * 100).toFixed(1)}%`}
-          >
-            <span className="clip" style={{ width: `${share * 100}%` }} />
-            <span className="round" style={{ width: `${(1 - share) * 100}%` }} />
-          </div>
-          <p className="legend">
-            <span className="swatch clip" /> clipping {(share * 100).toFixed(1)}% ·{' '}
-            <span className="swatch round" /> rounding {((1 - share) * 100).toFixed(1)}% of the mean
-            squared error
-          </p>
+          {splitWhy === null ? (
+            <>
+              <div
+                className="error-split"
+                role="img"
+                aria-label={`clipping ${(share * 100).toFixed(1)}% of the error, rounding ${((1 - share) * 100).toFixed(1)}%`}
+              >
+                <span className="clip" style={{ width: `${share * 100}%` }} />
+                <span className="round" style={{ width: `${(1 - share) * 100}%` }} />
+              </div>
+              <p className="legend">
+                <span className="swatch clip" /> clipping {(share * 100).toFixed(1)}% ·{' '}
+                <span className="swatch round" /> rounding {((1 - share) * 100).toFixed(1)}% of the
+                mean squared error
+              </p>
+            </>
+          ) : (
+            <p className="legend" data-testid="quant-split-why">
+              No clipping / rounding split: {splitWhy}.
+            </p>
+          )}
           <table className="stats" data-testid="quant-error">
             <tbody>
               {(
                 [
-                  ['mse', 'MSE', e.mse],
+                  ['mse', <Term k="mse">MSE</Term>, e.mse],
                   ['clippingMse', 'from clipping', e.clippingMse],
                   ['roundingMse', 'from rounding', e.roundingMse],
-                  ['sqnrDb', 'SQNR (dB)', e.sqnrDb],
-                  ['cosine', 'cosine similarity', e.cosine],
+                  ['sqnrDb', <Term k="sqnr">SQNR (dB)</Term>, e.sqnrDb],
+                  ['cosine', <Term k="cosine">cosine similarity</Term>, e.cosine],
                   ['maxAbsError', 'max |error|', e.maxAbsError],
                 ] as const
               ).map(([k, label, v]) => (
                 <tr key={k}>
                   <th scope="row">{label}</th>
                   <td data-quant={k} data-value={v}>
-                    {formatValue(v)}
+                    {formatWhy(v, quantErrorWhy(e, k))}
                   </td>
                 </tr>
               ))}
@@ -320,7 +334,7 @@ function WorstBlocks({ report }: { report: NonNullable<SlimState['quant']> }) {
               MSE
             </th>
             <th scope="col" className="num">
-              SQNR dB
+              <Term k="sqnr">SQNR</Term> dB
             </th>
             <th scope="col" className="num">
               clipped

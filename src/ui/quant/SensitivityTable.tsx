@@ -16,8 +16,8 @@ const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
   { key: 'params', label: 'params', numeric: true },
   { key: 'bytes', label: 'size', numeric: true },
   { key: 'bytesAfter', label: 'quantized', numeric: true },
-  { key: 'mse', label: 'MSE', numeric: true },
-  { key: 'sqnrDb', label: 'SQNR dB', numeric: true },
+  { key: 'mse', label: 'MSE', numeric: true, gloss: 'mse' },
+  { key: 'sqnrDb', label: 'SQNR dB', numeric: true, gloss: 'sqnr' },
   { key: 'share', label: 'share of error', numeric: true },
 ];
 

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { parseMatrix, workedExample } from '../../core/quant/zero-point.ts';
 import { formatValue } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 const DEFAULT = '-51.5, 0, 12.25\n7.1, 38.2, -20\n0.4, -3.3, 25.75';
 
@@ -15,7 +16,9 @@ export function ZeroPointCard() {
       aria-label="Zero-point worked example"
       data-testid="zero-point-card"
     >
-      <h3>Worked example: int8, then uint8 with a zero point</h3>
+      <h3>
+        Worked example: int8, then uint8 with a <Term k="zero-point">zero point</Term>
+      </h3>
       <label className="matrix-input">
         matrix (one row a line, numbers separated by commas)
         <textarea
@@ -53,7 +56,9 @@ export function ZeroPointCard() {
             <thead>
               <tr>
                 <th scope="col">x</th>
-                <th scope="col">x / scale</th>
+                <th scope="col">
+                  x / <Term k="scale">scale</Term>
+                </th>
                 <th scope="col">int8</th>
                 <th scope="col">uint8 = int8 + 128</th>
                 <th scope="col">back: int8 · scale</th>

@@ -1,32 +1,110 @@
-// Progress of the running job, with a cancel button (Escape cancels too) and, for training, pause.
-import { useEffect } from 'react';
+// The running job, kept in view at any scroll position: its name, progress, the time left (once
+// the progress rate says something), Cancel (Escape too, while focus is in the bar: a dialog keeps
+// its own Escape), Pause for training, and "show", which scrolls to the panel that started it.
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { cancelJob, togglePause } from '../../state/jobs/actions.ts';
 import { useStore } from '../../state/store.ts';
+import { secondsLeft, timeLeftText } from './time-left.ts';
+
+/** The panel a control belongs to: the labelled section around it, in the page's main part. */
+function panelOf(el: Element | null): HTMLElement | null {
+  if (!el || !el.closest('main')) return null;
+  return el.closest<HTMLElement>('section[aria-label]') ?? el.closest<HTMLElement>('section');
+}
+
+/** The control last clicked, pressed or focused: the job that starts next was started from its panel. */
+let lastControl: Element | null = null;
+const remember = (e: Event) => {
+  if (e.target instanceof Element) lastControl = e.target;
+};
 
 export function ProgressBar() {
   const job = useStore((s) => s.job);
+  const [origin, setOrigin] = useState<HTMLElement | null>(null);
+  const [left, setLeft] = useState<number | null>(null);
+  const id = job?.id;
+  const paused = job?.paused ?? false;
+
   useEffect(() => {
-    if (!job) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') cancelJob();
+    document.addEventListener('pointerdown', remember, true);
+    document.addEventListener('focusin', remember, true);
+    return () => {
+      document.removeEventListener('pointerdown', remember, true);
+      document.removeEventListener('focusin', remember, true);
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [job]);
+  }, []);
+
+  useEffect(() => {
+    if (id === undefined) return;
+    // Read once the job is on screen: the control that started it was the last one used.
+    const t = setTimeout(() => setOrigin(panelOf(lastControl)), 0);
+    return () => clearTimeout(t);
+  }, [id]);
+
+  useEffect(() => {
+    if (id === undefined) return;
+    // The rate is measured from when the job started or was last resumed.
+    const mark = { t: performance.now(), p: useStore.getState().job?.progress ?? 0 };
+    const timer = setInterval(() => {
+      const now = useStore.getState().job;
+      setLeft(now && !now.paused ? secondsLeft(mark, performance.now(), now.progress) : null);
+    }, 500);
+    return () => {
+      clearInterval(timer);
+      setLeft(null);
+    };
+  }, [id, paused]);
+
   if (!job) return null;
+  const panel = origin?.isConnected ? origin : null;
+  const panelName = panel?.getAttribute('aria-label') ?? 'panel';
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      cancelJob();
+    }
+  };
   return (
-    <div className="progress" data-testid="progress">
+    <div
+      className="progress job-bar"
+      data-testid="progress"
+      role="region"
+      aria-label="Job in progress"
+      onKeyDown={onKeyDown}
+    >
       <label>
-        {job.label}
+        <span className="job-name">{job.label}</span>
         <progress max={1} value={job.progress} />
-        {job.paused && <span className="paused"> paused</span>}
+        <span className="job-percent">{Math.round(job.progress * 100)}%</span>
       </label>
-      {job.pausable && (
-        <button type="button" onClick={togglePause} aria-pressed={job.paused}>
-          {job.paused ? 'Resume' : 'Pause'}
+      {paused && <span className="paused"> paused</span>}
+      {left !== null && !paused && (
+        <span className="job-left" data-testid="time-left">
+          {timeLeftText(left)}
+        </span>
+      )}
+      {panel && (
+        <button
+          type="button"
+          className="link"
+          title={`Scroll to the ${panelName} panel`}
+          onClick={() => {
+            panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
+            // Focus follows, so the keyboard goes on from the panel shown.
+            if (!panel.hasAttribute('tabindex')) panel.setAttribute('tabindex', '-1');
+            panel.focus({ preventScroll: true });
+          }}
+        >
+          show
         </button>
       )}
-      <button type="button" onClick={cancelJob}>
+      {job.pausable && (
+        <button type="button" onClick={togglePause} aria-pressed={paused}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      )}
+      <button type="button" onClick={cancelJob} aria-keyshortcuts="Escape" title="Cancel (Escape)">
         Cancel
       </button>
     </div>

@@ -1,6 +1,7 @@
 // A tensor's statistics, each value tagged for tests with data-stat.
+import { statWhy, type MomentStat } from '../../core/stats/stats.ts';
 import type { TensorStats } from '../../engine/types.ts';
-import { formatCount, formatValue } from '../common/format.ts';
+import { formatCount, formatWhy } from '../common/format.ts';
 
 const ROWS: Array<{ key: keyof TensorStats; label: string; count?: boolean; hint?: string }> = [
   { key: 'min', label: 'min' },
@@ -34,7 +35,9 @@ export function StatsTable({ stats }: { stats: TensorStats }) {
           <tr key={r.key} title={r.hint}>
             <th scope="row">{r.label}</th>
             <td data-stat={r.key} data-value={stats[r.key]}>
-              {r.count ? formatCount(stats[r.key]) : formatValue(stats[r.key])}
+              {r.count
+                ? formatCount(stats[r.key])
+                : formatWhy(stats[r.key], statWhy(stats, r.key as MomentStat))}
             </td>
           </tr>
         ))}

@@ -3,6 +3,7 @@ import { setBins, setLogScale } from '../../state/tensors/actions.ts';
 import { BIN_CHOICES } from '../../state/tensors/slice.ts';
 import { useStore } from '../../state/store.ts';
 import { HistogramChart } from '../charts/HistogramChart.tsx';
+import { noFiniteWhy } from '../../core/stats/stats.ts';
 import { formatShape } from '../common/format.ts';
 import { ComparisonPanel } from '../quant/ComparisonPanel.tsx';
 import { Int8Panel } from '../quant/Int8Panel.tsx';
@@ -63,18 +64,25 @@ export function TensorPanel() {
       </header>
       {current && (
         <div className="tensor-body">
-          <HistogramChart
-            counts={current.counts}
-            lo={current.lo}
-            hi={current.hi}
-            logScale={logScale}
-            markers={markers}
-            levels={q?.levels ?? null}
-            range={q ? q.range : null}
-          />
+          {current.stats.finite > 0 ? (
+            <HistogramChart
+              counts={current.counts}
+              lo={current.lo}
+              hi={current.hi}
+              logScale={logScale}
+              markers={markers}
+              levels={q?.levels ?? null}
+              range={q ? q.range : null}
+            />
+          ) : (
+            // With no finite value the bins lie on an invented [0, 1] axis: not worth drawing.
+            <p className="hint" data-testid="histogram-empty">
+              No histogram: {noFiniteWhy(current.stats)}, so there is no value to place on an axis.
+            </p>
+          )}
           {q && q.blocks > 1 && (
             <p className="hint">
-              Levels and range drawn for block {q.shownBlock} of {q.blocks} (the widest).
+              Levels and range drawn for block {q.shownBlock} of {q.blocks}: {q.shownWhy}.
             </p>
           )}
           <MemoStats stats={current.stats} />

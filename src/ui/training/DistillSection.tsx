@@ -7,6 +7,7 @@ import { distillModel } from '../../state/training/actions.ts';
 import type { DistillPoint } from '../../engine/types.ts';
 import { DistillCharts, type DistillRow } from '../charts/DistillCharts.tsx';
 import { formatCount, formatBytes, formatPercent } from '../common/format.ts';
+import { Term } from '../common/Term.tsx';
 
 const STUDENTS = ['mlp-784-32-10', 'mlp-784-64-10', 'mlp-784-128-64-10'];
 
@@ -20,7 +21,9 @@ export function DistillSection() {
   const d = run && run.modelId === model.id ? run : null;
   return (
     <div className="distill" data-testid="distill">
-      <h3>Distil {model.file} into a small student</h3>
+      <h3>
+        <Term k="distillation">Distil</Term> {model.file} into a small student
+      </h3>
       <p className="hint">
         loss = α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1 − α)·CE(labels). The same
         student, from the same initialisation, also trains on the labels alone with the same budget.
@@ -41,7 +44,7 @@ export function DistillSection() {
           </select>
         </label>
         <label>
-          T = {temperature}{' '}
+          <Term k="temperature">T</Term> = {temperature}{' '}
           <input
             type="range"
             aria-label="Temperature"
@@ -53,7 +56,7 @@ export function DistillSection() {
           />
         </label>
         <label>
-          α = {alpha.toFixed(2)}{' '}
+          <Term k="alpha">α</Term> = {alpha.toFixed(2)}{' '}
           <input
             type="range"
             aria-label="Alpha"
@@ -65,7 +68,7 @@ export function DistillSection() {
           />
         </label>
         <label>
-          epochs{' '}
+          <Term k="epoch">epochs</Term>{' '}
           <input
             type="number"
             aria-label="Distillation epochs"
@@ -93,7 +96,8 @@ export function DistillSection() {
           {formatCount(d.result.studentParams)} parameters, {formatCount(d.result.studentMacs)}{' '}
           multiply-adds, {formatBytes(d.result.studentBytes)}) distilled{' '}
           <strong>{formatPercent(d.result.distilled.accuracy)}</strong>, from labels alone{' '}
-          <strong>{formatPercent(d.result.labelsOnly.accuracy)}</strong>; agreement with the teacher{' '}
+          <strong>{formatPercent(d.result.labelsOnly.accuracy)}</strong>;{' '}
+          <Term k="agreement">agreement</Term> with the teacher{' '}
           {formatPercent(d.result.distilled.agreement)} vs{' '}
           {formatPercent(d.result.labelsOnly.agreement)}.
         </p>

@@ -8,6 +8,8 @@ import { useMemo } from 'react';
 import { formatBytes, formatPercent, formatSeconds } from '../common/format.ts';
 import { PROFILES, profileById } from '../../core/perf/hardware.ts';
 import { atBatch, estimateLatency, type Mode } from '../../core/perf/latency.ts';
+import { Term } from '../common/Term.tsx';
+import { glossTitle } from '../common/glossary.ts';
 
 export function VariantsSection() {
   const rows = useStore((s) => s.variants);
@@ -50,12 +52,14 @@ export function VariantsSection() {
         <label>
           run{' '}
           <select aria-label="Execution" value={mode} onChange={(e) => setMode(e.target.value)}>
-            <option value="native">natively (TensorRT-class)</option>
+            <option value="native" title={glossTitle('latency-model')}>
+              natively (TensorRT-class)
+            </option>
             <option value="webgpu">in the browser (WebGPU)</option>
           </select>
         </label>
         <label>
-          batch{' '}
+          <Term k="batch">batch</Term>{' '}
           <select
             aria-label="Batch size"
             value={batch}
@@ -83,15 +87,17 @@ export function VariantsSection() {
               accuracy
             </th>
             <th scope="col" className="num">
-              agreement
+              <Term k="agreement">agreement</Term>
             </th>
             <th scope="col" className="num">
-              KL
+              <Term k="kl-divergence">KL</Term>
             </th>
             <th scope="col" className="num">
               est. latency
             </th>
-            <th scope="col">bound by</th>
+            <th scope="col">
+              <Term k="bound-by">bound by</Term> (layers)
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -112,7 +118,7 @@ export function VariantsSection() {
                 <td>
                   {Object.entries(counts)
                     .filter(([, n]) => n > 0)
-                    .map(([k, n]) => `${k} ${n}`)
+                    .map(([k, n]) => `${k}: ${n} ${n === 1 ? 'layer' : 'layers'}`)
                     .join(', ')}
                 </td>
               </tr>
