@@ -23,7 +23,7 @@ const bad: Array<[string, MadeFile, RegExp]> = [
       b.writeBigUInt64LE(99_999n);
       return withBuffer('long.safetensors', b);
     })(),
-    /long\.safetensors: header length: header of 99999 bytes passes the end/,
+    /long\.safetensors: header length: the first 8 bytes \(9f 86 01 00 00 00 00 00\) read as a header of 99999 bytes, which passes the end/,
   ],
   [
     'a header that is not JSON',
