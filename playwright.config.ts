@@ -10,7 +10,8 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  // CI reads the list; the html report is for a person at their own machine.
+  reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
   outputDir: 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

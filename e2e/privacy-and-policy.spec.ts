@@ -20,7 +20,8 @@ test("the page asks nothing of other origins while a person's model is analysed,
   });
   const workerScript = page.waitForResponse((r) => /\/assets\/worker-[^/]*\.js$/.test(r.url()));
   const app = new Slimlab(page);
-  await app.open({ demo: false });
+  // The quick lab size: the accuracy run below is about the requests it makes, not the numbers.
+  await app.open({ demo: false, query: 'lz=1000' });
   // The engine worker gets the policy from its own response (a page's meta tag does not reach it).
   const workerCsp = (await workerScript).headers()['content-security-policy'] ?? '';
   expect(workerCsp).toContain("connect-src 'self'");
