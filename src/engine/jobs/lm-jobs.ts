@@ -4,10 +4,10 @@
 // one in Node); without one the model's own is used (a Hugging Face folder's tokenizer.json, a GGUF's
 // metadata), and a model without one is refused saying which file to choose.
 import type { ByteSource } from '../../formats/source.ts';
-import { sourceOf } from '../blob-source.ts';
 import type { LmCompression } from '../lm-compression.ts';
-import { evaluateLm, generateLmPair, openLanguageModel, openTokenizer } from '../lm.ts';
+import { evaluateLm, generateLmPair } from '../lm.ts';
 import { job } from './context.ts';
+import { opened } from './lm-study-jobs.ts';
 import type { NamedBlob } from './tensor-jobs.ts';
 
 export const lmJobs = {
@@ -27,13 +27,7 @@ export const lmJobs = {
       },
       ctx,
     ) => {
-      const lm = await openLanguageModel(env.session, r.modelId);
-      const tok = await openTokenizer(
-        env.session,
-        r.modelId,
-        lm.cfg,
-        r.tokenizer ? sourceOf(r.tokenizer) : undefined,
-      );
+      const { lm, tok } = await opened(env, r);
       const device = env.backend().lm ?? null;
       const e = await evaluateLm(lm, tok, r.text, r.ctx, r.compression, { ...ctx, device });
       ctx.transfer([
@@ -63,13 +57,7 @@ export const lmJobs = {
       },
       ctx,
     ) => {
-      const lm = await openLanguageModel(env.session, r.modelId);
-      const tok = await openTokenizer(
-        env.session,
-        r.modelId,
-        lm.cfg,
-        r.tokenizer ? sourceOf(r.tokenizer) : undefined,
-      );
+      const { lm, tok } = await opened(env, r);
       return generateLmPair(lm, tok, r.prompt, r.compression, {
         count: r.tokens,
         temperature: r.temperature,

@@ -19,7 +19,14 @@ interface LmStudyRequest {
   maxTokens?: number | undefined;
 }
 
-async function opened(env: EngineEnv, r: LmStudyRequest) {
+/**
+ * The open language model and its tokenizer: the file sent with the request, else the model's own.
+ * Every language-model job starts here.
+ */
+export async function opened(
+  env: EngineEnv,
+  r: { modelId: string; tokenizer?: NamedBlob | ByteSource | null | undefined },
+) {
   const lm = await openLanguageModel(env.session, r.modelId);
   const tok = await openTokenizer(
     env.session,
