@@ -12,9 +12,17 @@ import {
   showModel,
   toggleSort,
 } from '../../src/state/tensors/actions.ts';
+import { setQuantSpec } from '../../src/state/quant/actions.ts';
 import { quantSpecOf } from '../../src/state/settings/slice.ts';
 import { useStore } from '../../src/state/store.ts';
-import { freshStore, model, noticeTexts, type FakeEngine } from './state-fake-engine.ts';
+import {
+  analysis,
+  freshStore,
+  model,
+  noticeTexts,
+  settle,
+  type FakeEngine,
+} from './state-fake-engine.ts';
 
 let engine: FakeEngine;
 beforeEach(async () => {
@@ -97,6 +105,24 @@ describe('the tensor shown', () => {
       'info: This lesson keeps histogram bins fixed.',
       'info: This lesson keeps histogram on a log scale fixed.',
     ]);
+  });
+
+  test('a new bit width while the histogram is redrawn keeps the histogram and quantizes after it', async () => {
+    const release = engine.hold('analyse');
+    const bins = setBins(32);
+    await settle();
+    // The person changes the bit width before the new histogram is ready: the analysis goes on.
+    await setQuantSpec({ bits: 4 });
+    expect(engine.of('analyse')[0]!.opts.signal?.aborted).toBe(false);
+    expect(engine.of('quantize')).toHaveLength(0);
+    release(analysis({ modelId: 'b', tensor: 'fc1.weight', bins: 32 }));
+    await bins;
+    const s = useStore.getState();
+    expect(s.analysis?.counts.length).toBe(32);
+    // Its quantization follows under the newest spec.
+    expect(engine.of('quantize').map((c) => c.request.spec.bits)).toEqual([4]);
+    expect(s.quant?.spec.bits).toBe(4);
+    expect(noticeTexts()).toEqual([]);
   });
 
   test('switching tabs shows the other model; closing the one shown shows the last left', async () => {

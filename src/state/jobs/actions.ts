@@ -9,6 +9,7 @@ let noticeId = 0;
 let jobId = 0;
 let running: AbortController | null = null;
 let runningKind: 'analysis' | 'export' = 'analysis';
+let runningTag: string | undefined;
 const pauseListeners = new Set<(paused: boolean) => void>();
 
 /** The engine every action talks to (set once, when the worker is connected). */
@@ -27,6 +28,11 @@ export function notify(kind: Notice['kind'], text: string): void {
 
 export function dismissNotice(id: number): void {
   useStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+/** The tag the running job was started with, if any (what it is doing, for work that would follow it). */
+export function runningJobTag(): string | undefined {
+  return running ? runningTag : undefined;
 }
 
 export function cancelJob(): void {
@@ -52,13 +58,15 @@ export type JobKind = 'analysis' | 'export' | 'follow-up' | 'training';
 /**
  * Runs one job at a time: starts it (cancelling the one running), shows its progress, and reports a
  * cancel as information and a failure as an error. Gives the result only if the job is still the
- * current one when it ends.
+ * current one when it ends. `tag` names what the job does, so that work it already leads to can wait
+ * for it instead of cancelling it (see `runningJobTag`).
  */
 export async function startJob<T>(
   label: string,
   messages: { cancelled: string; failed: (message: string) => string },
   work: (opts: JobOptions) => Promise<T>,
   kind: JobKind = 'analysis',
+  tag?: string,
 ): Promise<T | undefined> {
   const pausable = kind === 'training';
   if (kind === 'follow-up' && running) return undefined;
@@ -71,6 +79,7 @@ export async function startJob<T>(
   runningKind = kind === 'export' ? 'export' : 'analysis';
   const ctrl = new AbortController();
   running = ctrl;
+  runningTag = tag;
   const job = { id: ++jobId, label, progress: 0, pausable, paused: false, started: Date.now() };
   useStore.setState({ job });
   try {

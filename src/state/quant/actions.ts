@@ -3,7 +3,7 @@
 import type { QuantSpec } from '../../engine/types.ts';
 import { isValidSetting, SPEC_SETTINGS, specSettings } from '../../presets/schema.ts';
 import { afterPaint } from '../frames.ts';
-import { client, notify, startJob } from '../jobs/actions.ts';
+import { client, notify, runningJobTag, startJob } from '../jobs/actions.ts';
 import { isLanguageModel, measureLmPlanOptions } from '../lm/actions.ts';
 import { lockedByLesson, setSetting } from '../settings/actions.ts';
 import { quantSpecOf } from '../settings/slice.ts';
@@ -14,11 +14,17 @@ const PREVIEW_OVER = 2 << 20;
 
 const specNow = () => quantSpecOf(useStore.getState().settings);
 
+/** The tag of a tensor's analysis, which quantizes the tensor under the settings of when it ends. */
+export const analysisTag = (modelId: string, tensor: string) => `analyse:${modelId}:${tensor}`;
+
 /** What the chosen quantization spec does to the selected tensor, and how others compare. */
 export async function quantizeSelected(kind: 'analysis' | 'follow-up' = 'analysis'): Promise<void> {
   const { model, selected, analysis: shown } = useStore.getState();
   const spec = specNow();
   if (!model || !selected) return;
+  // The tensor's analysis is still running (a new histogram size, say): it quantizes under the
+  // newest settings when it ends, so cancelling it here would only lose the histogram.
+  if (runningJobTag() === analysisTag(model.id, selected)) return;
   const req = { modelId: model.id, tensor: selected, spec };
   // A large tensor answers first from its sample (milliseconds), then from every value.
   if (shown && shown.tensor === selected && shown.shape.reduce((p, d) => p * d, 1) > PREVIEW_OVER) {

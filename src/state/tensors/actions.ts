@@ -2,7 +2,7 @@
 // the tensor table's filter and sort.
 import type { OpenOutcome } from '../../engine/types.ts';
 import { cancelJob, client, notify, startJob } from '../jobs/actions.ts';
-import { quantizeSelected } from '../quant/actions.ts';
+import { analysisTag, quantizeSelected } from '../quant/actions.ts';
 import { setSetting } from '../settings/actions.ts';
 import { useStore } from '../store.ts';
 import type { SortKey } from './slice.ts';
@@ -70,6 +70,8 @@ export async function analyseSelected(): Promise<void> {
     `Analysing ${selected}`,
     { cancelled: `Analysis of ${selected} cancelled`, failed: (m) => m },
     (opts) => client().run('analyse', req, opts),
+    'analysis',
+    analysisTag(model.id, selected),
   );
   if (analysis) {
     useStore.setState({ analysis });
