@@ -3,6 +3,7 @@ import { chromiumPath, CHROMIUM_ARGS } from './e2e/fixtures/chromium.ts';
 
 // Not vite preview's default, so a preview someone left running does not collide with the tests.
 const PORT = 4317;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -14,7 +15,14 @@ export default defineConfig({
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
   outputDir: 'test-results',
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: ORIGIN,
+    // Tests start as a person who chose the CPU on this browser: SwiftShader compiles the statistics
+    // kernels in about 5 s on each new page, which most tests (about the interface, not the GPU)
+    // need not pay. The specs about WebGPU start as a new visitor (ON_WEBGPU in fixtures/slimlab.ts).
+    storageState: {
+      cookies: [],
+      origins: [{ origin: ORIGIN, localStorage: [{ name: 'slimlab-compute', value: 'cpu' }] }],
+    },
     browserName: 'chromium',
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
     screenshot: 'only-on-failure',
@@ -24,7 +32,7 @@ export default defineConfig({
   },
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
+    url: ORIGIN,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -2,7 +2,10 @@
 // here on 1,000 of the digits (a quick run) and the test checks the shape of what comes back; the
 // full-size accuracies live in the unit tests (tests/unit/models.test.ts, finetune.test.ts).
 import { expect, test } from '@playwright/test';
-import { Slimlab } from './fixtures/slimlab.ts';
+import { ON_WEBGPU, Slimlab } from './fixtures/slimlab.ts';
+
+// These numbers come from the WebGPU kernels: the spec starts as a new visitor, on WebGPU.
+test.use(ON_WEBGPU);
 
 test('the MNIST demo model classifies the test digits, and quantization costs what it costs', async ({
   page,

@@ -3,7 +3,10 @@ import { llmInt8 } from '../src/core/quant/llm-int8.ts';
 import { DEFAULT_SPEC } from '../src/core/quant/spec.ts';
 import { quantize } from '../src/core/quant/quant.ts';
 import { sampleModel } from './fixtures/files.ts';
-import { Slimlab } from './fixtures/slimlab.ts';
+import { ON_WEBGPU, Slimlab } from './fixtures/slimlab.ts';
+
+// These numbers come from the WebGPU kernels: the spec starts as a new visitor, on WebGPU.
+test.use(ON_WEBGPU);
 
 test('NF4 in groups of 64, formats side by side, LLM.int8() and the worked example', async ({
   page,

@@ -2,7 +2,10 @@ import { expect, test } from '@playwright/test';
 import { DEFAULT_SPEC } from '../src/core/quant/spec.ts';
 import { quantize } from '../src/core/quant/quant.ts';
 import { sampleModel } from './fixtures/files.ts';
-import { Slimlab } from './fixtures/slimlab.ts';
+import { ON_WEBGPU, Slimlab } from './fixtures/slimlab.ts';
+
+// These numbers come from the WebGPU kernels: the spec starts as a new visitor, on WebGPU.
+test.use(ON_WEBGPU);
 
 test('quantize a tensor and see its error split into clipping and rounding', async ({
   page,

@@ -37,3 +37,39 @@ test('latency: timing is a job; the per-layer work failing is an error notice', 
   expect(await modelWork('fp16' as never)).toBeNull();
   expect(noticeTexts()).toEqual(['error: Latency model failed: unknown deployment']);
 });
+
+test('a choice of the CPU is kept in this browser: the next visit starts on it, WebGPU one choice away', async () => {
+  const kept = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => kept.get(k) ?? null,
+    setItem: (k: string, v: string) => void kept.set(k, v),
+    removeItem: (k: string) => void kept.delete(k),
+  };
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+  Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
+  try {
+    const visit = async () => {
+      await freshStore();
+      const engine = fakeEngine();
+      engine.client.init = () => Promise.resolve({ kind: 'webgpu', label: 'GPU' });
+      const chosen: string[] = [];
+      engine.client.useBackend = (kind) => {
+        chosen.push(kind);
+        return Promise.resolve({ kind, label: kind });
+      };
+      await connectEngine(engine.client);
+      return chosen;
+    };
+    expect(await visit()).toEqual([]);
+    expect(useStore.getState().backend?.kind).toBe('webgpu');
+    await chooseBackend('cpu');
+    expect(await visit()).toEqual(['cpu']);
+    expect(useStore.getState().backend?.kind).toBe('cpu');
+    // Choosing WebGPU again forgets the choice.
+    await chooseBackend('webgpu');
+    expect(await visit()).toEqual([]);
+  } finally {
+    if (had) Object.defineProperty(globalThis, 'localStorage', had);
+    else delete (globalThis as { localStorage?: unknown }).localStorage;
+  }
+});

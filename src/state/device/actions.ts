@@ -7,15 +7,38 @@ import { analyseSelected } from '../tensors/actions.ts';
 import { labSize } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
 
+/** Where this browser keeps the person's choice of compute backend. */
+export const COMPUTE_KEY = 'slimlab-compute';
+
+function storedCompute(): 'cpu' | null {
+  try {
+    return localStorage.getItem(COMPUTE_KEY) === 'cpu' ? 'cpu' : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Connects the engine. A person who chose the CPU on this browser keeps it (on a software adapter
+ * the first histogram on WebGPU waits seconds for its kernels to compile); WebGPU stays acquired,
+ * one choice away.
+ */
 export async function connectEngine(c: EngineClient): Promise<void> {
   setEngine(c);
-  const status = await c.init((e) => {
+  let status = await c.init((e) => {
     if (e.type === 'backend') useStore.setState({ backend: e.status });
   });
+  if (status.kind === 'webgpu' && storedCompute() === 'cpu') status = await c.useBackend('cpu');
   useStore.setState({ backend: status });
 }
 
 export async function chooseBackend(kind: 'webgpu' | 'cpu'): Promise<void> {
+  try {
+    if (kind === 'cpu') localStorage.setItem(COMPUTE_KEY, 'cpu');
+    else localStorage.removeItem(COMPUTE_KEY);
+  } catch {
+    // Storage refused (a private window's policy): the choice holds for this visit only.
+  }
   useStore.setState({ backend: await client().useBackend(kind) });
   await analyseSelected();
 }
