@@ -18,12 +18,18 @@ test('no serious or critical accessibility violations, in the light and the dark
   const app = new Slimlab(page);
   await page.goto('/?demo=mnist-mlp');
   await app.waitForHistogram('fc1.weight', 64);
-  await expect(page.getByTestId('pruning-lab')).toBeVisible();
+  // The quantization lab, then the pruning lab, in each theme.
   await page.getByLabel('Theme').selectOption('light');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   expect(await seriousViolations(page)).toEqual([]);
+  await app.lab('Pruning');
+  await expect(page.getByTestId('pruning-lab')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await seriousViolations(page)).toEqual([]);
+  await app.lab('Quantization');
+  await app.waitForHistogram('fc1.weight', 64);
   expect(await seriousViolations(page)).toEqual([]);
   // The choice outlives a reload.
   await page.reload();
@@ -49,11 +55,15 @@ test('usable at 800 px wide: nothing runs off the side, and every control is rea
     () => document.scrollingElement!.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(0);
-  // Walk the page with Tab: every enabled control on it takes the focus at some point.
+  // Walk the page with Tab: every enabled control on it takes the focus at some point. The lab
+  // tabs not chosen are left out (tabindex -1): the arrow keys move between tabs, not Tab.
   const controls = await page.evaluate(
     () =>
       [...document.querySelectorAll('button, select, input, [tabindex="0"]')].filter(
-        (e) => !(e as HTMLButtonElement).disabled && (e as HTMLElement).offsetParent !== null,
+        (e) =>
+          !(e as HTMLButtonElement).disabled &&
+          (e as HTMLElement).offsetParent !== null &&
+          e.getAttribute('tabindex') !== '-1',
       ).length,
   );
   const seen = new Set<string>();

@@ -12,6 +12,7 @@ test('calibrate the MNIST model: every method on the histogram, and PTQ variants
   await app.open({ demo: false, query: 'lz=1000' });
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Calibration');
   const panel = page.getByTestId('calibration');
   await panel.getByLabel('Calibration set size').selectOption('128');
   await panel.getByRole('button', { name: 'Calibrate' }).click();

@@ -14,6 +14,10 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
   await app.open({ demo: false, query: 'lz=1000' });
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  // int4 in groups of 32 as the tensor panel's scheme, in the quantization lab.
+  await page.getByLabel('Quantization bits').selectOption('4');
+  await page.getByLabel('Quantization granularity').selectOption('group:32');
+  await app.lab('Accuracy');
   const panel = page.getByTestId('accuracy');
   await expect(panel).toContainText('mnist-mlp');
   // The quick size came from the link, and the panel says what it means.
@@ -22,9 +26,6 @@ test('the MNIST demo model classifies the test digits, and quantization costs wh
   await expect(digits.locator('option:checked')).toHaveText('1,000 (quick)');
   await expect(panel.getByTestId('lab-digits')).toContainText('800 to train, 200 to test');
   await expect(panel.getByTestId('lab-digits')).toContainText('rougher numbers');
-  // int4 in groups of 32 as the tensor panel's scheme.
-  await page.getByLabel('Quantization bits').selectOption('4');
-  await page.getByLabel('Quantization granularity').selectOption('group:32');
   await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
   const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
   await expect(row('int2')).toBeVisible({ timeout: 60_000 });
@@ -73,6 +74,7 @@ test('PTQ against quantization-aware fine-tuning at 8, 4 and 2 bits: one row per
   await app.open({ demo: false, query: 'lz=1000' });
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Accuracy');
   const qat = page.getByTestId('qat');
   await qat.getByRole('button', { name: 'Compare PTQ with QAT' }).click();
   await expect(page.getByTestId('progress')).toBeVisible();

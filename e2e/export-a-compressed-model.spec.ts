@@ -6,7 +6,7 @@ import { Slimlab } from './fixtures/slimlab.ts';
 
 test('export the demo model as int4 safetensors and as Q8_0 GGUF', async ({ page }) => {
   const app = new Slimlab(page);
-  await app.open();
+  await app.open({ query: 'demo=ppocr-cls' });
   await app.waitForHistogram('conv2d_44.w_0', 64);
 
   for (const [format, name, check] of [
@@ -36,7 +36,7 @@ test('export the demo model with the tensor panel scheme: int3, groups of 32, ze
   page,
 }) => {
   const app = new Slimlab(page);
-  await app.open();
+  await app.open({ query: 'demo=ppocr-cls' });
   await app.waitForHistogram('conv2d_44.w_0', 64);
   await page.getByLabel('Quantization bits').selectOption('3');
   await page.getByLabel('Quantization range').selectOption('asym');

@@ -13,6 +13,8 @@ test('a lesson opens from the picker, hides what it does not need, locks what it
   await expect(card).toContainText('One scale per tensor');
   await expect(card).toContainText('step 1 of 3');
   // Hidden: the retraining and pruning panels; shown: quantization.
+  await expect(page.getByRole('tab', { name: 'Pruning' })).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: 'Training' })).toHaveCount(0);
   await expect(page.getByTestId('pruning-lab')).toHaveCount(0);
   await expect(page.getByTestId('quant-panel')).toBeVisible();
   const spec = () => page.evaluate(() => window.__slimlab!.state().quant?.spec.granularity);

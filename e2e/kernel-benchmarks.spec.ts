@@ -6,6 +6,7 @@ test('the kernel benchmarks draw the saved report, refuse a file that is not one
 }) => {
   const app = new Slimlab(page);
   await app.open({ demo: false });
+  await app.lab('Benchmarks');
   const panel = page.getByTestId('bench-panel');
   // The report saved by `npm run bench:kernels`, shipped with the app.
   const report = panel.getByTestId('bench-report');

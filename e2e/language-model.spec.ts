@@ -13,12 +13,13 @@ test('the stories260K demo scores a text, compares the quantized model and write
   const app = new Slimlab(page);
   await app.open({ demo: false });
   await page.getByRole('button', { name: 'Demo: stories260K.bin' }).click();
-  const panel = page.getByTestId('language-model');
-  await expect(panel).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('model-credit')).toContainText('karpathy/tinyllamas');
   await expect(page.getByTestId('model-credit')).toContainText('MIT');
   // The weight labs work on it as on any file.
   await expect(app.histogram).toBeVisible({ timeout: 30_000 });
+  await app.lab('Language model');
+  const panel = page.getByTestId('language-model');
+  await expect(panel).toBeVisible({ timeout: 30_000 });
 
   const text = panel.getByLabel('Text to evaluate');
   await expect(text).not.toHaveValue('');

@@ -8,6 +8,7 @@ test('the latency model explains itself per profile, and the KV-cache explorer c
   await app.open({ demo: false });
   await page.getByRole('button', { name: 'Demo: mnist-cnn.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Latency');
   const panel = page.getByTestId('latency');
   await expect(panel.getByTestId('latency-chart')).toBeVisible();
   await panel.getByLabel('Deployment', { exact: true }).selectOption('w8a8');

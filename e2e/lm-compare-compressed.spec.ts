@@ -10,6 +10,7 @@ test('an int4 KV cache moves the next-token distributions; both models write sid
   test.setTimeout(90_000);
   const app = new Slimlab(page);
   await app.open({ query: 'demo=stories260K' });
+  await app.lab('Language model');
   const panel = page.getByTestId('language-model');
   await expect(panel).toBeVisible({ timeout: 30_000 });
   await panel
@@ -82,6 +83,7 @@ test('a language-model lesson opens from its link with its settings', async ({ p
   await page.goto('/?lesson=lm-kv-cache');
   const card = page.getByTestId('lesson-card');
   await expect(card).toContainText('A quantized KV cache');
+  await new Slimlab(page).lab('Language model');
   const panel = page.getByTestId('language-model');
   await expect(panel).toBeVisible({ timeout: 30_000 });
   await expect(panel.getByLabel('KV cache')).toHaveValue('int8');

@@ -9,9 +9,12 @@ test('the planner plans a language model from KL on the text and checks the plan
   test.setTimeout(120_000);
   const app = new Slimlab(page);
   await app.open({ query: 'demo=stories260K&lc=64' });
+  await app.lab('Language model');
   const panel = page.getByTestId('language-model');
   await expect(panel).toBeVisible({ timeout: 30_000 });
   await panel.getByLabel('Text to evaluate').fill('Once upon a time, there was a little girl.');
+  // The text stays with the model when the plan's lab is shown instead.
+  await app.lab('Plan');
   const planner = page.getByTestId('planner');
   await planner.getByLabel('Plan from').selectOption('kl');
   await expect(page).toHaveURL(/pt=kl/);

@@ -31,6 +31,7 @@ test('a lesson opens beside the session, and leaving it brings back the model, s
   await app.setBins(32);
   await page.getByLabel('Quantization bits').selectOption('4');
   await app.waitForHistogram('fc2.weight', 32);
+  await app.lab('Accuracy');
   const panel = page.getByTestId('accuracy');
   await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
   await expect(panel.locator('tr[data-variant="int2"]')).toBeVisible({ timeout: 90_000 });
@@ -54,6 +55,12 @@ test('a lesson opens beside the session, and leaving it brings back the model, s
   // Leaving it gives everything back; the lesson's tab stays open beside the others.
   await card.getByRole('button', { name: 'Leave lesson' }).click();
   await expect(card).toHaveCount(0);
+  // The lab the person was in comes back too.
+  await expect(page.getByRole('tab', { name: 'Accuracy' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await app.lab('Quantization');
   await app.waitForHistogram('fc2.weight', 32);
   await expect(page.getByLabel('Quantization bits')).toHaveValue('4');
   expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(

@@ -10,12 +10,13 @@ test.describe('a new visitor', () => {
     await app.open();
     await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'webgpu');
     await expect(page.getByTestId('backend-status')).toContainText(/swiftshader|WebGPU/i);
-    await expect(app.table.locator('tbody tr')).toHaveCount(213);
-    await expect(page.getByText('133,628 parameters')).toBeVisible();
+    // The MNIST MLP, which every lab runs on.
+    await expect(app.table.locator('tbody tr')).toHaveCount(6);
+    await expect(page.getByText('235,146 parameters')).toBeVisible();
     // The largest tensor is selected and analysed.
-    await app.waitForHistogram('conv2d_44.w_0', 64);
+    await app.waitForHistogram('fc1.weight', 64);
     await expect(page.getByTestId('computed-on')).toHaveText('WebGPU');
-    expect((await app.stat('count')).value).toBe(10_000);
+    expect((await app.stat('count')).value).toBe(256 * 784);
     await info.attach('demo-model', {
       body: await page.screenshot({ fullPage: true }),
       contentType: 'image/png',
@@ -25,7 +26,8 @@ test.describe('a new visitor', () => {
 
 test('the tensor table sorts, filters and works from the keyboard', async ({ page }) => {
   const app = new Slimlab(page);
-  await app.open();
+  // The PaddleOCR classifier: 213 tensors to sort and filter.
+  await app.open({ query: 'demo=ppocr-cls' });
   await app.waitForHistogram('conv2d_44.w_0', 64);
   await page.getByLabel('Filter tensors').fill('conv2d_4');
   const rows = app.table.locator('tbody tr');

@@ -41,6 +41,7 @@ test("the page asks nothing of other origins while a person's model is analysed,
   // A demo model run on the test digits too (the digits come from this origin).
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Accuracy');
   await page.getByTestId('accuracy').getByRole('button', { name: 'Evaluate', exact: true }).click();
   await expect(page.getByTestId('accuracy').locator('tr[data-variant="int8"]')).toBeVisible({
     timeout: 60_000,

@@ -16,6 +16,7 @@ async function openMlp(page: Page) {
 async function showMlp(page: Page, app: Slimlab) {
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Pruning');
   return page.getByTestId('pruning-lab');
 }
 
@@ -95,7 +96,10 @@ test('the sweep and gradual pruning, at their smallest sizes: the shape of the r
   // Gradual pruning over one epoch: one row per epoch, ending at the final sparsity. On 2,500
   // digits: its schedule prunes every 25 steps of 64 digits, more than one epoch of 1,000 digits'
   // 800 training digits holds.
+  // The size of a lab run is chosen in the accuracy lab.
+  await app.lab('Accuracy');
   await page.getByLabel('Digits per lab run').selectOption('2500');
+  await app.lab('Pruning');
   await lab.getByLabel('Final sparsity').selectOption('0.9');
   await lab.getByLabel('Gradual pruning epochs').selectOption('1');
   await lab.getByRole('button', { name: 'Prune gradually' }).click();

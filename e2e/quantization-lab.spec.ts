@@ -102,8 +102,9 @@ test('NF4 in groups of 64, formats side by side, LLM.int8() and the worked examp
 
 test('plan bits per layer for a size budget on the demo model', async ({ page }) => {
   const app = new Slimlab(page);
-  await app.open();
+  await app.open({ query: 'demo=ppocr-cls' });
   await app.waitForHistogram('conv2d_44.w_0', 64);
+  await app.lab('Plan');
   const planner = page.getByTestId('planner');
   await planner.getByRole('button', { name: 'Measure the weights' }).click();
   const summary = page.getByTestId('plan-summary');

@@ -58,9 +58,10 @@ test('quantize a tensor and see its error split into clipping and rounding', asy
 
 test('rank every layer of the demo model by its quantization error', async ({ page }) => {
   const app = new Slimlab(page);
-  await app.open();
+  await app.open({ query: 'demo=ppocr-cls' });
   await app.waitForHistogram('conv2d_44.w_0', 64);
   await page.getByLabel('Quantization bits').selectOption('4');
+  await app.lab('Plan');
   await page.getByRole('button', { name: 'Rank layers by error' }).click();
   const rows = page.getByTestId('sensitivity-table').locator('tbody tr');
   await expect(rows.first()).toBeVisible();
@@ -72,5 +73,7 @@ test('rank every layer of the demo model by its quantization error', async ({ pa
   expect(shares).toEqual([...shares].sort((a, b) => b - a));
   const top = (await rows.first().locator('td').first().textContent())!;
   await rows.first().click();
+  await expect(app.row(top)).toHaveClass(/selected/);
+  await app.lab('Quantization');
   await app.waitForHistogram(top, 64);
 });

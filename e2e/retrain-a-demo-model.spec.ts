@@ -3,32 +3,38 @@
 // the shape of what comes back; the full-size accuracies live in the unit tests
 // (tests/unit/models.test.ts, finetune.test.ts).
 import { expect, test } from '@playwright/test';
-import { Slimlab } from './fixtures/slimlab.ts';
+import { ON_WEBGPU, Slimlab } from './fixtures/slimlab.ts';
 
-test('the CNN and the vision transformer demos clear their accuracy floors, on the CPU beside a software adapter', async ({
-  page,
-}) => {
-  test.setTimeout(120_000);
-  const app = new Slimlab(page);
-  await app.open({ demo: false, query: 'lz=1000' });
-  for (const [name, largest, floor] of [
-    ['mnist-cnn', 'fc1.weight', 0.97],
-    ['mnist-vit', 'blocks.0.attn.qkv.weight', 0.95],
-  ] as const) {
-    await page.getByRole('button', { name: `Demo: ${name}.safetensors` }).click();
-    await app.waitForHistogram(largest, 64);
-    const panel = page.getByTestId('accuracy');
-    await expect(panel).toContainText(name);
-    await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
-    const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
-    await expect(row('int2')).toBeVisible({ timeout: 60_000 });
-    expect(Number(await row('fp32').getAttribute('data-accuracy'))).toBeGreaterThanOrEqual(floor);
-    expect(Number(await row('int8').getAttribute('data-accuracy'))).toBeGreaterThan(floor - 0.01);
-    // SwiftShader runs the convolution and attention kernels far slower than the CPU (the GPU
-    // tier tests their parity); on it, the app runs these networks on the CPU and says why.
-    await expect(panel.getByTestId('accuracy-on')).toHaveText('CPU');
-    await expect(panel).toContainText('software one');
-  }
+test.describe('a new visitor, on WebGPU', () => {
+  // The software adapter is there, and the app itself chooses the CPU for these networks.
+  test.use(ON_WEBGPU);
+  test('the CNN and the vision transformer demos clear their accuracy floors, on the CPU beside a software adapter', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const app = new Slimlab(page);
+    await app.open({ demo: false, query: 'lz=1000' });
+    for (const [name, largest, floor] of [
+      ['mnist-cnn', 'fc1.weight', 0.97],
+      ['mnist-vit', 'blocks.0.attn.qkv.weight', 0.95],
+    ] as const) {
+      await app.lab('Quantization');
+      await page.getByRole('button', { name: `Demo: ${name}.safetensors` }).click();
+      await app.waitForHistogram(largest, 64);
+      await app.lab('Accuracy');
+      const panel = page.getByTestId('accuracy');
+      await expect(panel).toContainText(name);
+      await panel.getByRole('button', { name: 'Evaluate', exact: true }).click();
+      const row = (v: string) => panel.locator(`tr[data-variant="${v}"]`);
+      await expect(row('int2')).toBeVisible({ timeout: 60_000 });
+      expect(Number(await row('fp32').getAttribute('data-accuracy'))).toBeGreaterThanOrEqual(floor);
+      expect(Number(await row('int8').getAttribute('data-accuracy'))).toBeGreaterThan(floor - 0.01);
+      // SwiftShader runs the convolution and attention kernels far slower than the CPU (the GPU
+      // tier tests their parity); on it, the app runs these networks on the CPU and says why.
+      await expect(panel.getByTestId('accuracy-on')).toHaveText('CPU');
+      await expect(panel).toContainText('software one');
+    }
+  });
 });
 
 test('distillation and pruning retrain the MLP in the worker, with pause, and gather in one table', async ({
@@ -39,6 +45,7 @@ test('distillation and pruning retrain the MLP in the worker, with pause, and ga
   await app.open({ demo: false, query: 'lz=1000' });
   await page.getByRole('button', { name: 'Demo: mnist-mlp.safetensors' }).click();
   await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Training');
   const distill = page.getByTestId('distill');
   await distill.getByLabel('Student').selectOption('mlp-784-32-10');
   await distill.getByLabel('Distillation epochs').fill('3');

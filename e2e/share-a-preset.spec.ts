@@ -22,8 +22,11 @@ test('a preset link opens the same view with the same numbers, and the URL follo
   await expect(page.getByLabel('Quantization granularity')).toHaveValue('tensor');
   // The URL carries the preset (rewritten in the schema's order, defaults left out).
   await expect(page).toHaveURL(/[?&]t=fc2\.weight/);
-  for (const kv of ['qb=4', 'qg=tensor', 'b=32', 'lp=h100', 'ld=fp16', 'pm=nm24', 'demo=mnist-mlp'])
+  for (const kv of ['qb=4', 'qg=tensor', 'b=32', 'lp=h100', 'ld=fp16', 'pm=nm24'])
     await expect(page).toHaveURL(new RegExp(`[?&]${kv}(&|$)`));
+  // Rewritten as version 2, whose default demo is the one the link named: it is left out.
+  await expect(page).toHaveURL(/[?&]v=2(&|$)/);
+  await expect(page).not.toHaveURL(/[?&]demo=/);
   // A control moves the URL with it.
   await page.getByLabel('Histogram bins').selectOption('128');
   await expect(page).toHaveURL(/[?&]b=128(&|$)/);

@@ -12,7 +12,7 @@ test.use({
 
 test('without WebGPU the app says so and computes on the CPU', async ({ page }) => {
   const app = new Slimlab(page);
-  await app.open();
+  await app.open({ query: 'demo=ppocr-cls' });
   const status = page.getByTestId('backend-status');
   await expect(status).toHaveAttribute('data-backend', 'cpu');
   await expect(status).toContainText(/no WebGPU adapter|not available/);

@@ -4,6 +4,7 @@
 import { checkCalibrationMethod, type CalibrationJson } from '../engine/arrays.ts';
 import { jobContext } from '../engine/jobs/context.ts';
 import { oneLine, withArray } from './engine.ts';
+import { sig } from './numbers.ts';
 import type { Command } from './table.ts';
 
 export type { CalibrationJson };
@@ -52,7 +53,7 @@ when they have negative values, unsigned otherwise`,
     if (a.has('json')) io.out(JSON.stringify(r));
     else {
       io.out(
-        `${r.method}: threshold ${r.threshold}  scale ${r.scale}  zero point ${r.zero_point} (${r.signed ? 'signed' : 'unsigned'})  clip MSE ${r.clip_mse}  round MSE ${r.round_mse}`,
+        `${r.method}: threshold ${sig(r.threshold)}  scale ${sig(r.scale)}  zero point ${r.zero_point} (${r.signed ? 'signed' : 'unsigned'})  clip MSE ${sig(r.clip_mse)}  round MSE ${sig(r.round_mse)}`,
       );
       if (r.warning) io.err(`slimlab: warning: ${r.warning}`);
     }

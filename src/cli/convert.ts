@@ -7,17 +7,31 @@ import type { Args, Command } from './table.ts';
 /** What the output's extension and the flags ask for. */
 export function exportOptionsFor(out: string, a: Args, tensorNames: string[]): ExportOptions {
   const lower = out.toLowerCase();
+  const filter = a.text('filter');
+  const only = filter ? { filter } : {};
   if (lower.endsWith('.safetensors'))
     return {
+      ...only,
       format: 'safetensors',
       quantize: (a.text('quantize') ?? 'none') as 'none' | 'int8' | 'int4',
       symmetric: !a.has('asymmetric'),
     };
   if (lower.endsWith('.gguf'))
-    return { format: 'gguf', type: (a.text('type') ?? 'F16') as 'F32' | 'F16' | 'Q8_0' | 'Q4_0' };
+    return {
+      ...only,
+      format: 'gguf',
+      type: (a.text('type') ?? 'F16') as 'F32' | 'F16' | 'Q8_0' | 'Q4_0',
+    };
   if (lower.endsWith('.npy')) {
-    const tensor = a.text('tensor') ?? (tensorNames.length === 1 ? tensorNames[0] : undefined);
-    if (!tensor) throw new Error('.npy holds one tensor: name it with --tensor NAME');
+    // --filter picks the one tensor when exactly one name contains it.
+    const named = filter ? tensorNames.filter((n) => n.includes(filter)) : tensorNames;
+    const tensor = a.text('tensor') ?? (named.length === 1 ? named[0] : undefined);
+    if (!tensor)
+      throw new Error(
+        filter
+          ? `.npy holds one tensor: ${named.length} names contain '${filter}'; name one with --tensor NAME`
+          : '.npy holds one tensor: name it with --tensor NAME',
+      );
     return { format: 'npy', tensor };
   }
   throw new Error(`cannot tell the output format of '${out}' (use .safetensors, .gguf or .npy)`);
@@ -26,10 +40,11 @@ export function exportOptionsFor(out: string, a: Args, tensorNames: string[]): E
 export const convert: Command = {
   name: 'convert',
   synopsis:
-    'IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0] [--tensor NAME]',
+    'IN... OUT [--quantize none|int8|int4] [--asymmetric] [--type F32|F16|Q8_0|Q4_0]\n[--tensor NAME] [--filter TEXT]',
   summary: `write a model (IN: one file, or shards/companions together) as OUT, by its extension:
 .safetensors (original dtypes, or --quantize per-channel int8/int4 codes with scales),
-.gguf (--type for 2-D float weights, default F16), .npy (one --tensor)`,
+.gguf (--type for 2-D float weights, default F16), .npy (one --tensor);
+--filter writes only the tensors whose name contains TEXT`,
   positional: { min: 2, missing: 'convert needs IN... OUT' },
   flags: [
     {
@@ -50,6 +65,12 @@ export const convert: Command = {
       help: '.gguf: the type of 2-D float weights',
     },
     { name: 'tensor', type: 'string', arg: 'NAME', help: '.npy: the tensor written' },
+    {
+      name: 'filter',
+      type: 'string',
+      arg: 'TEXT',
+      help: 'only tensors whose name contains TEXT (.npy: the one that does)',
+    },
   ],
   async run(a, { io, engine }) {
     const inputs = a.positional.slice(0, -1);

@@ -8,6 +8,7 @@ import { parseCalibrationMethod } from '../engine/lm.ts';
 import type { LmCompression, LmEvaluation } from '../engine/types.ts';
 import { BadInput, oneLine, withModel, type Engine } from './engine.ts';
 import { fileSource } from './file-source.ts';
+import { sig } from './numbers.ts';
 import { SPEC_FLAGS, specFromArgs } from './spec-flags.ts';
 import type { Args, Command, Flag } from './table.ts';
 
@@ -243,11 +244,11 @@ which are also scored; LLM.int8() reports the % of features kept in float`,
       if (a.has('json')) io.out(JSON.stringify(r));
       else {
         io.out(
-          `${r.tokens} tokens, ${r.scored} scored in windows of ${r.ctx}: PPL ${r.ppl.toFixed(4)} (mean NLL ${r.nll_mean.toFixed(4)})`,
+          `${r.tokens} tokens, ${r.scored} scored in windows of ${r.ctx}: PPL ${sig(r.ppl)} (mean NLL ${sig(r.nll_mean)})`,
         );
         if (r.ppl_q !== undefined)
           io.out(
-            `compressed: PPL ${r.ppl_q.toFixed(4)}, ln(PPL_q/PPL) ${r.ln_ppl_ratio!.toFixed(4)}, KL mean ${r.kld_mean!.toExponential(3)} median ${r.kld_median!.toExponential(3)} p99 ${r.kld_p99!.toExponential(3)} max ${r.kld_max!.toExponential(3)}, same top ${r.same_top_pct!.toFixed(2)}%, Δp RMS ${r.dp_rms_pct!.toFixed(3)}%`,
+            `compressed: PPL ${sig(r.ppl_q)}, ln(PPL_q/PPL) ${sig(r.ln_ppl_ratio!)}, KL mean ${sig(r.kld_mean!)} median ${sig(r.kld_median!)} p99 ${sig(r.kld_p99!)} max ${sig(r.kld_max!)}, same top ${r.same_top_pct!.toFixed(2)}%, Δp RMS ${r.dp_rms_pct!.toFixed(3)}%`,
           );
         if (r.calibration_tokens !== undefined)
           io.out(

@@ -2,8 +2,10 @@
 // computed headless by the same engine jobs: the preset's tensor (or the largest, as the app picks)
 // of its demo model (or the given file), its statistics and histogram, and what the preset's
 // quantization does to it, its LLM.int8() decomposition at the link's threshold, and, when the link
-// sets them, the pruning lab's method and sparsity applied to the model's weights. Settings of the
-// labs that train or time a model have no headless run: the output says so, naming them.
+// sets them, the pruning lab's method and sparsity applied to the model's weights, and the Latency
+// panel's roofline estimate and KV-cache numbers. Settings of the labs that train or evaluate a
+// model have no headless run: the output says so, naming them.
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobContext } from '../engine/jobs/context.ts';
@@ -13,6 +15,14 @@ import { quantErrorWhy, statWhy, type MomentStat } from '../engine/weights.ts';
 import type { SettingName, Settings } from '../presets/fields.ts';
 import { decodePreset, encodePreset, specOf, type Decoded } from '../presets/schema.ts';
 import { BadInput, withModel, type Engine } from './engine.ts';
+import {
+  deploymentOf,
+  kvRun,
+  latencyRun,
+  type KvRun,
+  type LatencyRun,
+} from '../engine/latency-model.ts';
+import { kvText, latencyText } from './latency.ts';
 import { jsonNumber, sig, sigWhy } from './numbers.ts';
 import type { Command } from './table.ts';
 
@@ -58,6 +68,8 @@ export interface PresetRun {
     kept_fraction: number;
     sqnr_db: number | null;
     plain_sqnr_db: number | null;
+    /** Why the SQNRs are null when they are undefined rather than infinite (no error at all). */
+    why: string | null;
     bits_per_weight: number;
   } | null;
   /** The link's pruning method and sparsity on the model's weights (null when it sets neither). */
@@ -68,6 +80,10 @@ export interface PresetRun {
     relative_error: number;
     model_sparsity: number;
   } | null;
+  /** The Latency panel under the link's deployment, batch and profile (null when it sets none). */
+  latency: LatencyRun | null;
+  /** The KV-cache explorer at the link's sizes (null when it sets none). */
+  kv_cache: KvRun | null;
   /** Settings the link gives that `slimlab run` does not compute, and where they take effect. */
   not_run: string[];
 }
@@ -113,11 +129,24 @@ const USED: ReadonlySet<SettingName> = new Set<SettingName>([
   'int8Threshold',
   'pruneMethod',
   'pruneSparsity',
+  'latDeployment',
+  'latBatch',
+  'latProfile',
+  'kvLayers',
+  'kvHeads',
+  'kvHeadDim',
+  'kvBytes',
+  'kvBlock',
+  'kvMaxLen',
+  'kvBudget',
 ]);
+
+const LATENCY: readonly SettingName[] = ['latDeployment', 'latBatch', 'latProfile'];
+/** The Latency panel's token count for a model that does not run (its own control, not a setting). */
+const OWN_MODEL_TOKENS = 64;
 
 /** Where the settings this run does not compute take effect (they train, time or evaluate). */
 const ELSEWHERE: ReadonlyArray<[RegExp, string]> = [
-  [/^(lat|kv)/, 'the latency model and KV cache (the Latency panel)'],
   [/^prune/, "the pruning lab's sweep, fine-tuning and gradual pruning (the Pruning panel)"],
   [/^cal/, 'the calibration lab (the Calibration panel)'],
   [
@@ -129,18 +158,24 @@ const ELSEWHERE: ReadonlyArray<[RegExp, string]> = [
   [/^planner/, 'the mixed-precision planner (the Planner panel)'],
 ];
 
-/** The link's settings this run does not compute, grouped by where they take effect. */
-export function notRun(d: Pick<Decoded, 'given'>): string[] {
+/**
+ * The link's settings this run does not compute, grouped by where they take effect; `noLatency`
+ * says why the latency model did not run on this model, when it did not.
+ */
+export function notRun(d: Pick<Decoded, 'given'>, noLatency: string | null = null): string[] {
   const groups = new Map<string, string[]>();
+  const lat = d.given.filter((k) => noLatency !== null && LATENCY.includes(k));
   for (const k of d.given) {
     if (USED.has(k)) continue;
     const where = ELSEWHERE.find(([re]) => re.test(k))?.[1] ?? 'the app';
     groups.set(where, [...(groups.get(where) ?? []), k]);
   }
-  return [...groups].map(
+  const lines = [...groups].map(
     ([where, keys]) =>
       `${keys.join(', ')}: not computed by slimlab run; open the link for ${where}`,
   );
+  if (lat.length) lines.push(`${lat.join(', ')}: not computed by slimlab run: ${noLatency}`);
+  return lines;
 }
 
 /** A text that names no setting, version, lesson or flag is not a preset (`--preset hello`). */
@@ -153,10 +188,15 @@ export function notAPreset(d: Decoded, text: string): string | null {
   return `'${text.length > 60 ? `${text.slice(0, 60)}…` : text}' is not a preset link: ${what}; copy one from the app (for example '?qf=int&qb=4')`;
 }
 
-/** The demo model file a preset names, in this checkout's public/models. */
+/**
+ * The demo model file a preset names, in this checkout's public/models: the MNIST and ppocr demos
+ * are safetensors, stories260K its llama2.c checkpoint (.bin), as the app downloads them.
+ */
 export function demoPath(demo: string): string | null {
   if (demo === 'none') return null;
-  return fileURLToPath(new URL(`../../public/models/${demo}.safetensors`, import.meta.url));
+  const file = (ext: string) =>
+    fileURLToPath(new URL(`../../public/models/${demo}${ext}`, import.meta.url));
+  return ['.safetensors', '.bin'].map(file).find((p) => existsSync(p)) ?? file('.safetensors');
 }
 
 export async function runPreset(
@@ -196,6 +236,47 @@ export async function runPreset(
       notices.push(
         `${t.name} is not a weight (rank ≥ 2, float): pruning shown for the model only.`,
       );
+    const set = d.settings;
+    // The latency model: a demo layer by layer at the link's batch; any other model from its Linear
+    // and convolution weight shapes, at the panel's token count (which a link does not carry).
+    let latency: LatencyRun | null = null;
+    let noLatency: string | null = null;
+    if (d.given.some((k) => LATENCY.includes(k))) {
+      const work = (id: string) =>
+        m.architecture
+          ? engine.run('modelWork', { modelId: m.id, deployment: deploymentOf(id) }, jobContext())
+          : engine.run(
+              'weightWork',
+              { modelId: m.id, deployment: deploymentOf(id), positions: 1 },
+              jobContext(),
+            );
+      try {
+        const fp32 = await work('fp32');
+        latency = latencyRun(fp32, await work(set.latDeployment), {
+          deployment: set.latDeployment,
+          batch: m.architecture ? set.latBatch : OWN_MODEL_TOKENS,
+          of: m.architecture ? 'samples' : 'tokens',
+          profile: set.latProfile,
+        });
+        if (!m.architecture)
+          notices.push(
+            `${basename(m.file)} is not a network Slimlab runs: latency from its weight shapes at ${OWN_MODEL_TOKENS} tokens (the page's default; a link does not carry it), not at the link's batch.`,
+          );
+      } catch (e) {
+        noLatency = `the latency model has no layers to estimate in ${basename(m.file)} (${(e as Error).message})`;
+      }
+    }
+    const kv = d.given.some((k) => k.startsWith('kv'))
+      ? kvRun({
+          layers: set.kvLayers,
+          kvHeads: set.kvHeads,
+          headDim: set.kvHeadDim,
+          bytesPerValue: set.kvBytes,
+          block: set.kvBlock,
+          maxLen: set.kvMaxLen,
+          budgetGiB: set.kvBudget,
+        })
+      : null;
     const params = pruned?.reduce((s, r) => s + r.params, 0) ?? 0;
     const zeros = pruned?.reduce((s, r) => s + r.zeros, 0) ?? 0;
     const why: PresetRun['why'] = {};
@@ -249,6 +330,7 @@ export async function runPreset(
         kept_fraction: i8.keptFraction,
         sqnr_db: i8.error.sqnrDb === Infinity ? null : finite(i8.error.sqnrDb),
         plain_sqnr_db: i8.plainError.sqnrDb === Infinity ? null : finite(i8.plainError.sqnrDb),
+        why: quantErrorWhy(i8.error, 'sqnrDb'),
         bits_per_weight: i8.bitsPerWeight,
       },
       prune: pruned && {
@@ -258,7 +340,9 @@ export async function runPreset(
         relative_error: row?.relative_error ?? 0,
         model_sparsity: params ? zeros / params : 0,
       },
-      not_run: notRun(d),
+      latency,
+      kv_cache: kv,
+      not_run: notRun(d, noLatency),
     };
   });
 }
@@ -284,13 +368,15 @@ export function presetText(r: PresetRun): string {
   const i = r.int8;
   if (i)
     lines.push(
-      `  LLM.int8() at threshold ${sig(i.threshold)}: ${i.outlier_columns} outlier column${i.outlier_columns === 1 ? '' : 's'} kept in fp16 (${(i.kept_fraction * 100).toFixed(2)}%), SQNR ${sqnr(i.sqnr_db)} against ${sqnr(i.plain_sqnr_db)} for plain int8, ${i.bits_per_weight.toFixed(3)} bits/weight`,
+      `  LLM.int8() at threshold ${sig(i.threshold)}: ${i.outlier_columns} outlier column${i.outlier_columns === 1 ? '' : 's'} kept in fp16 (${(i.kept_fraction * 100).toFixed(2)}%), ${i.why ? `no SQNR (${i.why})` : `SQNR ${sqnr(i.sqnr_db)} against ${sqnr(i.plain_sqnr_db)} for plain int8`}, ${i.bits_per_weight.toFixed(3)} bits/weight`,
     );
   const p = r.prune;
   if (p)
     lines.push(
       `  pruned (${p.method}): this tensor ${(p.sparsity * 100).toFixed(2)}% zeros, relative error ${sig(p.relative_error)}; the model's weights ${(p.model_sparsity * 100).toFixed(2)}% zeros`,
     );
+  if (r.latency) lines.push(...latencyText(r.latency));
+  if (r.kv_cache) lines.push(...kvText(r.kv_cache));
   for (const n of r.not_run) lines.push(`  ${n}`);
   return lines.join('\n');
 }
@@ -300,7 +386,8 @@ export const run: Command = {
   synopsis: "--preset 'URL-or-query' [--model FILE] [--json]",
   summary: `the numbers the browser shows for a preset (a link copied from the app, or its query):
 the preset's tensor of its demo model (or of --model FILE), its statistics and
-histogram, and the preset's quantization error and size; preset problems go to stderr`,
+histogram, the preset's quantization error and size, LLM.int8(), pruning, latency
+and KV cache where the link sets them; preset problems go to stderr`,
   positional: { min: 0, max: 0 },
   flags: [
     {

@@ -30,7 +30,7 @@ import { npyDescr, writeNpy } from '../formats/write/npy.ts';
 import { writeSafetensors } from '../formats/write/safetensors.ts';
 import type { OutFile, OutTensor } from '../formats/write/types.ts';
 
-export type ExportOptions =
+export type ExportOptions = (
   | {
       format: 'safetensors';
       /** Per-channel int8 / int4 (axis 0, f32 scales); `spec` overrides it. */
@@ -45,7 +45,11 @@ export type ExportOptions =
       transform?: (t: TensorInfo, x: Float32Array) => Float32Array | Promise<Float32Array>;
     }
   | { format: 'gguf'; type: 'F32' | 'F16' | 'Q8_0' | 'Q4_0' }
-  | { format: 'npy'; tensor: string };
+  | { format: 'npy'; tensor: string }
+) & {
+  /** Only the tensors whose name contains this text are written (safetensors and gguf). */
+  filter?: string;
+};
 
 export interface ExportSource {
   info: ModelInfo;
@@ -287,6 +291,12 @@ function ggufTensor(
 
 export function exportModel(m: ExportSource, o: ExportOptions): OutFile {
   const source = m.info.file.replace(/^.*[\\/]/, '');
+  const filter = o.filter;
+  if (filter && o.format !== 'npy') {
+    const tensors = m.info.tensors.filter((t) => t.name.includes(filter));
+    if (!tensors.length) throw new Error(`${m.info.file}: no tensor name contains '${filter}'`);
+    m = { ...m, info: { ...m.info, tensors } };
+  }
   if (o.format === 'npy') {
     const t = m.info.tensors.find((x) => x.name === o.tensor);
     if (!t) throw new Error(`${m.info.file}: no tensor named '${o.tensor}'`);

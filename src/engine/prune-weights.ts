@@ -25,7 +25,7 @@ export type PruneRule = (
 };
 
 /** The weights a rule prunes: every float weight of rank ≥ 2, or those its filter names. */
-function weightsOf(session: Session, modelId: string, rule: PruneRule): TensorInfo[] {
+export function weightsOf(session: Session, modelId: string, rule: PruneRule): TensorInfo[] {
   const f = rule.filter;
   return session.weights(modelId).filter((t) => !f || t.name.includes(f));
 }
@@ -123,13 +123,13 @@ export async function globalCut(
   return { threshold, atThreshold: k - below - less };
 }
 
-/** The pruned copy of one weight. `ties` counts down the global cut's ties across tensors. */
-export function pruneTensor(
+/** The mask (1 keeps) of one weight. `ties` counts down the global cut's ties across tensors. */
+export function pruneMask(
   x: Float32Array,
   shape: readonly number[],
   rule: PruneRule,
   cut?: GlobalCut & { ties: number },
-): Float32Array {
+): Uint8Array {
   const rows = shape[0]!;
   const cols = x.length / rows;
   let mask: Uint8Array;
@@ -151,11 +151,22 @@ export function pruneTensor(
       }
     }
   }
+  return mask;
+}
+
+/** The pruned copy of one weight. `ties` counts down the global cut's ties across tensors. */
+export function pruneTensor(
+  x: Float32Array,
+  shape: readonly number[],
+  rule: PruneRule,
+  cut?: GlobalCut & { ties: number },
+): Float32Array {
+  const mask = pruneMask(x, shape, rule, cut);
   return x.map((v, i) => (mask[i] ? v : 0));
 }
 
 /** The global rule's cut with its ties to count down, or nothing for the per-tensor rules. */
-async function cutFor(session: Session, modelId: string, rule: PruneRule, ctx: Ctx) {
+export async function cutFor(session: Session, modelId: string, rule: PruneRule, ctx: Ctx) {
   if (rule.kind !== 'global-magnitude') return undefined;
   const cut = await globalCut(
     session,

@@ -23,7 +23,9 @@ export type { LayerStudy, PtqComparison, StudyOptions } from './labs/calibration
 export type { DistillPoint, DistillResult, PruneMethod, PruneResult } from './labs/finetune.ts';
 export type { GradualResult } from './labs/prune-gradual.ts';
 export type { LabMethod } from './labs/prune-masks.ts';
-export type { LayerReport, PruneStudy } from './labs/prune-study.ts';
+export type { LayerReport, PruneStudy, WeightStudy } from './labs/prune-study.ts';
+export type { WeightPruneStudy } from './labs/prune-weights-study.ts';
+export type { WeightRank, WeightRanks } from './labs/weight-lowrank.ts';
 export type { SweepPoint } from './labs/prune-sweep.ts';
 export type { DistillRequest } from './jobs/demo-jobs.ts';
 export type { Summary as LmSummary } from '../core/lm/metrics.ts';

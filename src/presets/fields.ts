@@ -59,15 +59,35 @@ const b = (key: string, d: boolean, help: string) => ({
   help,
 });
 
+/**
+ * The labs, in the order their tabs are listed beside the model: the quantization lab (the tensor
+ * panel), the language model, the mixed-precision plan, then the demo labs, latency and benchmarks.
+ */
+export const LABS = [
+  'quantization',
+  'lm',
+  'plan',
+  'accuracy',
+  'calibration',
+  'pruning',
+  'training',
+  'latency',
+  'benchmarks',
+] as const;
+export type LabId = (typeof LABS)[number];
+
 /** Every setting, by name. Changing a key or a meaning needs a new version and a migration. */
 export const FIELDS = {
   // What is open and what is shown.
+  // The page opens on a model every lab runs on (until version 1: ppocr-cls, see MIGRATIONS).
   demo: e(
     'demo',
     ['none', 'ppocr-cls', 'mnist-mlp', 'mnist-cnn', 'mnist-vit', 'stories260K'],
-    'ppocr-cls',
+    'mnist-mlp',
     'demo model',
   ),
+  // The lab beside the model: a link opens on the lab it was made in.
+  lab: e('lab', LABS, 'quantization', 'lab shown'),
   tensor: {
     kind: 'text' as const,
     key: 't',

@@ -6,7 +6,7 @@
 import { validateSpec, type QuantSpec } from '../core/quant/spec.ts';
 import { defaultSettings, FIELDS, type Field, type SettingName, type Settings } from './fields.ts';
 
-export const PRESET_VERSION = 1;
+export const PRESET_VERSION = 2;
 /** Longest query accepted, and longest value of one field: longer is tampering, not a preset. */
 export const MAX_QUERY = 4000;
 const MAX_VALUE = 200;
@@ -69,10 +69,14 @@ function formatValue(f: Field, v: unknown): string {
 
 /**
  * Migrations from older versions: MIGRATIONS[v] turns the key/value pairs of version v into those
- * of version v + 1. Version 1 is the first, so none exist yet; decode applies any that do.
+ * of version v + 1; decode applies them in order.
  */
 export type Migration = (params: Map<string, string>) => Map<string, string>;
-export const MIGRATIONS: Record<number, Migration> = {};
+export const MIGRATIONS: Record<number, Migration> = {
+  // Version 2 opens on mnist-mlp, which every lab runs on; version 1 opened on ppocr-cls and left
+  // `demo` out of its links when that was the model, so such a link names it now.
+  1: (p) => (p.has('demo') ? p : new Map([...p, ['demo', 'ppocr-cls']])),
+};
 
 export interface Decoded {
   settings: Settings;

@@ -1,8 +1,10 @@
 // The session as one Markdown file: the link that reopens it, then every result the page holds
-// (the tensor, its quantization and the format comparison, the model's evaluations, the variants,
-// the pruning, calibration, distillation and low-rank results), as tables.
+// (the tensor, its quantization and the format comparison, the sensitivity ranking and the
+// mixed-precision plan, the model's evaluations, the variants, the pruning, calibration,
+// distillation and low-rank results), as tables.
 import type { Evaluation } from '../engine/types.ts';
 import { bytes, evalRow, md, num, pct, table } from './report-markdown.ts';
+import { quantSections, type ReportPlan } from './report-quant.ts';
 import type { SlimState } from './store.ts';
 
 /** Test digits of a lab on all 10,000 shipped digits (split 8,000 / 2,000); fewer: a quick run. */
@@ -13,7 +15,13 @@ const quick = (n: number | undefined) =>
   n !== undefined && n < ALL_TEST ? ` (a quick run: ${n.toLocaleString('en')} test digits)` : '';
 const on = (e: Evaluation | undefined) => quick(e?.count);
 
-export function buildReport(s: SlimState, link: string, when = new Date()): string {
+/** `plan`: the Planner panel's plan at the session's budget, when its options were measured. */
+export function buildReport(
+  s: SlimState,
+  link: string,
+  when = new Date(),
+  plan: ReportPlan | null = null,
+): string {
   const out: string[] = [
     `# Slimlab session report`,
     '',
@@ -103,6 +111,7 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
       ),
     );
   }
+  for (const [title, ...parts] of quantSections(s, plan)) push(title, ...parts);
   const head = ['variant', 'accuracy', 'agreement with fp32', 'KL(fp32 ‖ variant)'];
   const ev = s.evaluation;
   const tested = ev?.results[0]?.evaluation.count ?? ALL_TEST;
@@ -146,7 +155,12 @@ export function buildReport(s: SlimState, link: string, when = new Date()): stri
   }
   const lab = s.pruneLab;
   if (lab && lab.modelId === m.id) {
-    if (lab.study)
+    if (lab.study && !('pruned' in lab.study))
+      push(
+        `Pruning: ${md(lab.study.label)} (the weights alone: this model does not run here)`,
+        `${pct(lab.study.sparsity)} of the Linear and convolution weights removed; relative weight error ${num(lab.study.relativeError)}.`,
+      );
+    else if (lab.study)
       push(
         `Pruning: ${md(lab.study.label)}${on(lab.study.fp32)}`,
         table(head, [

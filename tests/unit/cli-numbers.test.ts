@@ -11,6 +11,7 @@ import { nmMask } from '../../src/core/prune/prune.ts';
 import { openModel } from '../../src/formats/registry.ts';
 import { bytesSource } from '../../src/formats/source.ts';
 import { readTensorF32 } from '../../src/formats/tensor-data.ts';
+import { npyHeader } from '../../src/formats/write/npy.ts';
 import { f32Safetensors } from '../helpers/safetensors.ts';
 
 async function cli(args: string[]) {
@@ -225,17 +226,13 @@ describe('slimlab run --preset', () => {
     expect(j.bins).toBe(32);
   });
 
-  test("the link's LLM.int8() threshold and pruning run; latency settings are named as not run", async () => {
-    const r = await cli([
-      'run',
-      '--preset',
-      '?demo=mnist-cnn&t=fc1.weight&ot=2&pm=nm24&ld=s24&lb=64',
-    ]);
+  test("the link's LLM.int8() threshold and pruning run; fine-tuning settings are named as not run", async () => {
+    const r = await cli(['run', '--preset', '?demo=mnist-cnn&t=fc1.weight&ot=2&pm=nm24&pf=1']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/LLM\.int8\(\) at threshold 2: \d+ outlier column/);
     expect(r.out).toMatch(/pruned \(nm24\): this tensor 50\.00% zeros/);
     expect(r.out).toMatch(
-      /latDeployment, latBatch: not computed by slimlab run; open the link for the latency model/,
+      /pruneFineTune: not computed by slimlab run; open the link for the pruning lab's sweep/,
     );
     const j = JSON.parse(
       (await cli(['run', '--preset', '?demo=mnist-cnn&t=fc1.weight&ot=2&ps=0.3', '--json'])).out,
@@ -244,5 +241,42 @@ describe('slimlab run --preset', () => {
     expect(j.prune.rule).toEqual({ kind: 'magnitude', sparsity: 0.3 });
     expect(j.prune.sparsity).toBeCloseTo(0.3, 3);
     expect(j.not_run).toEqual([]);
+  });
+});
+
+describe('slimlab run --preset on tensors without a defined SQNR', () => {
+  test.each([
+    ['a.nan', /no SQNR \(no finite value to compare/],
+    ['b.zero', /no SQNR \(all-zero tensor: no signal/],
+  ])("%s: LLM.int8()'s SQNR says why, never 'inf'", async (t, why) => {
+    const r = await cli(['run', '--preset', `demo=none&t=${t}`, '--model', awkward]);
+    expect(r.code).toBe(0);
+    const line = r.out.split('\n').find((l) => l.includes('LLM.int8()'))!;
+    expect(line).toMatch(why);
+    expect(line).not.toMatch(/inf dB|null|SQNR NaN/);
+    const j = JSON.parse(
+      (await cli(['run', '--preset', `demo=none&t=${t}`, '--model', awkward, '--json'])).out,
+    );
+    expect(j.int8.sqnr_db).toBeNull();
+    expect(j.int8.why).toMatch(why.source.includes('finite') ? /finite/ : /all-zero/);
+  });
+});
+
+describe('slimlab calibrate', () => {
+  test('the text has five significant digits; --json the full values', async () => {
+    const acts = Float32Array.from({ length: 640 }, (_, i) => Math.sin(i * 0.37) * 3.3 + 0.01 * i);
+    const file = join(dir, 'acts.npy');
+    writeFileSync(file, Buffer.concat([npyHeader('F32', [64, 10]), Buffer.from(acts.buffer)]));
+    const text = await cli(['calibrate', '--input', file, '--method', 'percentile:99.9']);
+    expect(text.code).toBe(0);
+    const j = JSON.parse(
+      (await cli(['calibrate', '--input', file, '--method', 'percentile:99.9', '--json'])).out,
+    );
+    expect(text.out).toContain(`threshold ${sig(j.threshold)}  scale ${sig(j.scale)}`);
+    expect(text.out).toContain(`clip MSE ${sig(j.clip_mse)}  round MSE ${sig(j.round_mse)}`);
+    // The JSON keeps more digits than the text shows.
+    expect(String(j.scale).replace(/^0\.0*/, '').length).toBeGreaterThan(5);
+    for (const f of text.out.match(/\d*\.\d+/g) ?? [])
+      expect(f.replace('.', '').replace(/^0+/, '').length, f).toBeLessThanOrEqual(5);
   });
 });

@@ -85,6 +85,14 @@ function requests(ids: { w: string; mlp: string; lm: string }): {
     quantizeWeights: () => ({ modelId: ids.w, spec, filter: '' }),
     pruneWeights: () => ({ modelId: ids.w, rule: { kind: 'global-magnitude', sparsity: 0.5 } }),
     exportPruned: () => ({ modelId: ids.w, rule: { kind: 'nm', n: 2, m: 4 }, target: null }),
+    pruneWeightStudy: () => ({ modelId: ids.w, method: { kind: 'global', sparsity: 0.5 } }),
+    // The mlp's 256 × 784 layer: an SVD of seconds, in steps that check the signal.
+    weightLowRank: () => ({ modelId: ids.mlp, energy: 0.9 }),
+    weightWork: () => ({
+      modelId: ids.w,
+      deployment: { weightBits: 32, actBits: 32 },
+      positions: 1,
+    }),
     calibrateActivations: () => ({
       input: { modelId: ids.w, tensor: 'big' },
       method: 'minmax',

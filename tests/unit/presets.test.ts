@@ -8,6 +8,7 @@ import {
   decodePreset,
   encodePreset,
   isValidSetting,
+  PRESET_VERSION,
   specOf,
   specSettings,
 } from '../../src/presets/schema.ts';
@@ -34,10 +35,40 @@ function randomSettings(seed: number): Settings {
 
 describe('presets', () => {
   test('defaults encode to the version alone, and decode back to the defaults', () => {
-    expect(encodePreset(defaultSettings())).toBe('v=1');
-    const d = decodePreset('v=1');
+    expect(encodePreset(defaultSettings())).toBe(`v=${PRESET_VERSION}`);
+    const d = decodePreset(`v=${PRESET_VERSION}`);
     expect(d.settings).toEqual(defaultSettings());
     expect(d.notices).toEqual([]);
+  });
+
+  test('a version-1 link without a demo still opens ppocr-cls, its default then', () => {
+    expect(PRESET_VERSION).toBe(2);
+    expect(FIELDS.demo.default).toBe('mnist-mlp');
+    const old = decodePreset('v=1&b=32');
+    expect(old.settings.demo).toBe('ppocr-cls');
+    expect(old.given).toContain('demo');
+    expect(old.settings.bins).toBe(32);
+    expect(old.notices).toEqual([]);
+    // A demo the old link names, or none, is kept.
+    expect(decodePreset('v=1&demo=mnist-cnn').settings.demo).toBe('mnist-cnn');
+    expect(decodePreset('v=1&demo=none&file=own.safetensors').settings.demo).toBe('none');
+    // Links of this version, and bare queries (read as this version), open the new default.
+    expect(decodePreset('v=2&b=32').settings.demo).toBe('mnist-mlp');
+    expect(decodePreset('b=32').settings.demo).toBe('mnist-mlp');
+    // What the old link meant survives a round trip through this version.
+    expect(decodePreset(encodePreset(old.settings)).settings).toEqual(old.settings);
+  });
+
+  test('the lab shown is a setting a link keeps; the quantization lab by default', () => {
+    expect(defaultSettings().lab).toBe('quantization');
+    const d = decodePreset('lab=pruning');
+    expect(d.settings.lab).toBe('pruning');
+    expect(encodePreset(d.settings)).toBe(`v=${PRESET_VERSION}&lab=pruning`);
+    const bad = decodePreset('lab=evil&b=32');
+    expect(bad.settings.lab).toBe('quantization');
+    expect(bad.notices[0]).toMatch(/Ignored lab shown = "evil" \(not a choice\)/);
+    expect(isValidSetting('lab', 'latency')).toBe(true);
+    expect(isValidSetting('lab', 'nope')).toBe(false);
   });
 
   test('every setting has a URL key of its own', () => {

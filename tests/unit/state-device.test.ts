@@ -73,3 +73,17 @@ test('a choice of the CPU is kept in this browser: the next visit starts on it, 
     else delete (globalThis as { localStorage?: unknown }).localStorage;
   }
 });
+
+test('latency of a model that does not run: the work of its weights, at the conv positions given', async () => {
+  const engine = await freshStore({ weightWork: () => [{ name: 'fc.weight', macs: 96 }] });
+  useStore.setState({ model: model('own', { architecture: null }) });
+  expect(await modelWork({ weightBits: 16, actBits: 16 }, 49)).toEqual([
+    { name: 'fc.weight', macs: 96 },
+  ]);
+  expect(engine.of('weightWork')[0]!.request).toEqual({
+    modelId: 'own',
+    deployment: { weightBits: 16, actBits: 16 },
+    positions: 49,
+  });
+  expect(engine.of('modelWork')).toHaveLength(0);
+});

@@ -24,6 +24,7 @@ beforeEach(async () => {
     }),
     pruneSweep: () => [{ method: 'magnitude', sparsity: 0.5 }],
     gradualPrune: () => ({ final: 0.9 }),
+    pruneWeightStudy: () => ({ label: '2:4 structured', relativeError: 0.5 }),
   });
   useStore.setState({ model: model('m') });
 });
@@ -68,4 +69,19 @@ test('a shorter sweep takes evenly spaced sparsities, always the lightest and th
     sparsities: [0.3, 0.98],
     fineTune: false,
   });
+});
+
+test('a model that does not run is pruned on its weights: a study without accuracy, no variant', async () => {
+  useStore.setState({ model: model('own', { architecture: null }), variants: [] });
+  await studyPruning({ kind: 'nm', n: 2, m: 4 });
+  expect(engine.of('pruneWeightStudy')[0]!.request).toEqual({
+    modelId: 'own',
+    method: { kind: 'nm', n: 2, m: 4 },
+  });
+  expect(engine.of('pruneStudy')).toHaveLength(0);
+  expect(useStore.getState().pruneLab).toMatchObject({
+    modelId: 'own',
+    study: { label: '2:4 structured', relativeError: 0.5 },
+  });
+  expect(useStore.getState().variants).toEqual([]);
 });

@@ -102,7 +102,7 @@ describe('links over a session', () => {
     await selectTensor('fc1.bias');
     setSetting('qBits', 4);
     const q = presetQuery(demoIdOf);
-    expect(q).toBe('v=1&demo=none&t=fc1.bias&qb=4&file=own.safetensors');
+    expect(q).toBe('v=2&demo=none&t=fc1.bias&qb=4&file=own.safetensors');
     await freshStore({
       open: () => ({ models: [model('own', { file: 'own.safetensors' })], problems: [] }),
     });

@@ -59,7 +59,8 @@ describe('presets', () => {
     applyPreset(decodePreset('qb=4&lock=qBits'));
     await openFiles([new File([], 'x')]);
     const q = presetQuery((file) => (file === 'mnist-mlp.safetensors' ? 'mnist-mlp' : null));
-    expect(q).toBe('v=1&demo=mnist-mlp&t=fc1.weight&qb=4&lock=qBits');
+    // mnist-mlp is the default demo: the query leaves it out.
+    expect(q).toBe('v=2&t=fc1.weight&qb=4&lock=qBits');
   });
 
   test('a lesson step applies over the settings and redoes only what it affects', async () => {
@@ -102,10 +103,10 @@ describe('syncUrl', () => {
 
   test('writes the query at once, then after changes, and stops when told', async () => {
     const stop = syncUrl(() => null, 0);
-    expect(replaceState).toHaveBeenLastCalledWith(null, '', '/?v=1');
+    expect(replaceState).toHaveBeenLastCalledWith(null, '', '/?v=2');
     setSetting('qBits', 4);
     await settle();
-    expect(replaceState).toHaveBeenLastCalledWith(null, '', '/?v=1&qb=4');
+    expect(replaceState).toHaveBeenLastCalledWith(null, '', '/?v=2&qb=4');
     stop();
     setSetting('qBits', 2);
     await settle();

@@ -1,6 +1,6 @@
 // The open demo model's accuracy: evaluated with its weights quantized, PTQ against QAT, low rank;
 // and the variants table every technique adds its results to.
-import type { Evaluation, LayerWork, ModelSummary } from '../../engine/types.ts';
+import type { Evaluation, LayerWork, ModelSummary, WeightRanks } from '../../engine/types.ts';
 import { client, startJob } from '../jobs/actions.ts';
 import { labSize, quantSpecOf } from '../settings/slice.ts';
 import { useStore } from '../store.ts';
@@ -73,6 +73,20 @@ export async function compareQat(epochs = 1): Promise<void> {
       evaluation: kind === 'PTQ' ? r.ptq : r.qat,
     }));
   recordVariants(model, 'weights and activations', [...rows('PTQ'), ...rows('QAT')]);
+}
+
+/**
+ * A model that does not run: each of its Linear and convolution weights at the rank keeping
+ * `energy` of its spectrum (ranks, parameters, relative error; no accuracy to measure).
+ */
+export function factorizeWeights(energy: number): Promise<WeightRanks | undefined> {
+  const { model } = useStore.getState();
+  if (!model) return Promise.resolve(undefined);
+  return startJob(
+    `Factorizing the weights of ${model.file} (SVD)`,
+    { cancelled: 'Low-rank factorization cancelled', failed: (m) => `Low-rank failed: ${m}` },
+    (opts) => client().run('weightLowRank', { modelId: model.id, energy }, opts),
+  );
 }
 
 /** The open demo model with its weights at the ranks keeping `energy` of their spectra. */

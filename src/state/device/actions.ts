@@ -43,11 +43,17 @@ export async function chooseBackend(kind: 'webgpu' | 'cpu'): Promise<void> {
   await analyseSelected();
 }
 
-/** Per-digit work of each layer of the open demo model under a deployment (for the latency model). */
-export async function modelWork(d: Deployment): Promise<LayerWork[] | null> {
+/**
+ * Per-sample work of each layer of the open model under a deployment (for the latency model): a
+ * demo that runs, layer by layer; any other model, one product per Linear or convolution weight
+ * (per token; a convolution at `positions` output positions).
+ */
+export async function modelWork(d: Deployment, positions = 1): Promise<LayerWork[] | null> {
   const { model } = useStore.getState();
-  if (!model?.architecture) return null;
+  if (!model) return null;
   try {
+    if (!model.architecture)
+      return await client().run('weightWork', { modelId: model.id, deployment: d, positions });
     return await client().run('modelWork', { modelId: model.id, deployment: d });
   } catch (e) {
     notify('error', `Latency model failed: ${(e as Error).message}`);

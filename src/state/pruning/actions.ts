@@ -1,6 +1,13 @@
-// The pruning lab: one method and what it leaves, accuracy against sparsity for every method, and
-// gradual pruning with fine-tuning against one-shot pruning.
-import type { GradualResult, LabMethod, PruneStudy, SweepPoint } from '../../engine/types.ts';
+// The pruning lab: one method and what it leaves (on any model's weights; with accuracy on a demo
+// that runs), accuracy against sparsity for every method, and gradual pruning with fine-tuning
+// against one-shot pruning.
+import type {
+  GradualResult,
+  LabMethod,
+  PruneStudy,
+  SweepPoint,
+  WeightPruneStudy,
+} from '../../engine/types.ts';
 import { recordVariants } from '../accuracy/actions.ts';
 import { client, startJob } from '../jobs/actions.ts';
 import { labSize } from '../settings/slice.ts';
@@ -21,7 +28,11 @@ export function sweepSparsities(points: number): number[] {
 
 function setPruneLab(
   modelId: string,
-  part: Partial<{ study: PruneStudy; sweep: SweepPoint[]; gradual: GradualResult }>,
+  part: Partial<{
+    study: PruneStudy | WeightPruneStudy;
+    sweep: SweepPoint[];
+    gradual: GradualResult;
+  }>,
 ): void {
   useStore.setState((s) => {
     const base =
@@ -32,10 +43,22 @@ function setPruneLab(
   });
 }
 
-/** Prunes the open demo model with one method and shows what it leaves. */
+/**
+ * Prunes the open model with one method and shows what it leaves: a demo that runs with its
+ * accuracy; any other model on its Linear and convolution weights, with their relative error.
+ */
 export async function studyPruning(method: LabMethod): Promise<void> {
   const { model, settings } = useStore.getState();
-  if (!model?.architecture) return;
+  if (!model) return;
+  if (!model.architecture) {
+    const weights = await startJob(
+      `Pruning the weights of ${model.file}`,
+      { cancelled: 'Pruning cancelled', failed: (m) => `Pruning failed: ${m}` },
+      (opts) => client().run('pruneWeightStudy', { modelId: model.id, method }, opts),
+    );
+    if (weights) setPruneLab(model.id, { study: weights });
+    return;
+  }
   const study = await startJob(
     `Pruning ${model.file}`,
     { cancelled: 'Pruning cancelled', failed: (m) => `Pruning failed: ${m}` },

@@ -2,17 +2,24 @@
 // weights quantized (the tensor panel's scheme, then int8 / int4 / int2), and where it errs.
 import { CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
-import { compareQat, evaluateModel, factorize } from '../../state/accuracy/actions.ts';
+import {
+  compareQat,
+  evaluateModel,
+  factorize,
+  factorizeWeights,
+} from '../../state/accuracy/actions.ts';
 import { useQuantSpec, useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
-import type { Evaluation } from '../../engine/types.ts';
+import type { Evaluation, WeightRanks } from '../../engine/types.ts';
 import { scaleLinear } from 'd3-scale';
+import { useState } from 'react';
 import { SpectrumChart } from '../charts/SpectrumChart.tsx';
 import { formatCount, formatPercent } from '../common/format.ts';
 import { labSplit } from '../../state/settings/slice.ts';
 import { LabDigitsSelect } from './LabDigitsSelect.tsx';
 import { VariantTable } from './VariantTable.tsx';
 import { Term } from '../common/Term.tsx';
+import { NeedsDemo } from '../pruning/NeedsDemo.tsx';
 
 export function AccuracyPanel() {
   const model = useStore((s) => s.model);
@@ -20,7 +27,19 @@ export function AccuracyPanel() {
   const spec = useQuantSpec();
   const backend = useStore((s) => s.backend);
   const [digits] = useSetting('labDigits');
-  if (!model?.architecture) return null;
+  if (!model?.architecture)
+    return (
+      <section className="accuracy" aria-label="Accuracy" data-testid="accuracy">
+        <header>
+          <h2>Accuracy on the test digits</h2>
+        </header>
+        <NeedsDemo
+          testId="accuracy-needs"
+          what={`Accuracy needs a model that runs in this tab on data with labels${model ? ` (${model.file} does not)` : ''}`}
+        />
+        {model && <WeightLowRank key={model.id} />}
+      </section>
+    );
   const rows = result && result.modelId === model.id ? result.results : null;
   const stale = rows && JSON.stringify(result!.spec) !== JSON.stringify(spec);
   const chosen = rows?.find((r) => r.label === 'this scheme');
@@ -279,6 +298,92 @@ function LowRankSection() {
                 factors of each layer: <strong>{formatPercent(r.tuned.accuracy)}</strong>.
               </>
             )}
+          </p>
+          <SpectrumChart layers={r.layers} />
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Low rank on a model that does not run: the SVD of each Linear and convolution weight, the rank
+ * an energy keeps, the parameters and relative error (no accuracy: nothing to run it on).
+ */
+function WeightLowRank() {
+  const [energy, setEnergy] = useSetting('rankEnergy');
+  const [r, setR] = useState<WeightRanks | null>(null);
+  const before = r?.layers.reduce((a, l) => a + l.params, 0) ?? 0;
+  const after = r?.layers.reduce((a, l) => a + l.factoredParams, 0) ?? 0;
+  return (
+    <div className="low-rank" data-testid="weight-low-rank">
+      <h3>
+        Low rank of the weights by <Term k="svd">SVD</Term>
+      </h3>
+      <p className="hint">
+        Each Linear weight W [out, in] (a convolution as [out, in·kh·kw]) becomes two factors [out,
+        k] · [k, in], k the smallest rank that keeps the chosen share of <Term k="energy">Σσ²</Term>
+        ; its relative error is √(Σ of the discarded σ²) / ‖W‖.
+      </p>
+      <div className="controls">
+        <label>
+          keep{' '}
+          <select
+            aria-label="Energy kept"
+            value={energy}
+            onChange={(e) => setEnergy(Number(e.target.value))}
+          >
+            {ENERGIES.map((v) => (
+              <option key={v} value={v}>
+                {(v * 100).toFixed(1)}% of Σσ²
+              </option>
+            ))}
+          </select>
+        </label>
+        <JobButton onClick={() => void factorizeWeights(energy).then((x) => x && setR(x))}>
+          Factorize the weights
+        </JobButton>
+      </div>
+      {r && (
+        <>
+          <table data-testid="low-rank-table">
+            <thead>
+              <tr>
+                <th scope="col">weight</th>
+                <th scope="col" className="num">
+                  rank
+                </th>
+                <th scope="col" className="num">
+                  parameters
+                </th>
+                <th scope="col" className="num">
+                  ‖W − W_k‖ / ‖W‖
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.layers.map((l) => (
+                <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
+                  <th scope="row">{l.name}</th>
+                  <td className="num">
+                    {l.rank} of {l.fullRank}
+                  </td>
+                  <td className="num">
+                    {formatCount(l.params)} → {formatCount(l.factoredParams)}
+                  </td>
+                  <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="low-rank-summary">
+            At {(r.energy * 100).toFixed(1)}% of Σσ²: weights {formatCount(before)} →{' '}
+            {formatCount(after)} parameters ({((after / before) * 100).toFixed(1)}%).
+            {r.skipped.length > 0 &&
+              ` Left out: ${r.skipped
+                .slice(0, 3)
+                .map((k) => `${k.name} (${k.why})`)
+                .join('; ')}${r.skipped.length > 3 ? ` and ${r.skipped.length - 3} more` : ''}.`}
           </p>
           <SpectrumChart layers={r.layers} />
         </>

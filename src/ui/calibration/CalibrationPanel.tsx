@@ -17,6 +17,7 @@ import { formatPercent, formatValue } from '../common/format.ts';
 import { VariantTable } from '../accuracy/VariantTable.tsx';
 import { LabelTerm } from '../common/LabelTerm.tsx';
 import { Term } from '../common/Term.tsx';
+import { NeedsDemo } from '../pruning/NeedsDemo.tsx';
 
 const SIZES = [32, 128, 512, 2048];
 
@@ -30,7 +31,20 @@ export function CalibrationPanel() {
   const [bits] = useSetting('calBits');
   const [layer, setLayer] = useSetting('calLayer');
   const o: StudyOptions = { size, seed, momentum, bits };
-  if (!model?.architecture) return null;
+  if (!model?.architecture)
+    return (
+      <section className="calibration" aria-label="Calibration" data-testid="calibration">
+        <header>
+          <h2>
+            <Term k="calibration">Calibration</Term>: where to clip activations
+          </h2>
+        </header>
+        <NeedsDemo
+          testId="calibration-needs"
+          what={`Calibration needs activations, so a model that runs in this tab${model ? ` (${model.file} does not)` : ''}`}
+        />
+      </section>
+    );
   const layers = cal && cal.modelId === model.id ? cal.layers : null;
   const study = layers?.[Math.min(layer, layers.length - 1)];
   const p = ptq && ptq.modelId === model.id ? ptq.result : null;

@@ -283,6 +283,31 @@ export const GLOSSARY = {
     text: 'Δp: how much the probability of the correct next token changed, original minus compressed, averaged as a root mean square over the text.',
     source: 'llama.cpp llama-perplexity --kl-divergence',
   },
+  'ln-ppl-ratio': {
+    text: 'ln(PPL_q / PPL_base): the compressed model’s extra mean loss per token, in nats, since the log of a perplexity is the mean loss. 0.01 is about 1% more perplexity.',
+    source: 'llama.cpp llama-perplexity --kl-divergence (“Mean ln(PPL(Q)/PPL(base))”)',
+  },
+  'kv-quant': {
+    text: 'A quantized KV cache: the cached keys (after the rotary embedding) and values are rounded to int8 or int4, one absmax scale per token and KV head, so the cache takes a half or a quarter of the memory of fp16.',
+    source:
+      'Hooper et al. 2024, “KVQuant”; Liu et al. 2024, “KIVI”; llama.cpp --cache-type-k / --cache-type-v q8_0, q4_0',
+  },
+  'int8-threshold': {
+    text: 'The LLM.int8() outlier threshold: an input feature where some token reaches |x| at or above it stays in float; the rest is multiplied in int8. The paper uses 6.0; lower keeps more features in float.',
+    source: 'Dettmers et al. 2022, “LLM.int8()” (bitsandbytes’ llm_int8_threshold)',
+  },
+  'bits-per-weight': {
+    text: 'Bits per weight: the stored size of a quantized tensor divided by its number of weights, with the scales and zero points counted, so 4-bit codes with a 16-bit scale per 32 weights are 4.5 bits.',
+    source: 'as llama.cpp’s quantize tool reports (bpw)',
+  },
+  'sampling-temperature': {
+    text: 'Sampling temperature: the logits are divided by it before the softmax and the next token is drawn at random; below 1 sharpens, above 1 flattens the distribution. At 0 the most likely token is taken every time (greedy decoding).',
+    source: 'Ackley, Hinton & Sejnowski 1985 (Boltzmann temperature); llama.cpp --temp',
+  },
+  'low-rank': {
+    text: 'Low rank: each projection matrix is replaced by the product of two thin matrices from its truncated SVD, keeping a fraction of its rank; fewer parameters and multiply-adds, at the cost of the dropped singular directions.',
+    source: 'Denton et al. 2014; Sainath et al. 2013 (low-rank factorization of weight matrices)',
+  },
   gptq: {
     text: 'GPTQ: quantizes a layer’s weights one column at a time and corrects the not-yet-quantized columns for the error made, using second-order (Hessian) information from calibration inputs.',
     source:
@@ -310,6 +335,7 @@ export function glossForLabel(label: string): GlossKey | null {
     [/^KL mean/, 'kl-divergence'],
     [/^Same top token/, 'top-token'],
     [/^Δp/, 'delta-p'],
+    [/^ln\(PPL/, 'ln-ppl-ratio'],
     [/^L1 channels/, 'l1-channels'],
     [/magnitude/, 'magnitude'],
   ];

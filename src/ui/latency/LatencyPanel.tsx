@@ -1,11 +1,13 @@
-// Latency of the open demo model on every hardware profile (roofline model), per layer bound and
-// the reasons; and the KV-cache explorer: memory per token, contiguous against paged allocation.
+// Latency of the open model on every hardware profile (roofline model), per layer bound and the
+// reasons: a demo that runs layer by layer (and timed on this device); any other model from its
+// Linear and convolution weight shapes, at a token count the person gives. And the KV-cache
+// explorer: memory per token, contiguous against paged allocation.
 import { ChartExport, CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
 import { measureLatency, modelWork } from '../../state/device/actions.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
-import type { Deployment, LayerWork } from '../../engine/types.ts';
+import type { Deployment, LayerWork, TensorRow } from '../../engine/types.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { CategoryChart } from '../charts/CategoryChart.tsx';
 import { PROFILES, profileById } from '../../core/perf/hardware.ts';
@@ -17,6 +19,8 @@ import {
 } from '../../core/perf/kvcache.ts';
 import { atBatch, estimateLatency, type Mode } from '../../core/perf/latency.ts';
 import { mulberry32 } from '../../core/base/rng.ts';
+import { DTYPES, isDType } from '../../core/base/dtype.ts';
+import { matmulWeights } from '../../core/perf/matmul-weights.ts';
 import { formatBytes, formatPercent, formatSeconds } from '../common/format.ts';
 import { Term } from '../common/Term.tsx';
 
@@ -47,22 +51,31 @@ export function LatencyPanel() {
   const [work, setWork] = useState<{ dep: string; fp32: LayerWork[]; chosen: LayerWork[] } | null>(
     null,
   );
-  const id = model?.architecture ? model.id : null;
+  const runs = !!model?.architecture;
+  // A model that does not run: its products from the weight shapes, at a token count (a batch of
+  // samples for a classifier) and a number of output positions per convolution.
+  const shapes = useMemo(() => ownShapes(model?.tensors ?? []), [model]);
+  const [tokens, setTokens] = useState(64);
+  const [positions, setPositions] = useState(1);
+  const id = runs || (model && shapes.linear + shapes.conv > 0) ? model!.id : null;
+  const n = runs ? batch : tokens;
   useEffect(() => {
     if (!id) return;
     let live = true;
     const d = DEPLOYMENTS.find((x) => x.id === dep)!.d;
-    void Promise.all([modelWork(DEPLOYMENTS[0]!.d), modelWork(d)]).then(([fp32, chosen]) => {
-      if (live && fp32 && chosen) setWork({ dep, fp32, chosen });
-    });
+    void Promise.all([modelWork(DEPLOYMENTS[0]!.d, positions), modelWork(d, positions)]).then(
+      ([fp32, chosen]) => {
+        if (live && fp32 && chosen) setWork({ dep, fp32, chosen });
+      },
+    );
     return () => {
       live = false;
     };
-  }, [id, dep]);
+  }, [id, dep, positions]);
   const rows = useMemo(() => {
     if (!work) return [];
     return PROFILES.map((p) => {
-      const t = (w: LayerWork[], mode: Mode) => estimateLatency(atBatch(w, batch), p, mode).seconds;
+      const t = (w: LayerWork[], mode: Mode) => estimateLatency(atBatch(w, n), p, mode).seconds;
       return {
         name: p.name,
         id: p.id,
@@ -71,7 +84,7 @@ export function LatencyPanel() {
         browser: p.webgpu.available ? t(work.chosen, 'webgpu') * 1e6 : null,
       };
     });
-  }, [work, batch]);
+  }, [work, n]);
   const chart = useMemo(
     () => ({
       categories: rows.map((r) => r.name),
@@ -85,8 +98,8 @@ export function LatencyPanel() {
   );
   const detail = useMemo(
     () =>
-      work ? estimateLatency(atBatch(work.chosen, batch), profileById(profileId)!, 'native') : null,
-    [work, batch, profileId],
+      work ? estimateLatency(atBatch(work.chosen, n), profileById(profileId)!, 'native') : null,
+    [work, n, profileId],
   );
   return (
     <section className="latency" aria-label="Latency model" data-testid="latency">
@@ -113,37 +126,74 @@ export function LatencyPanel() {
                 ))}
               </select>
             </label>
-            <label>
-              <Term k="batch">batch</Term>{' '}
-              <select
-                aria-label="Latency batch size"
-                value={batch}
-                onChange={(e) => setBatch(Number(e.target.value))}
-              >
-                {[1, 8, 64, 1024, 16384].map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-          <div className="controls">
-            <JobButton
-              onClick={() =>
-                void measureLatency(batch).then((r) => r && id && setMeasured({ model: id, ...r }))
-              }
-            >
-              Time it on this device
-            </JobButton>
-            {measured && measured.model === id && (
-              <span data-testid="measured-latency" data-ms={measured.ms}>
-                measured here: <strong>{formatSeconds(measured.ms / 1000)}</strong> for a batch of{' '}
-                {measured.batch} fp32 on{' '}
-                {measured.on === 'webgpu' ? (backend?.label ?? 'WebGPU') : 'the CPU (JavaScript)'}
-              </span>
+            {runs ? (
+              <label>
+                <Term k="batch">batch</Term>{' '}
+                <select
+                  aria-label="Latency batch size"
+                  value={batch}
+                  onChange={(e) => setBatch(Number(e.target.value))}
+                >
+                  {[1, 8, 64, 1024, 16384].map((b) => (
+                    <option key={b} value={b}>
+                      {b}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <>
+                <WholeInput
+                  label="tokens or samples at once"
+                  aria="Latency token count"
+                  value={tokens}
+                  max={1_048_576}
+                  set={setTokens}
+                />
+                {shapes.conv > 0 && (
+                  <WholeInput
+                    label="output positions per convolution (H·W)"
+                    aria="Convolution output positions"
+                    value={positions}
+                    max={16_777_216}
+                    set={setPositions}
+                  />
+                )}
+              </>
             )}
           </div>
+          {!runs && (
+            <p className="hint" data-testid="latency-own">
+              {model!.file} does not run in this tab, so its layers come from the shapes of its{' '}
+              {shapes.linear} Linear and {shapes.conv} convolution weights: each a matrix product,
+              run once per token (a Linear) or per output position (a convolution); norms,
+              activations and attention between them are not counted, and embedding tables are
+              lookups, left out.
+              {shapes.conv > 0 &&
+                positions === 1 &&
+                ' At 1 output position each convolution shows its work per position: give H·W of its output feature map for a whole image.'}
+            </p>
+          )}
+          {runs && (
+            <div className="controls">
+              <JobButton
+                onClick={() =>
+                  void measureLatency(batch).then(
+                    (r) => r && id && setMeasured({ model: id, ...r }),
+                  )
+                }
+              >
+                Time it on this device
+              </JobButton>
+              {measured && measured.model === id && (
+                <span data-testid="measured-latency" data-ms={measured.ms}>
+                  measured here: <strong>{formatSeconds(measured.ms / 1000)}</strong> for a batch of{' '}
+                  {measured.batch} fp32 on{' '}
+                  {measured.on === 'webgpu' ? (backend?.label ?? 'WebGPU') : 'the CPU (JavaScript)'}
+                </span>
+              )}
+            </div>
+          )}
           {rows.length > 0 && (
             <figure className="chart" data-testid="latency-chart">
               <CategoryChart
@@ -153,12 +203,13 @@ export function LatencyPanel() {
                 categories={chart.categories}
                 series={chart.series}
                 xLabels="angled"
-                label={`Estimated time for a batch of ${batch} on each hardware profile, log scale`}
+                label={`Estimated time for a batch of ${n} on each hardware profile, log scale`}
                 formatTick={microseconds}
                 formatValue={microseconds}
               />
               <figcaption>
-                Estimated time for a batch of {batch} on each profile (log scale)
+                Estimated time for {runs ? 'a batch' : 'a run'} of {n.toLocaleString('en-US')}{' '}
+                {runs ? '' : 'tokens or samples '}on each profile (log scale)
               </figcaption>
               <ChartExport />
             </figure>
@@ -221,10 +272,56 @@ export function LatencyPanel() {
           )}
         </>
       ) : (
-        <p className="hint">Open a demo model to see its latency on other hardware.</p>
+        <p className="hint" data-testid="latency-needs">
+          {model
+            ? `${model.file} has no Linear (2-D) or convolution (4-D) float weights: the latency model needs the shapes of a model's matrix products.`
+            : 'Open a model (drop a file, or pick a demo) to estimate its latency on other hardware: the latency model needs the shapes of its Linear and convolution weights.'}
+        </p>
       )}
       <KvCacheExplorer />
     </section>
+  );
+}
+
+/** How many of a model's float weights are Linear and convolution products (as the engine counts). */
+function ownShapes(tensors: readonly TensorRow[]): { linear: number; conv: number } {
+  // A quantized or GGML block tensor is a weight too (its dtype names its scheme, not a DType).
+  const float = tensors.filter((t) => !isDType(t.dtype) || DTYPES[t.dtype].kind === 'float');
+  const { weights } = matmulWeights(float);
+  const conv = weights.filter((w) => w.kind === 'conv').length;
+  return { linear: weights.length - conv, conv };
+}
+
+/** A whole number from 1 to `max`; what cannot be one is not taken (the input shows why). */
+function WholeInput({
+  label,
+  aria,
+  value,
+  max,
+  set,
+}: {
+  label: string;
+  aria: string;
+  value: number;
+  max: number;
+  set: (v: number) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="number"
+        aria-label={aria}
+        min={1}
+        max={max}
+        step={1}
+        defaultValue={value}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isInteger(v) && v >= 1 && v <= max) set(v);
+        }}
+      />
+    </label>
   );
 }
 

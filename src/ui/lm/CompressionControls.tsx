@@ -1,10 +1,13 @@
 // What the compared language model is compressed with: the tensor panel's weight scheme (or not),
-// pruning, low rank, the activations and the KV cache, each a setting in the link.
+// pruning, low rank, the activations and the KV cache, each a setting in the link. Every label
+// carries its glossary entry; menu options, which cannot hold one, carry it as a title.
 import { useState } from 'react';
 import { CALIBRATION_LABELS } from '../../state/lm/compression.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
 import { FIELDS } from '../../presets/fields.ts';
+import { glossForLabel, glossTitle, type GlossKey } from '../common/glossary.ts';
+import { Term } from '../common/Term.tsx';
 
 const ACTIVATIONS: Record<string, string> = {
   off: 'float',
@@ -13,21 +16,35 @@ const ACTIVATIONS: Record<string, string> = {
 };
 const PRUNE: Record<string, string> = { off: 'none', magnitude: 'by magnitude', nm24: '2:4' };
 const KV: Record<string, string> = { off: 'float', int8: 'int8', int4: 'int4' };
+/** The glossary entry of an option, where its words name a technique (W8A8, LLM.int8(), KL…). */
+const OPTION_GLOSS: Record<string, GlossKey> = {
+  nm24: 'n-m',
+  magnitude: 'magnitude',
+  kl: 'kl-tensorrt',
+  int8: 'kv-quant',
+  int4: 'kv-quant',
+};
+const optionTitle = (value: string, words: string) => {
+  const k = OPTION_GLOSS[value] ?? glossForLabel(words);
+  return k ? glossTitle(k) : undefined;
+};
 
 /** A select over an enum setting's options, with their words. */
 function Choice<K extends 'lmKvCache' | 'lmActivations' | 'lmPrune' | 'lmCalibration'>({
   name,
   label,
+  gloss,
   words,
 }: {
   name: K;
   label: string;
+  gloss: GlossKey;
   words: Record<string, string>;
 }) {
   const [value, set, locked] = useSetting(name);
   return (
     <label>
-      {label}{' '}
+      <Term k={gloss}>{label}</Term>{' '}
       <select
         aria-label={label}
         value={value}
@@ -35,7 +52,7 @@ function Choice<K extends 'lmKvCache' | 'lmActivations' | 'lmPrune' | 'lmCalibra
         onChange={(e) => set(e.target.value)}
       >
         {FIELDS[name].options.map((o) => (
-          <option key={o} value={o}>
+          <option key={o} value={o} title={optionTitle(o, words[o] ?? o)}>
             {words[o] ?? o}
           </option>
         ))}
@@ -51,10 +68,12 @@ function Choice<K extends 'lmKvCache' | 'lmActivations' | 'lmPrune' | 'lmCalibra
 function Amount({
   name,
   label,
+  gloss,
   step,
 }: {
   name: 'lmSparsity' | 'lmRankFraction' | 'lmInt8Threshold';
   label: string;
+  gloss: GlossKey;
   step: number;
 }) {
   const [value, set, locked] = useSetting(name);
@@ -62,7 +81,7 @@ function Amount({
   const f = FIELDS[name];
   return (
     <label>
-      {label}{' '}
+      <Term k={gloss}>{label}</Term>{' '}
       <input
         aria-label={label}
         type="number"
@@ -102,10 +121,12 @@ export function CompressionControls() {
           disabled={weightsLocked}
           onChange={(e) => setWeights(e.target.checked)}
         />{' '}
-        Weights: the tensor panel&apos;s scheme
+        Weights: the tensor panel&apos;s scheme (<Term k="ptq">post-training quantization</Term>)
       </label>
-      <Choice name="lmPrune" label="Pruning" words={PRUNE} />
-      {prune === 'magnitude' && <Amount name="lmSparsity" label="Sparsity" step={0.05} />}
+      <Choice name="lmPrune" label="Pruning" gloss="sparsity" words={PRUNE} />
+      {prune === 'magnitude' && (
+        <Amount name="lmSparsity" label="Sparsity" gloss="magnitude" step={0.05} />
+      )}
       <label>
         <input
           type="checkbox"
@@ -113,15 +134,22 @@ export function CompressionControls() {
           disabled={rankLocked}
           onChange={(e) => setLowRank(e.target.checked)}
         />{' '}
-        Low rank
+        <Term k="low-rank">Low rank</Term>
       </label>
-      {lowRank && <Amount name="lmRankFraction" label="Rank kept (fraction)" step={0.05} />}
-      <Choice name="lmActivations" label="Activations" words={ACTIVATIONS} />
+      {lowRank && (
+        <Amount name="lmRankFraction" label="Rank kept (fraction)" gloss="rank" step={0.05} />
+      )}
+      <Choice name="lmActivations" label="Activations" gloss="w8a8" words={ACTIVATIONS} />
       {act === 'w8a8' && (
         <>
-          <Choice name="lmCalibration" label="Calibration" words={CALIBRATION_LABELS} />
+          <Choice
+            name="lmCalibration"
+            label="Calibration"
+            gloss="calibration"
+            words={CALIBRATION_LABELS}
+          />
           <label>
-            Calibration tokens{' '}
+            <Term k="calibration">Calibration tokens</Term>{' '}
             <select
               aria-label="Calibration tokens"
               value={tokens}
@@ -137,8 +165,15 @@ export function CompressionControls() {
           </label>
         </>
       )}
-      {act === 'llm.int8' && <Amount name="lmInt8Threshold" label="Outlier threshold" step={0.5} />}
-      <Choice name="lmKvCache" label="KV cache" words={KV} />
+      {act === 'llm.int8' && (
+        <Amount
+          name="lmInt8Threshold"
+          label="Outlier threshold"
+          gloss="int8-threshold"
+          step={0.5}
+        />
+      )}
+      <Choice name="lmKvCache" label="KV cache" gloss="kv-quant" words={KV} />
     </fieldset>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../../state/lm/compression.ts';
 import type { LmGenerations } from '../../state/lm/slice.ts';
 import { JobButton } from '../common/JobButton.tsx';
+import { Term } from '../common/Term.tsx';
 import { generateText } from '../../state/lm/actions.ts';
 import { useStore } from '../../state/store.ts';
 
@@ -46,7 +47,7 @@ export function GenerateForm({ tokenizer }: { tokenizer?: string | undefined }) 
           />
         </label>
         <label>
-          Temperature{' '}
+          <Term k="sampling-temperature">Temperature</Term>{' '}
           <input
             aria-label="Temperature"
             type="number"

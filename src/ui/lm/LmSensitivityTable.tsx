@@ -7,6 +7,7 @@ import { useQuantSpec } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
 import { selectTensor } from '../../state/tensors/actions.ts';
 import { JobButton } from '../common/JobButton.tsx';
+import { Term } from '../common/Term.tsx';
 import { formatCount, formatValue } from '../common/format.ts';
 import { onActivateKey, SortableHeader, type SortColumn } from '../common/SortableHeader.tsx';
 
@@ -14,11 +15,11 @@ type Key = keyof LmSensitivityRow;
 const COLUMNS: ReadonlyArray<SortColumn<Key>> = [
   { key: 'name', label: 'tensor' },
   { key: 'params', label: 'params', numeric: true },
-  { key: 'bitsPerWeight', label: 'bits / weight', numeric: true },
-  { key: 'klMean', label: 'KL mean', numeric: true },
-  { key: 'klP99', label: 'KL p99', numeric: true },
-  { key: 'sameTopPct', label: 'same top', numeric: true },
-  { key: 'mseWeights', label: 'weight MSE', numeric: true },
+  { key: 'bitsPerWeight', label: 'bits / weight', numeric: true, gloss: 'bits-per-weight' },
+  { key: 'klMean', label: 'KL mean', numeric: true, gloss: 'kl-divergence' },
+  { key: 'klP99', label: 'KL p99', numeric: true, gloss: 'kl-divergence' },
+  { key: 'sameTopPct', label: 'same top', numeric: true, gloss: 'top-token' },
+  { key: 'mseWeights', label: 'weight MSE', numeric: true, gloss: 'mse' },
 ];
 /** The bar of the largest KL, in pixels. */
 const BAR = 60;
@@ -48,7 +49,10 @@ export function LmSensitivityTable({ tokenizer }: { tokenizer?: string | undefin
       shown.text !== text);
   return (
     <div className="lm-sensitivity" data-testid="lm-sensitivity">
-      <h3>Weights ranked by KL</h3>
+      <h3>
+        Weights ranked by <Term k="kl-divergence">KL</Term> (
+        <Term k="sensitivity">sensitivity</Term>)
+      </h3>
       <p className="hint">
         Each weight quantized alone with the tensor panel&apos;s scheme (the rest in float), the
         first tokens of the text scored: the KL to the base model says what that weight&apos;s error

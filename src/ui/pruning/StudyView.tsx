@@ -1,10 +1,11 @@
-// One pruning of the open model, layer by layer: what was removed, where (the masks), the chosen
-// weight's histogram before and after, what it takes to store and whether it runs any faster.
+// One pruning of the open model, layer by layer: what was removed, where (the masks), how far each
+// weight moved (relative error), the chosen weight's histogram before and after, what it takes to
+// store and whether it runs any faster. Accuracy where the model runs in the tab.
 import { useEffect, useRef, useState } from 'react';
 import { WeightHistogram } from '../charts/PruningCharts.tsx';
 import { useStore } from '../../state/store.ts';
 import type { LayerReport } from '../../engine/types.ts';
-import { formatCount, formatPercent } from '../common/format.ts';
+import { formatCount, formatPercent, formatShape } from '../common/format.ts';
 import { SpeedTable } from './SpeedTable.tsx';
 import { StorageTable } from './StorageTable.tsx';
 
@@ -12,21 +13,45 @@ export function StudyView() {
   const s = useStore((st) => st.pruneLab!.study!);
   const [layer, setLayer] = useState(0);
   const l = s.layers[Math.min(layer, s.layers.length - 1)]!;
+  const runs = 'pruned' in s ? s : null;
   return (
-    <div data-testid="prune-study" data-sparsity={s.sparsity} data-accuracy={s.pruned.accuracy}>
-      <p>
-        {s.label}: {formatPercent(s.sparsity)} of the weights removed; accuracy{' '}
-        {formatPercent(s.fp32.accuracy)} → <strong>{formatPercent(s.pruned.accuracy)}</strong>{' '}
-        without fine-tuning (agreement {formatPercent(s.pruned.agreement)}).
-        {s.shrunkParams !== null && (
-          <>
-            {' '}
-            The layers really shrink: {formatCount(s.params)} →{' '}
-            <strong data-testid="shrunk-params">{formatCount(s.shrunkParams)}</strong> parameters,
-            dense.
-          </>
-        )}
-      </p>
+    <div
+      data-testid="prune-study"
+      data-sparsity={s.sparsity}
+      data-relative-error={s.relativeError}
+      data-accuracy={runs?.pruned.accuracy}
+    >
+      {runs ? (
+        <p>
+          {s.label}: {formatPercent(s.sparsity)} of the weights removed; accuracy{' '}
+          {formatPercent(runs.fp32.accuracy)} →{' '}
+          <strong>{formatPercent(runs.pruned.accuracy)}</strong> without fine-tuning (agreement{' '}
+          {formatPercent(runs.pruned.agreement)}); relative weight error{' '}
+          {formatPercent(s.relativeError)}.
+          {runs.shrunkParams !== null && (
+            <>
+              {' '}
+              The layers really shrink: {formatCount(s.params)} →{' '}
+              <strong data-testid="shrunk-params">{formatCount(runs.shrunkParams)}</strong>{' '}
+              parameters, dense.
+            </>
+          )}
+        </p>
+      ) : (
+        <p>
+          {s.label}: {formatPercent(s.sparsity)} of {formatCount(s.params)} weights in{' '}
+          {s.layers.length} Linear and convolution weights removed; relative weight error ‖W − Ŵ‖ /
+          ‖W‖ <strong>{formatPercent(s.relativeError)}</strong> (accuracy needs a model that runs in
+          this tab).
+          {'skipped' in s && s.skipped.length > 0 && (
+            <span title={s.skipped.map((k) => `${k.name}: ${k.why}`).join('\n')}>
+              {' '}
+              Left out: {s.skipped.length} other weight{s.skipped.length > 1 ? 's' : ''} (
+              {[...new Set(s.skipped.map((k) => k.why))].join('; ')}).
+            </span>
+          )}
+        </p>
+      )}
       <table data-testid="prune-layers">
         <thead>
           <tr>
@@ -34,8 +59,12 @@ export function StudyView() {
             <th scope="col" className="num">
               parameters
             </th>
+            <th scope="col">shape</th>
             <th scope="col" className="num">
               sparsity
+            </th>
+            <th scope="col" className="num">
+              relative error
             </th>
             <th scope="col">mask (kept in blue)</th>
           </tr>
@@ -53,7 +82,11 @@ export function StudyView() {
                 </button>
               </th>
               <td className="num">{formatCount(x.params)}</td>
+              <td>{formatShape(x.shape)}</td>
               <td className="num">{formatPercent(x.sparsity)}</td>
+              <td className="num" data-relative-error={x.relativeError}>
+                {formatPercent(x.relativeError)}
+              </td>
               <td>
                 <MaskHeatmap layer={x} />
               </td>
@@ -72,7 +105,7 @@ export function StudyView() {
         label={s.label}
         work={s.work}
         dense={s.denseWork}
-        sparsity={s.shrunkParams === null ? s.sparsity : 0}
+        sparsity={runs?.shrunkParams != null ? 0 : s.sparsity}
         sparse24={s.work.some((w) => w.sparse24)}
       />
     </div>

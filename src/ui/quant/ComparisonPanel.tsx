@@ -81,7 +81,7 @@ export function ComparisonPanel() {
                 <tr key={r.label} data-format={r.label} className={r === best ? 'best' : undefined}>
                   <th scope="row">{r.label}</th>
                   <td className="num">{r.bitsPerWeight.toFixed(2)}</td>
-                  <td className="num" data-sqnr={r.error.sqnrDb} title={sqnr!.why}>
+                  <td className="num" data-sqnr={String(r.error.sqnrDb)} title={sqnr!.why}>
                     {sqnr!.text}
                   </td>
                   <td className="num" title={mse!.why}>
@@ -113,8 +113,25 @@ export function ComparisonPanel() {
           Least error at about 4 bits per weight or fewer: <strong>{best.label}</strong>.
         </p>
       )}
-      <BitsCurve rows={c.bits} />
-      {c.clips.length > 0 && <ClipRoundChart rows={c.clips} />}
+      {c.bits.some((r) => Number.isFinite(r.error.sqnrDb)) ? (
+        <BitsCurve rows={c.bits} />
+      ) : (
+        // Nothing to draw: say why instead of an empty chart.
+        <p className="hint" data-testid="bits-curve-empty">
+          No SQNR curve:{' '}
+          {quantErrorWhy(c.bits[0]?.error ?? c.formats[0]!.error, 'sqnrDb') ??
+            'every bit width reproduces the tensor exactly (no error to plot)'}
+          .
+        </p>
+      )}
+      {c.clips.length > 0 &&
+        (c.clips.some((r) => Number.isFinite(r.error.clippingMse)) ? (
+          <ClipRoundChart rows={c.clips} />
+        ) : (
+          <p className="hint" data-testid="clip-round-empty">
+            No clipping / rounding curve: {quantErrorWhy(c.clips[0]!.error, 'mse') ?? 'no error'}.
+          </p>
+        ))}
     </section>
   );
 }

@@ -4,7 +4,8 @@ import { useMemo, useState } from 'react';
 import { CategoryChart } from '../charts/CategoryChart.tsx';
 import { decomposeSelected } from '../../state/quant/actions.ts';
 import { useStore } from '../../state/store.ts';
-import { formatCount, formatTick, formatValue } from '../common/format.ts';
+import { quantErrorWhy } from '../../core/quant/quant-error.ts';
+import { formatCount, formatTick, formatValue, formatWhy } from '../common/format.ts';
 import { Term } from '../common/Term.tsx';
 
 export function Int8Panel() {
@@ -16,6 +17,8 @@ export function Int8Panel() {
   const [typed, setTyped] = useState({ at: threshold, text: String(threshold) });
   const draft = typed.at === threshold ? typed.text : String(threshold);
   const current = r && r.tensor === selected ? r : null;
+  // An all-zero or value-less tensor has no SQNR (and the latter no MSE): one reason, in words.
+  const sqnrWhy = current ? quantErrorWhy(current.error, 'sqnrDb') : null;
   const apply = () => {
     const t = Number(draft);
     if (Number.isFinite(t) && t > 0) void decomposeSelected(t);
@@ -51,22 +54,24 @@ export function Int8Panel() {
             <tbody>
               <tr>
                 <th scope="row">MSE, int8 per row</th>
-                <td data-int8="plain" data-value={current.plainError.mse}>
-                  {formatValue(current.plainError.mse)}
+                <td data-int8="plain" data-value={String(current.plainError.mse)}>
+                  {formatWhy(current.plainError.mse, quantErrorWhy(current.plainError, 'mse'))}
                 </td>
               </tr>
               <tr>
                 <th scope="row">MSE, with fp16 outlier columns</th>
-                <td data-int8="mixed" data-value={current.error.mse}>
-                  {formatValue(current.error.mse)}
+                <td data-int8="mixed" data-value={String(current.error.mse)}>
+                  {formatWhy(current.error.mse, quantErrorWhy(current.error, 'mse'))}
                 </td>
               </tr>
               <tr>
                 <th scope="row">
                   <Term k="sqnr">SQNR</Term> dB, plain → mixed
                 </th>
-                <td>
-                  {formatValue(current.plainError.sqnrDb)} → {formatValue(current.error.sqnrDb)}
+                <td data-testid="int8-sqnr">
+                  {sqnrWhy
+                    ? `undefined (${sqnrWhy})`
+                    : `${formatValue(current.plainError.sqnrDb)} → ${formatValue(current.error.sqnrDb)}`}
                 </td>
               </tr>
             </tbody>

@@ -7,11 +7,23 @@ import { formatCount } from '../common/format.ts';
 import { DistillSection } from './DistillSection.tsx';
 import { PruneFineTuneSection } from './PruneFineTuneSection.tsx';
 import { VariantsSection } from './VariantsSection.tsx';
+import { NeedsDemo } from '../pruning/NeedsDemo.tsx';
 
 export function TrainingPanel() {
   const model = useStore((s) => s.model);
   const [digits] = useSetting('labDigits');
-  if (!model?.architecture) return null;
+  if (!model?.architecture)
+    return (
+      <section className="training" aria-label="Retraining" data-testid="training">
+        <header>
+          <h2>Retrain: pruning with fine-tuning, distillation</h2>
+        </header>
+        <NeedsDemo
+          testId="training-needs"
+          what={`Training needs a model that runs in this tab with its training data${model ? ` (${model.file} does not)` : ''}`}
+        />
+      </section>
+    );
   return (
     <section className="training" aria-label="Retraining" data-testid="training">
       <header>
