@@ -52,6 +52,12 @@ test("a bare lesson link applies the lesson's own preset; an unknown lesson is r
   const app = new Slimlab(page);
   await page.goto('/?lesson=svd-rank');
   await expect(page.getByTestId('lesson-card')).toContainText('Low rank by SVD');
+  // The lesson opens on the lab it is about (low rank lives beside the accuracy of the model).
+  await expect(page.getByRole('tab', { name: 'Accuracy' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await app.lab('Quantization');
   await app.waitForHistogram('fc1.weight', 64);
   expect(await page.evaluate(() => window.__slimlab!.state().settings.rankEnergy)).toBe(0.5);
   expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(

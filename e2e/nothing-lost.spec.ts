@@ -49,6 +49,12 @@ test('a lesson opens beside the session, and leaving it brings back the model, s
     .poll(() => files(page))
     .toEqual(['own.safetensors', 'mnist-mlp.safetensors', 'mnist-cnn.safetensors']);
   await expect(page.getByTestId('progress')).toHaveCount(0);
+  // The lesson opens on the lab it is about.
+  await expect(page.getByRole('tab', { name: 'Calibration' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await app.lab('Quantization');
   await expect(page.getByTestId('histogram')).toHaveAttribute('data-bins', '64');
   expect(await setting(page, 'qBits')).toBe(8);
 
@@ -76,6 +82,11 @@ test('a lesson opens beside the session, and leaving it brings back the model, s
   // A lesson on the demo shown selects it; "none (free play)" gives the session back too.
   await page.getByLabel('Lesson', { exact: true }).selectOption('svd-rank');
   await expect(card).toContainText('Low rank by SVD');
+  await expect(page.getByRole('tab', { name: 'Accuracy' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await app.lab('Quantization');
   // The lesson names no tensor: the one shown stays, under the lesson's settings.
   await app.waitForHistogram('fc2.weight', 64);
   expect(await setting(page, 'rankEnergy')).toBe(0.5);

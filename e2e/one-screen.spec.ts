@@ -87,6 +87,15 @@ test('a long job keeps its progress and Cancel in view, and the tensors beside t
   const bar = (await progress.boundingBox())!;
   const table = (await app.table.boundingBox())!;
   expect(table.y).toBeGreaterThanOrEqual(bar.y + bar.height - 1);
+  // The person moves to another lab while it waits; "show" brings back the lab and panel it came from.
+  await app.lab('Latency');
+  await expect(distill).toHaveCount(0);
+  await progress.getByRole('button', { name: 'show' }).click();
+  await expect(page.getByRole('tab', { name: 'Training', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByTestId('training')).toBeFocused();
   await progress.getByRole('button', { name: 'Cancel' }).click();
   await expect(progress).toHaveCount(0);
 });

@@ -1,5 +1,5 @@
 // Entry: reads the preset in the URL, connects the engine worker, opens the preset's demo model
-// (the first one by default) and its tensor, renders the app, and keeps the URL in step.
+// (mnist-mlp by default: it runs every lab) and its tensor, renders the app, and keeps the URL in step.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';

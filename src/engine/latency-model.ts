@@ -3,27 +3,13 @@
 // (and per layer on one profile), and the KV-cache explorer's memory per token and waste. Both are
 // the arithmetic of core/perf on the inputs the panel gives it.
 import { mulberry32 } from '../core/base/rng.ts';
+import { deploymentOf } from '../core/perf/deployments.ts';
 import { PROFILES, profileById } from '../core/perf/hardware.ts';
 import { bytesPerToken, contiguousUse, pagedUse, sequencesThatFit } from '../core/perf/kvcache.ts';
 import { atBatch, estimateLatency, type LayerWork } from '../core/perf/latency.ts';
-import type { Deployment } from '../models/work.ts';
 
-/** The panel's deployments by their preset value (the panel's menu lists the same six). */
-export const DEPLOYMENTS: Readonly<Record<string, Deployment>> = {
-  fp32: { weightBits: 32, actBits: 32 },
-  fp16: { weightBits: 16, actBits: 16 },
-  w8a8: { weightBits: 8, actBits: 8 },
-  w4a16: { weightBits: 4, actBits: 16 },
-  s24: { weightBits: 16, actBits: 16, sparse24: true },
-  s24i8: { weightBits: 8, actBits: 8, sparse24: true },
-};
-
-/** A deployment by its preset value. */
-export function deploymentOf(id: string): Deployment {
-  const d = DEPLOYMENTS[id];
-  if (!d) throw new Error(`no deployment named '${id}'`);
-  return d;
-}
+/** A deployment by its preset id (the panel's menu). */
+export { deploymentOf };
 
 export interface LatencyRun {
   deployment: string;

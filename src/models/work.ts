@@ -2,6 +2,7 @@
 // multiply-adds, weight bytes at the stored precision, activation bytes, and the arithmetic
 // precision. Weight layers carry the compression; the others (activations, pooling, norms,
 // attention) move activations.
+import type { Deployment } from '../core/perf/deployments.ts';
 import type { LayerWork, Precision } from '../core/perf/latency.ts';
 import { codeBits, type QuantSpec } from '../core/quant/spec.ts';
 import { Conv2d } from '../core/nn/conv2d.ts';
@@ -12,18 +13,7 @@ import type { Net } from '../core/nn/network.ts';
 import { Residual } from '../core/nn/sequence.ts';
 import { Attention } from '../core/nn/token-layers.ts';
 
-export interface Deployment {
-  /** Stored bits per weight of the weight layers (32 fp32, 16 fp16, ≤ 8 integers). */
-  weightBits: number;
-  /** Bits of the activations; 8 with integer weights means int8 arithmetic. */
-  actBits: 32 | 16 | 8;
-  /** 2:4 structured sparse weights (values + 2-bit indices). */
-  sparse24?: boolean;
-  /** Unstructured sparsity: the fraction of weights kept (stored sparse; run by the dense kernel). */
-  density?: number;
-  /** Low rank: weight layers factorized to these ranks. */
-  ranks?: Record<string, number>;
-}
+export type { Deployment } from '../core/perf/deployments.ts';
 
 export const FP32: Deployment = { weightBits: 32, actBits: 32 };
 

@@ -11,7 +11,7 @@ export interface LessonStep {
 export interface Lesson {
   id: string;
   title: string;
-  /** The preset the lesson opens with (demo model, tensor, settings, lock=, hide=). */
+  /** The preset the lesson opens with (demo model, tensor, settings, the lab it is about, lock=, hide=). */
   preset: string;
   steps: LessonStep[];
 }
@@ -56,7 +56,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'kl-vs-minmax',
     title: 'KL divergence against MinMax calibration',
-    preset: 'demo=mnist-cnn&cs=512&cb=8&hide=training,pruning,planner,benchmarks,latency',
+    preset:
+      'demo=mnist-cnn&cs=512&cb=8&lab=calibration&hide=training,pruning,planner,benchmarks,latency',
     steps: [
       {
         text: 'Activations need a range before they can be quantized. MinMax takes the largest value seen; one rare spike then costs every other value precision. The calibration lab draws each method’s threshold on the activation histogram.',
@@ -109,7 +110,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'two-four-vs-unstructured',
     title: '2:4 structured against unstructured pruning',
-    preset: 'demo=mnist-mlp&pm=magnitude&ps=0.5&hide=training,planner,benchmarks,calibration',
+    preset:
+      'demo=mnist-mlp&pm=magnitude&ps=0.5&lab=pruning&hide=training,planner,benchmarks,calibration',
     steps: [
       {
         text: 'Unstructured magnitude pruning removes the 50% smallest weights wherever they are. It keeps the most important weights, but a GPU cannot skip scattered zeros cheaply.',
@@ -127,7 +129,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'distillation-temperature',
     title: 'Distillation temperature',
-    preset: 'demo=mnist-cnn&dt=1&da=0.9&de=5&hide=pruning,planner,benchmarks,calibration',
+    preset:
+      'demo=mnist-cnn&dt=1&da=0.9&de=5&lab=training&hide=pruning,planner,benchmarks,calibration',
     steps: [
       {
         text: 'A student learns from the teacher’s probabilities, softened by a temperature T: at T = 1 they are nearly one-hot and carry little more than the label.',
@@ -145,7 +148,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'svd-rank',
     title: 'Low rank by SVD',
-    preset: 'demo=mnist-mlp&re=0.5&hide=pruning,planner,benchmarks,calibration',
+    preset: 'demo=mnist-mlp&re=0.5&lab=accuracy&hide=pruning,planner,benchmarks,calibration',
     steps: [
       {
         text: 'A weight matrix W can be replaced by two thin ones, U·V, keeping the largest singular values. Keeping 50% of the energy removes most parameters, and most accuracy.',
@@ -159,7 +162,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'int8-not-faster',
     title: 'Why int8 is not faster everywhere',
-    preset: 'demo=mnist-cnn&ld=w8a8&lp=m2&lb=1&hide=training,pruning,planner,calibration',
+    preset:
+      'demo=mnist-cnn&ld=w8a8&lp=m2&lb=1&lab=latency&hide=training,pruning,planner,calibration',
     steps: [
       {
         text: 'int8 halves the bytes of fp16 and quarters fp32. On a GPU without int8 arithmetic units (Apple M2 here) the arithmetic runs no faster, and at batch 1 the layers are memory-bound anyway: the latency panel explains each layer.',
@@ -177,7 +181,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'flash-attention-memory',
     title: 'FlashAttention’s memory',
-    preset: 'demo=mnist-vit&hide=training,pruning,planner,calibration,accuracy',
+    preset: 'demo=mnist-vit&lab=benchmarks&hide=training,pruning,planner,calibration,accuracy',
     steps: [
       {
         text: 'Naive attention writes the N × N score matrix to memory: 4 bytes × N² per head, 64 MiB per head at 4,096 tokens. The benchmark panel shows where that stops fitting one GPU binding.',
@@ -187,14 +191,14 @@ export const LESSONS: readonly Lesson[] = [
       },
       {
         text: 'The KV-cache explorer in the latency panel shows the other memory of long sequences: the cache. With room for 8,192 tokens pre-allocated per request, most of it sits empty; paged blocks of 16 tokens waste almost nothing.',
-        set: 'km=8192',
+        set: 'km=8192&lab=latency',
       },
     ],
   },
   {
     id: 'lm-int8-int4-int2',
     title: 'int8, int4 and int2 on a language model',
-    preset: `demo=stories260K&lc=64&qb=8&qg=channel&lq=1&${HIDE_LM}`,
+    preset: `demo=stories260K&lc=64&qb=8&qg=channel&lq=1&lab=lm&${HIDE_LM}`,
     steps: [
       {
         text: 'A language model’s weights are quantized like any others, but what matters is what the model then says. Press Evaluate in the Language model panel: with int8 per channel the KL divergence from the base model is tiny (about 0.0006 nats on the default text) and the same top token is picked at 98% of the tokens.',
@@ -212,7 +216,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'lm-groups-of-32',
     title: 'Why groups of 32 help',
-    preset: `demo=stories260K&lc=64&qb=4&qg=channel&lq=1&${HIDE_LM}`,
+    preset: `demo=stories260K&lc=64&qb=4&qg=channel&lq=1&lab=lm&${HIDE_LM}`,
     steps: [
       {
         text: 'int4 with one scale per output row: the largest weight of each row sets the step for the whole row. Evaluate the text and note the KL mean and the same top token.',
@@ -230,7 +234,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'lm-kv-cache',
     title: 'A quantized KV cache',
-    preset: `demo=stories260K&lc=256&lq=0&lk=int8&${HIDE_LM_KV}`,
+    preset: `demo=stories260K&lc=256&lq=0&lk=int8&lab=lm&${HIDE_LM_KV}`,
     steps: [
       {
         text: 'While a model writes, it keeps every past token’s keys and values: the KV cache, which grows with the sequence and soon outweighs the weights of a large model. Here the weights stay in float and only the cache is int8 (a scale per token and head). Evaluate: the KL mean is about 0.002 nats on the default text, the same top token 98%.',

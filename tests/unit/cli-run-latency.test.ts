@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { seconds } from '../../src/cli/latency.ts';
-import { DEPLOYMENTS } from '../../src/engine/latency-model.ts';
+import { DEPLOYMENT_CHOICES } from '../../src/core/perf/deployments.ts';
+import { FIELDS } from '../../src/presets/fields.ts';
 import { main } from '../../src/cli/main.ts';
 import type { PresetRun } from '../../src/cli/run.ts';
 import { PROFILES } from '../../src/core/perf/hardware.ts';
@@ -120,8 +121,8 @@ describe('slimlab run --preset: latency and KV cache', () => {
   });
 
   test('every deployment of the preset field has a meaning here', () => {
-    expect(Object.keys(DEPLOYMENTS).sort()).toEqual(
-      ['fp16', 'fp32', 's24', 's24i8', 'w4a16', 'w8a8'].sort(),
+    expect(DEPLOYMENT_CHOICES.map((c) => c.id).sort()).toEqual(
+      [...FIELDS.latDeployment.options].sort(),
     );
   });
 

@@ -61,6 +61,12 @@ export async function selectTensor(name: string): Promise<void> {
   await analyseSelected();
 }
 
+/** Selects a tensor from another lab's table and shows it in the quantization lab (its histogram). */
+export async function showTensor(name: string): Promise<void> {
+  if (useStore.getState().settings.lab !== 'quantization') setSetting('lab', 'quantization');
+  await selectTensor(name);
+}
+
 /** Analyses the selected tensor, cancelling whatever was running, then quantizes it. */
 export async function analyseSelected(): Promise<void> {
   const { model, selected, settings } = useStore.getState();

@@ -252,36 +252,7 @@ function LowRankSection() {
       {r && (
         <>
           <CsvExport name="low-rank" />
-          <table data-testid="low-rank-table">
-            <thead>
-              <tr>
-                <th scope="col">weight</th>
-                <th scope="col" className="num">
-                  rank
-                </th>
-                <th scope="col" className="num">
-                  parameters
-                </th>
-                <th scope="col" className="num">
-                  ‖W − W_k‖ / ‖W‖
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.layers.map((l) => (
-                <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
-                  <th scope="row">{l.name}</th>
-                  <td className="num">
-                    {l.rank} of {l.fullRank}
-                  </td>
-                  <td className="num">
-                    {formatCount(l.params)} → {formatCount(l.factoredParams)}
-                  </td>
-                  <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LowRankTable layers={r.layers} />
           <p
             data-testid="low-rank-summary"
             data-accuracy={r.evaluation.accuracy}
@@ -346,36 +317,7 @@ function WeightLowRank() {
       </div>
       {r && (
         <>
-          <table data-testid="low-rank-table">
-            <thead>
-              <tr>
-                <th scope="col">weight</th>
-                <th scope="col" className="num">
-                  rank
-                </th>
-                <th scope="col" className="num">
-                  parameters
-                </th>
-                <th scope="col" className="num">
-                  ‖W − W_k‖ / ‖W‖
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.layers.map((l) => (
-                <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
-                  <th scope="row">{l.name}</th>
-                  <td className="num">
-                    {l.rank} of {l.fullRank}
-                  </td>
-                  <td className="num">
-                    {formatCount(l.params)} → {formatCount(l.factoredParams)}
-                  </td>
-                  <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LowRankTable layers={r.layers} />
           <p data-testid="low-rank-summary">
             At {(r.energy * 100).toFixed(1)}% of Σσ²: weights {formatCount(before)} →{' '}
             {formatCount(after)} parameters ({((after / before) * 100).toFixed(1)}%).
@@ -389,5 +331,50 @@ function WeightLowRank() {
         </>
       )}
     </div>
+  );
+}
+
+interface LowRankLayer {
+  name: string;
+  rank: number;
+  fullRank: number;
+  params: number;
+  factoredParams: number;
+  relativeError: number;
+}
+
+/** Each weight's rank at the chosen energy, its parameters before and after, and its error. */
+function LowRankTable({ layers }: { layers: readonly LowRankLayer[] }) {
+  return (
+    <table data-testid="low-rank-table">
+      <thead>
+        <tr>
+          <th scope="col">weight</th>
+          <th scope="col" className="num">
+            rank
+          </th>
+          <th scope="col" className="num">
+            parameters
+          </th>
+          <th scope="col" className="num">
+            ‖W − W_k‖ / ‖W‖
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {layers.map((l) => (
+          <tr key={l.name} data-layer={l.name} data-rank={l.rank}>
+            <th scope="row">{l.name}</th>
+            <td className="num">
+              {l.rank} of {l.fullRank}
+            </td>
+            <td className="num">
+              {formatCount(l.params)} → {formatCount(l.factoredParams)}
+            </td>
+            <td className="num">{(l.relativeError * 100).toFixed(2)}%</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -7,9 +7,10 @@ import { JobButton } from '../common/JobButton.tsx';
 import { measureLatency, modelWork } from '../../state/device/actions.ts';
 import { useSetting } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
-import type { Deployment, LayerWork, TensorRow } from '../../engine/types.ts';
+import type { LayerWork, TensorRow } from '../../engine/types.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { CategoryChart } from '../charts/CategoryChart.tsx';
+import { DEPLOYMENT_CHOICES } from '../../core/perf/deployments.ts';
 import { PROFILES, profileById } from '../../core/perf/hardware.ts';
 import {
   bytesPerToken,
@@ -27,14 +28,7 @@ import { Term } from '../common/Term.tsx';
 /** A time given in µs, for the chart (module-level: the memoized chart keeps its props). */
 const microseconds = (v: number) => formatSeconds(v / 1e6);
 
-const DEPLOYMENTS: Array<{ id: string; label: string; d: Deployment }> = [
-  { id: 'fp32', label: 'fp32', d: { weightBits: 32, actBits: 32 } },
-  { id: 'fp16', label: 'fp16', d: { weightBits: 16, actBits: 16 } },
-  { id: 'w8a8', label: 'int8 weights and activations', d: { weightBits: 8, actBits: 8 } },
-  { id: 'w4a16', label: 'int4 weights, fp16 activations', d: { weightBits: 4, actBits: 16 } },
-  { id: 's24', label: '2:4 sparse, fp16', d: { weightBits: 16, actBits: 16, sparse24: true } },
-  { id: 's24i8', label: '2:4 sparse, int8', d: { weightBits: 8, actBits: 8, sparse24: true } },
-];
+const DEPLOYMENTS = DEPLOYMENT_CHOICES;
 
 export function LatencyPanel() {
   const model = useStore((s) => s.model);

@@ -2,7 +2,7 @@
 import { CsvExport } from '../export/ExportButtons.tsx';
 import { JobButton } from '../common/JobButton.tsx';
 import { useMemo, useState } from 'react';
-import { selectTensor } from '../../state/tensors/actions.ts';
+import { showTensor } from '../../state/tensors/actions.ts';
 import { rankLayers } from '../../state/quant/actions.ts';
 import { useQuantSpec } from '../../state/settings/hooks.ts';
 import { useStore } from '../../state/store.ts';
@@ -83,8 +83,9 @@ export function SensitivityTable() {
                   <tr
                     key={r.name}
                     tabIndex={0}
-                    onClick={() => void selectTensor(r.name)}
-                    onKeyDown={onActivateKey(() => void selectTensor(r.name))}
+                    title="Show this tensor in the quantization lab"
+                    onClick={() => void showTensor(r.name)}
+                    onKeyDown={onActivateKey(() => void showTensor(r.name))}
                   >
                     <td className="name">{r.name}</td>
                     <td className="num">{formatCount(r.params)}</td>

@@ -62,7 +62,7 @@ export function OpenLink({ demos }: { demos: readonly DemoRef[] }) {
                 type="url"
                 value={text}
                 onChange={(e) => setText(e.target.value)}
-                placeholder="https://…/?v=1&…"
+                placeholder="https://…/?v=2&…"
                 required
                 autoFocus
                 size={48}
