@@ -1,4 +1,5 @@
 // Every tensor of the open model: sortable by any column, filterable by name or dtype.
+import { useState } from 'react';
 import { CsvExport } from '../export/ExportButtons.tsx';
 import { selectTensor, setFilter, toggleSort } from '../../state/tensors/actions.ts';
 import type { SortKey } from '../../state/tensors/slice.ts';
@@ -17,13 +18,24 @@ const COLUMNS: ReadonlyArray<SortColumn<SortKey>> = [
   { key: 'bytes', label: 'bytes', numeric: true },
 ];
 
+/**
+ * Rows drawn at once. A file may hold tens of thousands of tensors; drawing them all froze the page
+ * for seconds (20,000 rows: about 4 s on two cores), so the table grows a page at a time and the
+ * filter finds the rest.
+ */
+export const ROWS_PER_PAGE = 500;
+
 export function TensorTable() {
   const model = useStore((s) => s.model);
   const filter = useStore((s) => s.filter);
   const sort = useStore((s) => s.sort);
   const selected = useStore((s) => s.selected);
   const rows = useVisibleTensors();
+  // How many rows are drawn; a new model or filter starts again at one page.
+  const [shown, setShown] = useState({ n: ROWS_PER_PAGE, of: rows });
+  const limit = shown.of === rows ? shown.n : ROWS_PER_PAGE;
   if (!model) return null;
+  const more = Math.min(ROWS_PER_PAGE, rows.length - limit);
   return (
     <section className="tensor-table" aria-label="Tensors">
       <header>
@@ -53,7 +65,7 @@ export function TensorTable() {
             <SortableHeader columns={COLUMNS} sort={sort} onSort={toggleSort} />
           </thead>
           <tbody>
-            {rows.map((t) => (
+            {rows.slice(0, limit).map((t) => (
               <tr
                 key={t.name}
                 className={t.name === selected ? 'selected' : undefined}
@@ -72,6 +84,15 @@ export function TensorTable() {
           </tbody>
         </table>
         {rows.length === 0 && <p className="empty">No tensor matches “{filter}”.</p>}
+        {more > 0 && (
+          <p className="more">
+            {formatCount(limit)} of {formatCount(rows.length)} rows shown; filter by name to find
+            one, or{' '}
+            <button type="button" onClick={() => setShown({ n: limit + more, of: rows })}>
+              show {formatCount(more)} more
+            </button>
+          </p>
+        )}
       </div>
     </section>
   );
