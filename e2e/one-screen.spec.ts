@@ -107,3 +107,22 @@ test('a lab with nothing to show for what is open says what it needs', async ({ 
     'Open a weights file or a demo model to use this lab.',
   );
 });
+
+test('a lab whose code cannot be fetched says so and loads on a retry; nothing open is lost', async ({
+  page,
+}) => {
+  const app = new Slimlab(page);
+  // As after a redeploy (the page's chunk names are gone) or with the network off.
+  await page.route('**/assets/PruningPanel-*.js', (r) => r.abort());
+  await page.goto('/?demo=mnist-mlp&lz=1000');
+  await app.waitForHistogram('fc1.weight', 64);
+  await app.lab('Pruning');
+  await expect(page.getByTestId('chunk-failed')).toContainText('could not be loaded');
+  await page.unroute('**/assets/PruningPanel-*.js');
+  await page.getByTestId('chunk-failed').getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('pruning-lab')).toBeVisible();
+  await expect(page.getByTestId('chunk-failed')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__slimlab!.state().model?.file)).toBe(
+    'mnist-mlp.safetensors',
+  );
+});

@@ -16,6 +16,7 @@ export function Later<T>({
   render: (m: T) => ReactNode;
 }) {
   const [loaded, setLoaded] = useState<Loaded<T> | null>(null);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
     const show = (l: Loaded<T>) =>
@@ -35,9 +36,28 @@ export function Later<T>({
     };
     // `load` is a module-level function: it does not change between renders.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [attempt]);
   if (loaded === null) return null;
-  // A chunk that failed to load (offline after an update, say) goes to the error boundary.
-  if ('error' in loaded) throw loaded.error;
+  // A chunk that failed to load: the network is off, or a newer build replaced the one this page
+  // came from (its chunks have new names). Say so, and offer to try again; nothing open is lost.
+  if ('error' in loaded) {
+    return (
+      <p className="hint" role="alert" data-testid="chunk-failed">
+        This part of the app could not be loaded (
+        {String((loaded.error as Error)?.message ?? loaded.error)}
+        ). The network may be off, or a newer version of Slimlab was published since this page
+        opened: reloading the page gets it (files you opened would need opening again).{' '}
+        <button
+          type="button"
+          onClick={() => {
+            setLoaded(null);
+            setAttempt((a) => a + 1);
+          }}
+        >
+          Try again
+        </button>
+      </p>
+    );
+  }
   return render(loaded.module);
 }
